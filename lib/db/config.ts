@@ -1,0 +1,36 @@
+// Environment variables, parsed once. Unset DATABASE_URL means the embedded PGlite database.
+import path from "node:path";
+import { z } from "zod";
+
+const environmentSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  REWIND_DATA_DIR: z.string().trim().min(1).default(path.join(".data", "pglite")),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+});
+
+export type DatabaseConfig = {
+  /** A PostgreSQL server, or undefined for embedded PGlite. */
+  url: string | undefined;
+  /** Where embedded PGlite keeps its files. */
+  dataDir: string;
+  poolSize: number;
+};
+
+export function databaseConfigFromEnvironment(env: Record<string, string | undefined> = process.env): DatabaseConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return {
+    url: parsed.data.DATABASE_URL,
+    dataDir: path.resolve(parsed.data.REWIND_DATA_DIR),
+    poolSize: parsed.data.DATABASE_POOL_SIZE,
+  };
+}

@@ -1,0 +1,21 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { databaseConfigFromEnvironment } from "./config";
+
+describe("database configuration", () => {
+  it("uses embedded PGlite in .data when DATABASE_URL is unset or empty", () => {
+    for (const env of [{}, { DATABASE_URL: "" }]) {
+      expect(databaseConfigFromEnvironment(env)).toEqual({ url: undefined, dataDir: path.resolve(".data/pglite"), poolSize: 20 });
+    }
+  });
+
+  it("uses the PostgreSQL server in DATABASE_URL", () => {
+    const config = databaseConfigFromEnvironment({ DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/rewind", DATABASE_POOL_SIZE: "8" });
+    expect(config).toMatchObject({ url: "postgresql://postgres@127.0.0.1:5432/rewind", poolSize: 8 });
+  });
+
+  it("says which variable is wrong", () => {
+    expect(() => databaseConfigFromEnvironment({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => databaseConfigFromEnvironment({ DATABASE_POOL_SIZE: "0" })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+});
