@@ -1,0 +1,305 @@
+// The event store: an append-only log of events in PostgreSQL, grouped in streams.
+// It knows nothing of users; lib/domain gives the events meaning.
+import { randomUUID } from "node:crypto";
+import type { Database, Queryable, Row } from "../db/database";
+import { InvalidEventStoreArgument, UnknownPosition, WrongExpectedVersion } from "./errors";
+import type {
+  AggregateResult,
+  AppendMetadata,
+  AppendResult,
+  EventMetadata,
+  ExpectedVersion,
+  Fold,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+} from "./types";
+import {
+  checkEvents,
+  checkExpectedVersion,
+  checkInstant,
+  checkJson,
+  checkStreamId,
+  checkVersionBound,
+} from "./validate";
+
+export interface AppendOptions {
+  expectedVersion: ExpectedVersion;
+  /** Defaults to the stream id's prefix before the first "-" ("user-42" → "user"). */
+  streamType?: string;
+  metadata?: AppendMetadata;
+  /** When the events happened, for imports and generated histories; defaults to the transaction's time. */
+  recordedAt?: Date;
+  /**
+   * Runs inside the append's transaction once the events are written (inline projections).
+   * If it throws, nothing is appended.
+   */
+  inline?: (tx: Queryable, events: RecordedEvent[]) => Promise<void>;
+}
+
+export interface EventStore {
+  appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
+  aggregateStream<State>(
+    streamId: string,
+    fold: Fold<State>,
+    options?: Pick<ReadStreamOptions, "toVersion" | "until">,
+  ): Promise<AggregateResult<State>>;
+}
+
+const eventColumns = "position, stream_id, stream_type, version, type, data, metadata, recorded_at";
+
+// One statement, one round trip: the head version is read and checked against the expected range,
+// and the events are numbered from it. A concurrent append that wins the race makes this one fail
+// on the (stream_id, version) primary key, never produces a gap or a duplicate.
+const appendStatement = `
+INSERT INTO events (stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)
+SELECT $1, $2, head.version + batch.ordinal, batch.type, batch.data::jsonb, batch.metadata::jsonb,
+       CASE WHEN batch.ordinal = 1 THEN $6 END, coalesce($7::timestamptz, now())
+  FROM (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1) AS head
+ CROSS JOIN unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS batch(type, data, metadata, ordinal)
+ WHERE head.version BETWEEN $8 AND $9
+RETURNING version, position, recorded_at`;
+
+const streamVersionStatement = `SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1`;
+
+// The events of one earlier append, found by its command id (set on the append's first event).
+const commandEventsStatement = `
+SELECT ${eventColumns} FROM events
+ WHERE stream_id = $1
+   AND version >= (SELECT version FROM events WHERE stream_id = $1 AND command_id = $2)
+   AND metadata->>'commandId' = $2
+ ORDER BY version`;
+
+const readStreamStatement = `
+SELECT ${eventColumns} FROM events
+ WHERE stream_id = $1 AND version BETWEEN $2 AND $3 AND ($4::timestamptz IS NULL OR recorded_at <= $4)
+ ORDER BY version`;
+
+// Sequence values are taken at insert and become visible at commit, so positions appear out of
+// order under concurrency. Reading in (transaction id, position) order, only from transactions
+// older than every transaction still in flight, gives an order in which nothing can later appear
+// behind a reader: every transaction below the snapshot's xmin has ended.
+const readAllStatement = `
+SELECT ${eventColumns} FROM events
+ WHERE (transaction_id, position) > (
+         CASE WHEN $1::bigint = 0 THEN '0'::xid8
+              ELSE (SELECT transaction_id FROM events WHERE position = $1::bigint) END,
+         $1::bigint)
+   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+ ORDER BY transaction_id, position
+ LIMIT $2`;
+
+const positionExistsStatement = `SELECT 1 FROM events WHERE position = $1 LIMIT 1`;
+
+const uniqueViolation = "23505";
+const streamVersionKey = "events_pkey";
+const maxAppendAttempts = 20;
+const maxReadAllLimit = 10_000;
+
+interface EventRow extends Row {
+  position: number;
+  stream_id: string;
+  stream_type: string;
+  version: number;
+  type: string;
+  data: RecordedEvent["data"];
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    position: row.position,
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    version: row.version,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function databaseErrorOf(error: unknown): { code?: string; constraint?: string } {
+  return typeof error === "object" && error !== null ? (error as { code?: string; constraint?: string }) : {};
+}
+
+function checkMetadata(metadata: AppendMetadata | undefined): AppendMetadata {
+  if (metadata === undefined) return {};
+  for (const key of ["commandId", "correlationId", "causationId", "actor"] as const) {
+    const value = metadata[key];
+    if (value !== undefined && (typeof value !== "string" || value === "" || value.length > 255)) {
+      throw new InvalidEventStoreArgument(`metadata.${key}`, "must be a non-empty string of at most 255 characters");
+    }
+  }
+  if (metadata.extra !== undefined) checkJson(metadata.extra, "metadata.extra");
+  return metadata;
+}
+
+export function createEventStore(database: Database): EventStore {
+  async function streamVersion(streamId: string): Promise<number> {
+    const [row] = await database.query<{ version: number }>({
+      name: "rewind.stream_version",
+      text: streamVersionStatement,
+      values: [streamId],
+    });
+    return row?.version ?? 0;
+  }
+
+  async function findAppendByCommand(streamId: string, commandId: string): Promise<AppendResult | undefined> {
+    const rows = await database.query<EventRow>({
+      name: "rewind.command_events",
+      text: commandEventsStatement,
+      values: [streamId, commandId],
+    });
+    if (rows.length === 0) return undefined;
+    const events = rows.map(toRecordedEvent);
+    return { version: events[events.length - 1]!.version, events, replayed: true };
+  }
+
+  async function appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    checkStreamId(streamId);
+    checkEvents(events);
+    const [minVersion, maxVersion] = checkExpectedVersion(options?.expectedVersion);
+    const metadata = checkMetadata(options.metadata);
+    const recordedAt = checkInstant("recordedAt", options.recordedAt);
+    const streamType = options.streamType ?? streamId.split("-", 1)[0]!;
+
+    const commandId = metadata.commandId ?? randomUUID();
+    const shared = {
+      ...metadata.extra,
+      commandId,
+      correlationId: metadata.correlationId ?? commandId,
+      causationId: metadata.causationId ?? commandId,
+      actor: metadata.actor ?? "anonymous",
+    };
+    const eventMetadata: EventMetadata[] = events.map(() => ({ eventId: randomUUID(), ...shared }));
+    const values = [
+      streamId,
+      streamType,
+      events.map((event) => event.type),
+      events.map((event) => JSON.stringify(event.data)),
+      eventMetadata.map((entry) => JSON.stringify(entry)),
+      commandId,
+      recordedAt ?? null,
+      minVersion,
+      maxVersion,
+    ];
+
+    const insert = async (on: Queryable): Promise<RecordedEvent[]> => {
+      const rows = await on.query<{ version: number; position: number; recorded_at: Date }>({
+        name: "rewind.append",
+        text: appendStatement,
+        values,
+      });
+      if (rows.length === 0) return [];
+      const firstVersion = Math.min(...rows.map((row) => row.version));
+      const recorded = rows.map((row) => {
+        const index = row.version - firstVersion;
+        return {
+          position: row.position,
+          streamId,
+          streamType,
+          version: row.version,
+          type: events[index]!.type,
+          data: events[index]!.data,
+          metadata: eventMetadata[index]!,
+          recordedAt: row.recorded_at,
+        };
+      });
+      return recorded.sort((a, b) => a.version - b.version);
+    };
+
+    const { inline } = options;
+    for (let attempt = 1; ; attempt++) {
+      let versionTaken = false;
+      try {
+        const recorded = inline
+          ? await database.transaction(async (tx) => {
+              const written = await insert(tx);
+              if (written.length > 0) await inline(tx, written);
+              return written;
+            })
+          : await insert(database);
+        if (recorded.length > 0) {
+          return { version: recorded[recorded.length - 1]!.version, events: recorded, replayed: false };
+        }
+      } catch (error) {
+        if (databaseErrorOf(error).code !== uniqueViolation) throw error;
+        versionTaken = databaseErrorOf(error).constraint === streamVersionKey;
+      }
+      // Refused: the stream was not where the caller expected, or a concurrent append won the race.
+      if (metadata.commandId !== undefined) {
+        const original = await findAppendByCommand(streamId, metadata.commandId);
+        if (original) return original;
+      }
+      // With "any" (or "stream_exists" on an existing stream) the caller did not care which version
+      // it lands on: losing a race to another append is no reason to fail.
+      const current = await streamVersion(streamId);
+      const stillAcceptable = current >= minVersion && current <= maxVersion;
+      if (versionTaken && stillAcceptable && minVersion !== maxVersion && attempt < maxAppendAttempts) continue;
+      throw new WrongExpectedVersion(streamId, options.expectedVersion, current);
+    }
+  }
+
+  async function readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    checkStreamId(streamId);
+    const fromVersion = checkVersionBound("fromVersion", options.fromVersion) ?? 1;
+    const toVersion = checkVersionBound("toVersion", options.toVersion) ?? 2_147_483_647;
+    const until = checkInstant("until", options.until) ?? null;
+    const rows = await database.query<EventRow>({
+      name: "rewind.read_stream",
+      text: readStreamStatement,
+      values: [streamId, fromVersion, toVersion, until],
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  async function readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const after = options.after ?? 0;
+    if (!Number.isSafeInteger(after) || after < 0) {
+      throw new InvalidEventStoreArgument("after", "must be a whole number >= 0");
+    }
+    const limit = options.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxReadAllLimit) {
+      throw new InvalidEventStoreArgument("limit", `must be a whole number from 1 to ${maxReadAllLimit}`);
+    }
+    const types = options.types ?? null;
+    if (types !== null && (!Array.isArray(types) || types.some((type) => typeof type !== "string"))) {
+      throw new InvalidEventStoreArgument("types", "must be an array of event types");
+    }
+    const rows = await database.query<EventRow>({
+      name: "rewind.read_all",
+      text: readAllStatement,
+      values: [after, limit, types],
+    });
+    if (rows.length === 0 && after > 0) {
+      const known = await database.query({ name: "rewind.position_exists", text: positionExistsStatement, values: [after] });
+      if (known.length === 0) throw new UnknownPosition(after);
+    }
+    const events = rows.map(toRecordedEvent);
+    return { events, lastPosition: events.length > 0 ? events[events.length - 1]!.position : after };
+  }
+
+  async function aggregateStream<State>(
+    streamId: string,
+    fold: Fold<State>,
+    options: Pick<ReadStreamOptions, "toVersion" | "until"> = {},
+  ): Promise<AggregateResult<State>> {
+    const events = await readStream(streamId, options);
+    let state = fold.initialState;
+    let version = 0;
+    for (const event of events) {
+      state = fold.evolve(state, event);
+      version = event.version;
+    }
+    return { state, version };
+  }
+
+  return { appendToStream, readStream, readAll, aggregateStream };
+}

@@ -1,0 +1,3 @@
+export { createEventStore, type AppendOptions, type EventStore } from "./event-store";
+export { EventStoreError, InvalidEventStoreArgument, UnknownPosition, WrongExpectedVersion } from "./errors";
+export type * from "./types";
