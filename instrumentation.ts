@@ -1,0 +1,8 @@
+// Runs once when the server starts: open the database and apply pending migrations before the
+// first request, so a broken configuration fails at start-up rather than on someone's click.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { getDatabase } = await import("./lib/db");
+  const database = await getDatabase();
+  console.log(`Rewind: database ready (${database.backend === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+}
