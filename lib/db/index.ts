@@ -41,6 +41,14 @@ function handles(): Promise<Handles> {
   return holder[globalKey];
 }
 
+/**
+ * Makes `database` the process-wide one (tests, and CLIs that open their own); closeDatabase()
+ * closes it like one opened here.
+ */
+export function provideDatabase(database: Database): void {
+  (globalThis as WithHandles)[globalKey] = Promise.resolve({ database, prisma: createPrismaClient(database) });
+}
+
 export async function getDatabase(): Promise<Database> {
   return (await handles()).database;
 }

@@ -72,6 +72,24 @@ describe.each(testBackends())("event store on $name", (backend) => {
       expect(first!.metadata.eventId).not.toBe(second!.metadata.eventId);
     });
 
+    it("keeps per-event metadata, under the recorded fields it cannot override", async () => {
+      const streamId = newStreamId();
+      const { events } = await store.appendToStream(
+        streamId,
+        [
+          { type: "a", data: {}, metadata: { schemaVersion: 2, actor: "forged" } },
+          { type: "b", data: {}, metadata: { schemaVersion: 1 } },
+        ],
+        { expectedVersion: "any", metadata: { actor: "alice", extra: { schemaVersion: 0, source: "import" } } },
+      );
+      const read = await store.readStream(streamId);
+      expect(read.map((e) => [e.metadata.schemaVersion, e.metadata.source, e.metadata.actor])).toEqual([
+        [2, "import", "alice"],
+        [1, "import", "alice"],
+      ]);
+      expect(read.map((e) => e.metadata)).toEqual(events.map((e) => e.metadata));
+    });
+
     it("defaults correlation and causation to the command id, and the actor to anonymous", async () => {
       const streamId = newStreamId();
       const { events } = await store.appendToStream(streamId, [event("a")], { expectedVersion: "any" });
@@ -166,6 +184,18 @@ describe.each(testBackends())("event store on $name", (backend) => {
       expect(await countEvents(database)).toBe(before);
       expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(["a"]);
       expect((await store.appendToStream(streamId, [event("b")], { expectedVersion: 1 })).version).toBe(2);
+    });
+
+    it("passes a unique violation raised by an inline projection to the caller, and appends nothing", async () => {
+      await database.exec("CREATE TABLE IF NOT EXISTS inline_unique (value text CONSTRAINT inline_unique_value_key UNIQUE)");
+      const project = async (tx: Parameters<NonNullable<Parameters<EventStore["appendToStream"]>[2]["inline"]>>[0]) => {
+        await tx.query("INSERT INTO inline_unique VALUES ('taken')");
+      };
+      await store.appendToStream(newStreamId(), [event("a")], { expectedVersion: "no_stream", inline: project });
+      const streamId = newStreamId();
+      const second = store.appendToStream(streamId, [event("a")], { expectedVersion: "any", inline: project });
+      await expect(second).rejects.toMatchObject({ code: "23505", constraint: "inline_unique_value_key" });
+      expect(await store.readStream(streamId)).toEqual([]);
     });
 
     it("runs the inline projection in the append's transaction, with the recorded events", async () => {

@@ -64,6 +64,14 @@ SELECT $1, $2, head.version + batch.ordinal, batch.type, batch.data::jsonb, batc
  WHERE head.version BETWEEN $8 AND $9
 RETURNING version, position, recorded_at`;
 
+// The same for the common case of one event, without the arrays (cheaper to encode and to plan).
+const appendOneStatement = `
+INSERT INTO events (stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)
+SELECT $1, $2, head.version + 1, $3, $4::jsonb, $5::jsonb, $6, coalesce($7::timestamptz, now())
+  FROM (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1) AS head
+ WHERE head.version BETWEEN $8 AND $9
+RETURNING version, position, recorded_at`;
+
 const streamVersionStatement = `SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1`;
 
 // The events of one earlier append, found by its command id (set on the append's first event).
@@ -98,6 +106,7 @@ const positionExistsStatement = `SELECT 1 FROM events WHERE position = $1 LIMIT 
 
 const uniqueViolation = "23505";
 const streamVersionKey = "events_pkey";
+const commandKey = "events_stream_id_command_id_key";
 const maxAppendAttempts = 20;
 const maxReadAllLimit = 10_000;
 
@@ -171,32 +180,37 @@ export function createEventStore(database: Database): EventStore {
     const streamType = options.streamType ?? streamId.split("-", 1)[0]!;
 
     const commandId = metadata.commandId ?? randomUUID();
-    const shared = {
-      ...metadata.extra,
+    const recordedBy = {
       commandId,
       correlationId: metadata.correlationId ?? commandId,
       causationId: metadata.causationId ?? commandId,
       actor: metadata.actor ?? "anonymous",
     };
-    const eventMetadata: EventMetadata[] = events.map(() => ({ eventId: randomUUID(), ...shared }));
-    const values = [
-      streamId,
-      streamType,
-      events.map((event) => event.type),
-      events.map((event) => JSON.stringify(event.data)),
-      eventMetadata.map((entry) => JSON.stringify(entry)),
-      commandId,
-      recordedAt ?? null,
-      minVersion,
-      maxVersion,
-    ];
+    const eventMetadata: EventMetadata[] = events.map((event) => ({
+      ...metadata.extra,
+      ...event.metadata,
+      eventId: randomUUID(),
+      ...recordedBy,
+    }));
+    const single = events.length === 1;
+    const statement = {
+      name: single ? "rewind.append_one" : "rewind.append",
+      text: single ? appendOneStatement : appendStatement,
+      values: [
+        streamId,
+        streamType,
+        single ? events[0]!.type : events.map((event) => event.type),
+        single ? JSON.stringify(events[0]!.data) : events.map((event) => JSON.stringify(event.data)),
+        single ? JSON.stringify(eventMetadata[0]) : eventMetadata.map((entry) => JSON.stringify(entry)),
+        commandId,
+        recordedAt ?? null,
+        minVersion,
+        maxVersion,
+      ],
+    };
 
     const insert = async (on: Queryable): Promise<RecordedEvent[]> => {
-      const rows = await on.query<{ version: number; position: number; recorded_at: Date }>({
-        name: "rewind.append",
-        text: appendStatement,
-        values,
-      });
+      const rows = await on.query<{ version: number; position: number; recorded_at: Date }>(statement);
       if (rows.length === 0) return [];
       const firstVersion = Math.min(...rows.map((row) => row.version));
       const recorded = rows.map((row) => {
@@ -230,8 +244,10 @@ export function createEventStore(database: Database): EventStore {
           return { version: recorded[recorded.length - 1]!.version, events: recorded, replayed: false };
         }
       } catch (error) {
-        if (databaseErrorOf(error).code !== uniqueViolation) throw error;
-        versionTaken = databaseErrorOf(error).constraint === streamVersionKey;
+        const { code, constraint } = databaseErrorOf(error);
+        // Other unique violations (say, in an inline projection) are the caller's to interpret.
+        if (code !== uniqueViolation || (constraint !== streamVersionKey && constraint !== commandKey)) throw error;
+        versionTaken = constraint === streamVersionKey;
       }
       // Refused: the stream was not where the caller expected, or a concurrent append won the race.
       if (metadata.commandId !== undefined) {

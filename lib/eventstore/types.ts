@@ -11,6 +11,8 @@ export type ExpectedVersion = number | "no_stream" | "stream_exists" | "any";
 export interface NewEvent<Type extends string = string, Data extends JsonObject = JsonObject> {
   type: Type;
   data: Data;
+  /** Kept in this event's metadata beside what the append records (e.g. its schema version). */
+  metadata?: JsonObject;
 }
 
 /** Who and what caused an append; stored on every event it writes. */

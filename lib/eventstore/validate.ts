@@ -33,7 +33,7 @@ export function checkEvents(events: unknown): NewEvent[] {
     if (typeof event !== "object" || event === null) {
       throw new InvalidEventStoreArgument(`events[${index}]`, "must be an object with type and data");
     }
-    const { type, data } = event as Record<string, unknown>;
+    const { type, data, metadata } = event as Record<string, unknown>;
     if (typeof type !== "string" || type.trim() === "" || type.length > 255) {
       throw new InvalidEventStoreArgument(`events[${index}].type`, "must be a non-empty string of at most 255 characters");
     }
@@ -41,6 +41,10 @@ export function checkEvents(events: unknown): NewEvent[] {
       throw new InvalidEventStoreArgument(`events[${index}].data`, "must be a plain JSON object");
     }
     checkJson(data, `events[${index}].data`);
+    if (metadata !== undefined) {
+      if (!isPlainObject(metadata)) throw new InvalidEventStoreArgument(`events[${index}].metadata`, "must be a plain JSON object");
+      checkJson(metadata, `events[${index}].metadata`);
+    }
   });
   return events as NewEvent[];
 }

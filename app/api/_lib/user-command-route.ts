@@ -1,0 +1,23 @@
+// One factory for POST /api/users/:id/<command>: parse → command → response, the same for each.
+import type { z } from "zod";
+import type { CommandContext, CommandOutcome } from "@/lib/application/users/user-commands";
+import { expectedVersionFromIfMatch, readJsonBody, requestMetadata } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
+import { respondIdempotently, userIdFrom, userResponse } from "./responses";
+
+export function userCommandRoute<Schema extends z.ZodType>(
+  bodySchema: Schema,
+  run: (userId: string, body: z.output<Schema>, context: CommandContext) => Promise<CommandOutcome>,
+  { bodyOptional = false } = {},
+) {
+  return route<{ id: string }>(async (request, params, correlationId) => {
+    const userId = userIdFrom(params.id);
+    const body = await readJsonBody(request, bodySchema, { optional: bodyOptional });
+    const expectedVersion = expectedVersionFromIfMatch(request);
+    const metadata = requestMetadata(request, correlationId);
+    return respondIdempotently(request, body, correlationId, async (commandId) => {
+      const { user } = await run(userId, body, { ...metadata, expectedVersion, commandId });
+      return userResponse(user);
+    });
+  });
+}

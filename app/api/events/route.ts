@@ -1,0 +1,16 @@
+// GET /api/events — the global event feed after a position; it never skips an event
+import { readEventFeed } from "@/lib/application/users/user-queries";
+import { parseQuery } from "@/lib/http/request";
+import { methodNotAllowed, route } from "@/lib/http/route";
+import { eventFeedQuery } from "@/lib/validation/users";
+
+export const GET = route(async (request) => {
+  const { after, limit } = parseQuery(request, eventFeedQuery);
+  const page = await readEventFeed(after, limit);
+  return Response.json({ items: page.items, nextAfter: page.lastPosition }, { headers: { "cache-control": "no-store" } });
+});
+
+export const POST = methodNotAllowed(["GET"]);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

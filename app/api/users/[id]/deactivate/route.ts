@@ -1,0 +1,13 @@
+// POST /api/users/[id]/deactivate — deactivate a user, with a reason
+import { executeUserCommand } from "@/lib/application/users/user-commands";
+import { methodNotAllowed } from "@/lib/http/route";
+import { deactivateUserBody } from "@/lib/validation/users";
+import { userCommandRoute } from "../../../_lib/user-command-route";
+
+export const POST = userCommandRoute(deactivateUserBody, (userId, body, context) =>
+  executeUserCommand({ type: "DeactivateUser", userId, reason: body.reason }, context),
+);
+export const GET = methodNotAllowed(["POST"]);
+export const PUT = GET;
+export const PATCH = GET;
+export const DELETE = GET;

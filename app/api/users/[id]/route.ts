@@ -1,0 +1,24 @@
+// GET /api/users/[id] — a user now, or at ?version= / ?at= (time travel); PUT — rename (the seed demo's form)
+import { executeUserCommand } from "@/lib/application/users/user-commands";
+import { getUser, getUserAt } from "@/lib/application/users/user-queries";
+import { parseQuery } from "@/lib/http/request";
+import { methodNotAllowed, route } from "@/lib/http/route";
+import { renameUserBody, userPointQuery } from "@/lib/validation/users";
+import { userCommandRoute } from "../../_lib/user-command-route";
+import { userIdFrom, userResponse } from "../../_lib/responses";
+
+export const GET = route<{ id: string }>(async (request, params) => {
+  const userId = userIdFrom(params.id);
+  const point = parseQuery(request, userPointQuery);
+  if (point.version !== undefined) return userResponse(await getUserAt(userId, { version: point.version }));
+  if (point.at !== undefined) return userResponse(await getUserAt(userId, { at: point.at }));
+  return userResponse(await getUser(userId));
+});
+
+export const PUT = userCommandRoute(renameUserBody, (userId, body, context) =>
+  executeUserCommand({ type: "RenameUser", userId, name: body.name }, context),
+);
+
+export const POST = methodNotAllowed(["GET", "PUT"]);
+export const PATCH = POST;
+export const DELETE = POST;

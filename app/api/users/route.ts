@@ -1,0 +1,28 @@
+// GET /api/users — list users (today's, or ?at= as they were then); POST /api/users — register a user
+import { randomUUID } from "node:crypto";
+import { registerUser } from "@/lib/application/users/user-commands";
+import { decodeCursor, listUsers } from "@/lib/application/users/user-queries";
+import { parseQuery, readJsonBody, requestMetadata, validationError } from "@/lib/http/request";
+import { methodNotAllowed, route } from "@/lib/http/route";
+import { registerUserBody, userListQuery } from "@/lib/validation/users";
+import { respondIdempotently, userResponse } from "../_lib/responses";
+
+export const GET = route(async (request) => {
+  const query = parseQuery(request, userListQuery);
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  if (query.cursor !== undefined && !cursor) throw validationError([{ path: "cursor", message: "Not a cursor this API returned" }]);
+  return Response.json(await listUsers(query, cursor), { headers: { "cache-control": "no-store" } });
+});
+
+export const POST = route(async (request, _params, correlationId) => {
+  const body = await readJsonBody(request, registerUserBody);
+  const metadata = requestMetadata(request, correlationId);
+  return respondIdempotently(request, body, correlationId, async (commandId) => {
+    const { user } = await registerUser({ userId: randomUUID(), ...body }, { ...metadata, commandId });
+    return userResponse(user, { status: 201, location: true });
+  });
+});
+
+export const PUT = methodNotAllowed(["GET", "POST"]);
+export const PATCH = PUT;
+export const DELETE = PUT;

@@ -1,0 +1,193 @@
+// Reading users: today's list and user from the users table; any past point by folding events.
+import { evolve, foldUser, initialUserState, userStreamId, userStreamType, type RecordedUserEvent, type UserState } from "../../domain/users";
+import type { Prisma } from "../../db/generated/prisma/client";
+import type { RecordedEvent } from "../../eventstore";
+import { NotFound } from "../errors";
+import { getServices } from "../services";
+import { toRecordedUserEvent } from "./user-events";
+import { redactEventData, viewOfState, type UserView } from "./user-view";
+
+export interface UserListQuery {
+  q?: string;
+  status?: "active" | "deactivated";
+  cursor?: string;
+  limit: number;
+  /** The list as it was at this instant, folded from the events. */
+  at?: Date;
+}
+
+export interface UserList {
+  items: UserView[];
+  nextCursor: string | null;
+  total: number;
+}
+
+// Newest users first; (createdAt, id) never changes for a user, so pages do not shift under edits.
+interface CursorPosition {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeCursor(user: Pick<UserView, "createdAt" | "id">): string {
+  return Buffer.from(JSON.stringify([user.createdAt, user.id])).toString("base64url");
+}
+
+/** undefined when the cursor is not one this API made. */
+export function decodeCursor(cursor: string): CursorPosition | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (typeof createdAt !== "string" || Number.isNaN(Date.parse(createdAt)) || typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id)) {
+      return undefined;
+    }
+    return { createdAt, id };
+  } catch {
+    return undefined;
+  }
+}
+
+
+// Prisma's `contains` passes LIKE wildcards through: a search for "%" must find a literal "%".
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
+export async function listUsers(query: UserListQuery, cursor: CursorPosition | undefined): Promise<UserList> {
+  if (query.at) return listUsersAt(query, query.at, cursor);
+  const { prisma } = await getServices();
+  const filters: Prisma.UserWhereInput[] = [];
+  if (query.status) filters.push({ status: query.status });
+  if (query.q) {
+    filters.push({
+      OR: [
+        { name: { contains: escapeLike(query.q), mode: "insensitive" } },
+        { email: { contains: escapeLike(query.q.toLowerCase()) } },
+      ],
+    });
+  }
+  const where: Prisma.UserWhereInput = { AND: filters };
+  const page: Prisma.UserWhereInput = cursor
+    ? {
+        AND: [
+          where,
+          { OR: [{ createdAt: { lt: new Date(cursor.createdAt) } }, { createdAt: new Date(cursor.createdAt), id: { lt: cursor.id } }] },
+        ],
+      }
+    : where;
+  const [rows, total] = await Promise.all([
+    prisma.user.findMany({ where: page, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: query.limit + 1 }),
+    prisma.user.count({ where }),
+  ]);
+  const items: UserView[] = rows.slice(0, query.limit).map((row) => ({
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    status: row.status as UserView["status"],
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }));
+  return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null, total };
+}
+
+function matches(user: UserView, query: UserListQuery): boolean {
+  if (query.status && user.status !== query.status) return false;
+  if (query.q) {
+    const needle = query.q.toLowerCase();
+    if (!user.name.toLowerCase().includes(needle) && !user.email.includes(needle)) return false;
+  }
+  return true;
+}
+
+const isBefore = (user: UserView, cursor: CursorPosition) =>
+  user.createdAt < cursor.createdAt || (user.createdAt === cursor.createdAt && user.id < cursor.id);
+
+/**
+ * The list as it stood at `at`: every user stream folded up to that instant, with the same
+ * evolve as everywhere else, then filtered, ordered and paged like today's list.
+ */
+async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPosition | undefined): Promise<UserList> {
+  const { database } = await getServices();
+  const rows = await database.query<{ stream_id: string; version: number; type: string; data: Record<string, unknown>; recorded_at: Date }>({
+    name: "users.as_of",
+    text: `SELECT stream_id, version, type, data, recorded_at FROM events
+            WHERE stream_type = $1 AND recorded_at <= $2 ORDER BY stream_id, version`,
+    values: [userStreamType, at],
+  });
+  const states = new Map<string, UserState>();
+  for (const row of rows) {
+    const event = { type: row.type, data: row.data, version: row.version, recordedAt: row.recorded_at.toISOString() } as RecordedUserEvent;
+    states.set(row.stream_id, evolve(states.get(row.stream_id) ?? initialUserState, event));
+  }
+  const users = [...states.values()]
+    .flatMap((state) => (state.status === "unregistered" ? [] : [viewOfState(state)]))
+    .filter((user) => matches(user, query))
+    .sort((a, b) => (a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : b.createdAt.localeCompare(a.createdAt)));
+  const start = cursor ? users.findIndex((user) => isBefore(user, cursor)) : 0;
+  const items = start === -1 ? [] : users.slice(start, start + query.limit);
+  const hasMore = start !== -1 && start + query.limit < users.length;
+  return { items, nextCursor: hasMore ? encodeCursor(items[items.length - 1]!) : null, total: users.length };
+}
+
+export async function getUser(userId: string): Promise<UserView> {
+  const { prisma } = await getServices();
+  const row = await prisma.user.findUnique({ where: { id: userId } });
+  if (!row) throw new NotFound(`User ${userId} does not exist`);
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    status: row.status as UserView["status"],
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The user as it was at a version or an instant: the fold, stopped early. */
+export async function getUserAt(userId: string, point: { version: number } | { at: Date }): Promise<UserView> {
+  const { store } = await getServices();
+  const events = await store.readStream(userStreamId(userId), "version" in point ? { toVersion: point.version } : { until: point.at });
+  const state = foldUser(events.map(toRecordedUserEvent));
+  if (state.status === "unregistered") {
+    throw new NotFound(
+      "version" in point ? `User ${userId} has no version ${point.version}` : `User ${userId} did not exist at ${point.at.toISOString()}`,
+    );
+  }
+  if ("version" in point && state.version !== point.version) {
+    throw new NotFound(`User ${userId} has no version ${point.version}: it is at version ${state.version}`);
+  }
+  return viewOfState(state);
+}
+
+export interface EventView {
+  position: number;
+  streamId: string;
+  version: number;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recordedAt: string;
+}
+
+export function viewOfEvent(event: RecordedEvent): EventView {
+  return {
+    position: event.position,
+    streamId: event.streamId,
+    version: event.version,
+    type: event.type,
+    data: redactEventData(event.data),
+    metadata: event.metadata,
+    recordedAt: event.recordedAt.toISOString(),
+  };
+}
+
+export async function getUserEvents(userId: string): Promise<EventView[]> {
+  const { store } = await getServices();
+  const events = await store.readStream(userStreamId(userId));
+  if (events.length === 0) throw new NotFound(`User ${userId} does not exist`);
+  return events.map(viewOfEvent);
+}
+
+export async function readEventFeed(after: number, limit: number): Promise<{ items: EventView[]; lastPosition: number }> {
+  const { store } = await getServices();
+  const page = await store.readAll({ after, limit });
+  return { items: page.events.map(viewOfEvent), lastPosition: page.lastPosition };
+}

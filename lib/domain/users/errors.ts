@@ -1,0 +1,42 @@
+// Typed domain errors: each carries a stable code; lib/http maps codes to HTTP statuses.
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export abstract class UserDomainError extends Error {
+  abstract readonly code: string;
+}
+
+export class UserValidationFailed extends UserDomainError {
+  readonly code = "validation_failed";
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((problem) => `${problem.path}: ${problem.message}`).join("; "));
+    this.name = "UserValidationFailed";
+  }
+}
+
+export class UserNotFound extends UserDomainError {
+  readonly code = "user_not_found";
+  constructor(readonly userId: string) {
+    super(`User ${userId} does not exist`);
+    this.name = "UserNotFound";
+  }
+}
+
+export class UserAlreadyRegistered extends UserDomainError {
+  readonly code = "user_already_registered";
+  constructor(readonly userId: string) {
+    super(`User ${userId} is already registered`);
+    this.name = "UserAlreadyRegistered";
+  }
+}
+
+export class UserIsDeactivated extends UserDomainError {
+  readonly code = "user_deactivated";
+  constructor(readonly userId: string) {
+    super(`User ${userId} is deactivated: reactivate the user first`);
+    this.name = "UserIsDeactivated";
+  }
+}

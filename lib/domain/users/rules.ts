@@ -1,0 +1,62 @@
+// The rules a user's fields obey. decide applies them; the application layer calls
+// checkPassword before paying for a password hash.
+import { UserValidationFailed, type FieldProblem } from "./errors";
+
+export const nameMaxLength = 100;
+export const passwordMinLength = 8;
+export const passwordMaxLength = 1024;
+export const reasonMaxLength = 500;
+const emailMaxLength = 254;
+
+// Deliberately plain: one @, no spaces, a dot in the domain. Whether a mailbox exists is not ours to know.
+const emailPattern = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+type Check = { value: string; problem?: FieldProblem };
+
+export function normaliseName(name: string, path = "name"): Check {
+  const value = name.trim();
+  if (value.length === 0) return { value, problem: { path, message: "Name must not be empty" } };
+  if ([...value].length > nameMaxLength) {
+    return { value, problem: { path, message: `Name must be at most ${nameMaxLength} characters` } };
+  }
+  return { value };
+}
+
+export function normaliseEmail(email: string, path = "email"): Check {
+  const value = email.trim().toLowerCase();
+  if (value.length > emailMaxLength || !emailPattern.test(value)) {
+    return { value, problem: { path, message: "Email must be a valid address like name@example.com" } };
+  }
+  return { value };
+}
+
+export function checkPasswordRule(password: string, path = "password"): Check {
+  if ([...password].length < passwordMinLength) {
+    return { value: password, problem: { path, message: `Password must be at least ${passwordMinLength} characters` } };
+  }
+  if (password.length > passwordMaxLength) {
+    return { value: password, problem: { path, message: `Password must be at most ${passwordMaxLength} characters` } };
+  }
+  return { value: password };
+}
+
+export function normaliseReason(reason: string, path = "reason"): Check {
+  const value = reason.trim();
+  if (value.length === 0) return { value, problem: { path, message: "Reason must not be empty" } };
+  if ([...value].length > reasonMaxLength) {
+    return { value, problem: { path, message: `Reason must be at most ${reasonMaxLength} characters` } };
+  }
+  return { value };
+}
+
+/** Throws one UserValidationFailed listing every problem, or returns the normalised values. */
+export function valuesOrThrow<const T extends readonly Check[]>(...checks: T): { [K in keyof T]: string } {
+  const problems = checks.flatMap((check) => (check.problem ? [check.problem] : []));
+  if (problems.length > 0) throw new UserValidationFailed(problems);
+  return checks.map((check) => check.value) as { [K in keyof T]: string };
+}
+
+/** For the application layer: refuse a bad password before hashing it. */
+export function checkPassword(password: string): void {
+  valuesOrThrow(checkPasswordRule(password));
+}

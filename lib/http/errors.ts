@@ -1,0 +1,99 @@
+// One table from error code to HTTP status, and one function that turns any thrown error into a
+// problem+json response. Unknown errors become a 500 that says nothing of the internals; the
+// details go to the server log under the request's correlation id.
+import { problemResponse, type ProblemDetails } from "./problem";
+
+/** An error raised at the HTTP edge (bad header, body too large…), with its status. */
+export class HttpError extends Error {
+  constructor(
+    readonly code: keyof typeof errorTable,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+export const errorTable = {
+  validation_failed: { status: 400, title: "Your request is not valid" },
+  invalid_argument: { status: 400, title: "Your request is not valid" },
+  malformed_json: { status: 400, title: "The request body is not valid JSON" },
+  unknown_position: { status: 400, title: "No event at that position" },
+  user_not_found: { status: 404, title: "User not found" },
+  not_found: { status: 404, title: "Not found" },
+  method_not_allowed: { status: 405, title: "Method not allowed" },
+  user_already_registered: { status: 409, title: "User already registered" },
+  user_deactivated: { status: 409, title: "User is deactivated" },
+  email_taken: { status: 409, title: "Email already in use" },
+  wrong_expected_version: { status: 409, title: "The user changed meanwhile" },
+  idempotent_request_in_progress: { status: 409, title: "The same request is still being processed" },
+  precondition_failed: { status: 412, title: "The user has changed since you read it" },
+  payload_too_large: { status: 413, title: "Request body too large" },
+  unsupported_media_type: { status: 415, title: "Send JSON" },
+  idempotency_key_reused: { status: 422, title: "Idempotency key already used for another request" },
+  database_unavailable: { status: 503, title: "The database is unavailable" },
+  internal_error: { status: 500, title: "Something went wrong on our side" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorTable;
+
+const problemTypeBase = "https://rewind.dev/problems/";
+
+function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(errorTable, code);
+}
+
+/** Extra members a known error contributes to its problem document. */
+function extensionsOf(error: Error): Record<string, unknown> {
+  const extensions: Record<string, unknown> = {};
+  if (error instanceof HttpError) Object.assign(extensions, error.extensions);
+  if ("problems" in error && Array.isArray(error.problems)) extensions.errors = error.problems;
+  if ("actualVersion" in error && typeof error.actualVersion === "number") extensions.currentVersion = error.actualVersion;
+  return extensions;
+}
+
+// Connection-level failures: the database is down or restarting, not a bug of ours.
+const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P02", "57P03", "53300", "08006", "08001", "08003"]);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && unavailableCodes.has(code)) return true;
+  const message = error instanceof Error ? error.message : "";
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(message);
+}
+
+export function problemFor(error: unknown, correlationId: string): Response {
+  if (error instanceof Error && isErrorCode((error as { code?: unknown }).code)) {
+    const code = (error as unknown as { code: ErrorCode }).code;
+    const { status, title } = errorTable[code];
+    const problem: ProblemDetails = {
+      type: problemTypeBase + code.replaceAll("_", "-"),
+      title,
+      status,
+      detail: error.message,
+      ...extensionsOf(error),
+      correlationId,
+    };
+    return problemResponse(problem, error instanceof HttpError ? error.headers : {});
+  }
+  if (isDatabaseUnavailable(error)) {
+    console.error(`[${correlationId}] database unavailable:`, error);
+    const { status, title } = errorTable.database_unavailable;
+    return problemResponse(
+      { type: problemTypeBase + "database-unavailable", title, status, detail: "Try again in a few seconds.", correlationId },
+      { "retry-after": "2" },
+    );
+  }
+  console.error(`[${correlationId}] unexpected error:`, error);
+  const { status, title } = errorTable.internal_error;
+  return problemResponse({
+    type: problemTypeBase + "internal-error",
+    title,
+    status,
+    detail: `The error was logged with correlation id ${correlationId}.`,
+    correlationId,
+  });
+}

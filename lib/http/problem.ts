@@ -1,0 +1,18 @@
+// RFC 9457 problem details: every error response of the API has this shape.
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  [extension: string]: unknown;
+}
+
+export const problemContentType = "application/problem+json";
+
+export function problemResponse(problem: ProblemDetails, headers: HeadersInit = {}): Response {
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { ...Object.fromEntries(new Headers(headers)), "content-type": problemContentType, "cache-control": "no-store" },
+  });
+}

@@ -1,0 +1,78 @@
+// Calls the API's route handlers in-process, as Next.js would, against the test database.
+import * as eventsRoute from "@/app/api/events/route";
+import * as userRoute from "@/app/api/users/[id]/route";
+import * as changeEmailRoute from "@/app/api/users/[id]/change-email/route";
+import * as changePasswordRoute from "@/app/api/users/[id]/change-password/route";
+import * as deactivateRoute from "@/app/api/users/[id]/deactivate/route";
+import * as userEventsRoute from "@/app/api/users/[id]/events/route";
+import * as reactivateRoute from "@/app/api/users/[id]/reactivate/route";
+import * as renameRoute from "@/app/api/users/[id]/rename/route";
+import * as usersRoute from "@/app/api/users/route";
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type RouteModule = Record<string, unknown>;
+
+const routes: [RegExp, RouteModule][] = [
+  [/^\/api\/users$/, usersRoute],
+  [/^\/api\/users\/(?<id>[^/]+)$/, userRoute],
+  [/^\/api\/users\/(?<id>[^/]+)\/rename$/, renameRoute],
+  [/^\/api\/users\/(?<id>[^/]+)\/change-email$/, changeEmailRoute],
+  [/^\/api\/users\/(?<id>[^/]+)\/change-password$/, changePasswordRoute],
+  [/^\/api\/users\/(?<id>[^/]+)\/deactivate$/, deactivateRoute],
+  [/^\/api\/users\/(?<id>[^/]+)\/reactivate$/, reactivateRoute],
+  [/^\/api\/users\/(?<id>[^/]+)\/events$/, userEventsRoute],
+  [/^\/api\/events$/, eventsRoute],
+];
+
+export interface ApiResponse<Body = any> {
+  status: number;
+  headers: Headers;
+  body: Body;
+  text: string;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  /** Sent as is, without JSON encoding or a content type. */
+  rawBody?: string | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+export async function call(method: string, pathAndQuery: string, options: CallOptions = {}): Promise<ApiResponse> {
+  const url = new URL(pathAndQuery, "http://rewind.test");
+  const match = routes.map(([pattern, module]) => ({ found: pattern.exec(url.pathname), module })).find(({ found }) => found);
+  if (!match) throw new Error(`No route for ${url.pathname}`);
+  const handler = match.module[method] as Handler | undefined;
+  if (!handler) throw new Error(`${url.pathname} exports no ${method}`);
+  const headers = new Headers(options.headers);
+  let body: BodyInit | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody as BodyInit;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  }
+  const params = Object.fromEntries(Object.entries(match.found!.groups ?? {}).map(([key, value]) => [key, decodeURIComponent(value)]));
+  const response = await handler(new Request(url, { method, headers, body }), { params: Promise.resolve(params) });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+export const api = {
+  get: (path: string, options?: CallOptions) => call("GET", path, options),
+  post: (path: string, body?: unknown, options: CallOptions = {}) => call("POST", path, { body, ...options }),
+  put: (path: string, body?: unknown, options: CallOptions = {}) => call("PUT", path, { body, ...options }),
+};
+
+let userCounter = 0;
+/** A valid registration, unique per call. */
+export function newUserInput(overrides: Partial<{ name: string; email: string; password: string }> = {}) {
+  userCounter++;
+  const tag = `${process.pid}-${userCounter}-${Math.random().toString(36).slice(2, 7)}`;
+  return { name: `Test User ${userCounter}`, email: `user-${tag}@example.com`, password: "correct horse battery", ...overrides };
+}

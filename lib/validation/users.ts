@@ -1,0 +1,49 @@
+// Shapes of what the users API accepts, shared by the route handlers and the dashboard's forms.
+// The rules on values (lengths, email syntax) are the domain's; these only say what is a string.
+import { z } from "zod";
+
+const text = (field: string, max: number) =>
+  z.string({ error: `${field} must be a string` }).max(max, `${field} must be at most ${max} characters`);
+
+export const registerUserBody = z.strictObject({
+  name: text("Name", 1000),
+  email: text("Email", 1000),
+  password: text("Password", 1024),
+});
+
+export const renameUserBody = z.strictObject({ name: text("Name", 1000) });
+export const changeEmailBody = z.strictObject({ email: text("Email", 1000) });
+export const changePasswordBody = z.strictObject({ password: text("Password", 1024) });
+export const deactivateUserBody = z.strictObject({ reason: text("Reason", 2000) });
+export const reactivateUserBody = z.strictObject({});
+
+const instant = z.iso.datetime({ offset: true, error: "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z" }).transform((value) => new Date(value));
+
+export const userListQuery = z.strictObject({
+  q: z.string().trim().max(200, "At most 200 characters").optional().transform((value) => value || undefined),
+  status: z.enum(["active", "deactivated"], { error: 'Must be "active" or "deactivated"' }).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number({ error: "Must be a whole number from 1 to 100" }).int("Must be a whole number from 1 to 100").min(1, "Must be a whole number from 1 to 100").max(100, "Must be a whole number from 1 to 100").default(20),
+  at: instant.optional(),
+});
+
+export const userPointQuery = z
+  .strictObject({
+    version: z
+      .string()
+      .regex(/^[1-9]\d{0,8}$/, "Must be a whole number from 1")
+      .transform(Number)
+      .optional(),
+    at: instant.optional(),
+  })
+  .refine((query) => query.version === undefined || query.at === undefined, { message: "Give version or at, not both", path: ["version"] });
+
+export const eventFeedQuery = z.strictObject({
+  after: z.string().regex(/^\d{1,15}$/, "Must be a position: a whole number from 0").transform(Number).default(0),
+  limit: z.coerce.number().int("Must be a whole number from 1 to 1000").min(1, "Must be a whole number from 1 to 1000").max(1000, "Must be a whole number from 1 to 1000").default(100),
+});
+
+export const emptyQuery = z.strictObject({});
+
+/** User ids are UUIDs; anything else cannot name a user, so it is a 404, not a 400. */
+export const userIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
