@@ -1,6 +1,6 @@
 // GET /api/users — list users (today's, or ?at= as they were then); POST /api/users — register a user
 import { randomUUID } from "node:crypto";
-import { registerUser } from "@/lib/application/users/user-commands";
+import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { decodeCursor, listUsers } from "@/lib/application/users/user-queries";
 import { parseQuery, readJsonBody, requestMetadata, validationError } from "@/lib/http/request";
 import { methodNotAllowed, route } from "@/lib/http/route";
@@ -18,7 +18,7 @@ export const POST = route(async (request, _params, correlationId) => {
   const body = await readJsonBody(request, registerUserBody);
   const metadata = requestMetadata(request, correlationId);
   return respondIdempotently(request, body, correlationId, async (commandId) => {
-    const { user } = await registerUser({ userId: randomUUID(), ...body }, { ...metadata, commandId });
+    const { user } = await executeUserCommand({ type: "RegisterUser", userId: randomUUID(), ...body }, { ...metadata, commandId });
     return userResponse(user, { status: 201, location: true });
   });
 });

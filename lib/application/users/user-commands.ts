@@ -1,7 +1,6 @@
 // Command handling for users, always the same steps: read the stream → fold → decide → append
 // with the expected version and the users table in the same transaction → the new state.
 import {
-  checkPassword,
   decide,
   evolve,
   initialUserState,
@@ -43,16 +42,37 @@ async function loadUser(store: EventStore, streamId: string, toVersion?: number)
   );
 }
 
-export async function executeUserCommand(command: UserCommand, context: CommandContext): Promise<CommandOutcome> {
+/** A command as callers give it: passwords in plain text; the hash is made here, only when needed. */
+export type UserCommandInput =
+  | Exclude<UserCommand, { type: "RegisterUser" | "ChangePassword" }>
+  | Omit<Extract<UserCommand, { type: "RegisterUser" }>, "passwordHash">
+  | Omit<Extract<UserCommand, { type: "ChangePassword" }>, "passwordHash">;
+
+// A password hash costs ~50 ms of CPU: decide runs first with a blank hash, so that a command it
+// refuses (invalid, deactivated user…) never pays for one; then once more with the real hash.
+async function decideWithPassword(input: UserCommandInput, state: UserState, hashes: Map<string, string>) {
+  if (input.type !== "RegisterUser" && input.type !== "ChangePassword") return decide(input, state);
+  const dryRun = decide({ ...input, passwordHash: "" }, state);
+  if (dryRun.length === 0) return dryRun;
+  let passwordHash = hashes.get(input.password);
+  if (!passwordHash) {
+    passwordHash = await hashPassword(input.password);
+    hashes.set(input.password, passwordHash);
+  }
+  return decide({ ...input, passwordHash }, state);
+}
+
+export async function executeUserCommand(command: UserCommandInput, context: CommandContext): Promise<CommandOutcome> {
   const { store } = await getServices();
   const streamId = userStreamId(command.userId);
+  const hashes = new Map<string, string>();
 
   for (let attempt = 1; ; attempt++) {
     const { state, version } = await loadUser(store, streamId);
     if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
       throw new PreconditionFailed(context.expectedVersion, version);
     }
-    const events = decide(command, state);
+    const events = await decideWithPassword(command, state, hashes);
     if (events.length === 0 && state.status !== "unregistered") return { user: viewOfState(state), recorded: 0 };
 
     try {
@@ -74,17 +94,3 @@ export async function executeUserCommand(command: UserCommand, context: CommandC
   }
 }
 
-// Registration and password changes are validated before paying for a password hash (~50 ms of
-// CPU): a dry run of decide on a new user reports every problem at once.
-export async function registerUser(
-  input: { userId: string; name: string; email: string; password: string },
-  context: CommandContext,
-): Promise<CommandOutcome> {
-  decide({ type: "RegisterUser", ...input, passwordHash: "" }, initialUserState);
-  return executeUserCommand({ type: "RegisterUser", ...input, passwordHash: await hashPassword(input.password) }, context);
-}
-
-export async function changePassword(input: { userId: string; password: string }, context: CommandContext): Promise<CommandOutcome> {
-  checkPassword(input.password);
-  return executeUserCommand({ type: "ChangePassword", ...input, passwordHash: await hashPassword(input.password) }, context);
-}

@@ -1,11 +1,11 @@
 // POST /api/users/[id]/change-password — set a new password (stored only as a scrypt hash)
-import { changePassword } from "@/lib/application/users/user-commands";
+import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { methodNotAllowed } from "@/lib/http/route";
 import { changePasswordBody } from "@/lib/validation/users";
 import { userCommandRoute } from "../../../_lib/user-command-route";
 
 export const POST = userCommandRoute(changePasswordBody, (userId, body, context) =>
-  changePassword({ userId, password: body.password }, context),
+  executeUserCommand({ type: "ChangePassword", userId, password: body.password }, context),
 );
 export const GET = methodNotAllowed(["POST"]);
 export const PUT = GET;
