@@ -1,8 +1,12 @@
 // Runs once when the server starts: open the database and apply pending migrations before the
-// first request, so a broken configuration fails at start-up rather than on someone's click.
+// first request, so a broken configuration fails at start-up rather than on someone's click; and
+// fill an empty embedded database with demo users.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getDatabase } = await import("./lib/db");
+  const { seedDemoDataIfEmpty } = await import("./lib/application/demo-on-first-start");
   const database = await getDatabase();
   console.log(`Rewind: database ready (${database.backend === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  const seeded = await seedDemoDataIfEmpty();
+  if (seeded) console.log(`Rewind: ${seeded}`);
 }

@@ -12,6 +12,7 @@ const environmentSchema = z.object({
     .or(z.literal("").transform(() => undefined)),
   REWIND_DATA_DIR: z.string().trim().min(1).default(path.join(".data", "pglite")),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  REWIND_DEMO_USERS: z.coerce.number().int().min(0).max(1_000_000).default(200),
 });
 
 export type DatabaseConfig = {
@@ -20,6 +21,8 @@ export type DatabaseConfig = {
   /** Where embedded PGlite keeps its files. */
   dataDir: string;
   poolSize: number;
+  /** Demo users generated on the first start of an empty embedded database (0: none). */
+  demoUsers: number;
 };
 
 export function databaseConfigFromEnvironment(env: Record<string, string | undefined> = process.env): DatabaseConfig {
@@ -32,5 +35,6 @@ export function databaseConfigFromEnvironment(env: Record<string, string | undef
     url: parsed.data.DATABASE_URL,
     dataDir: path.resolve(parsed.data.REWIND_DATA_DIR),
     poolSize: parsed.data.DATABASE_POOL_SIZE,
+    demoUsers: parsed.data.REWIND_DEMO_USERS,
   };
 }

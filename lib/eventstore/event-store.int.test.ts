@@ -223,6 +223,18 @@ describe.each(testBackends())("event store on $name", (backend) => {
       expect(events[0]!.recordedAt.toISOString()).toBe(past.toISOString());
       expect((await store.readStream(streamId))[0]!.recordedAt.toISOString()).toBe(past.toISOString());
     });
+
+    it("keeps per-event times in a batch, for whole imported histories", async () => {
+      const streamId = newStreamId();
+      const times = ["2024-01-01T00:00:00.000Z", "2024-06-01T00:00:00.000Z"].map((t) => new Date(t));
+      await store.appendToStream(streamId, [{ ...event("a"), recordedAt: times[0] }, { ...event("b"), recordedAt: times[1] }, event("c")], {
+        expectedVersion: "no_stream",
+        recordedAt: new Date("2025-01-01T00:00:00.000Z"),
+      });
+      const read = await store.readStream(streamId);
+      expect(read.map((e) => e.recordedAt.toISOString())).toEqual(["2024-01-01T00:00:00.000Z", "2024-06-01T00:00:00.000Z", "2025-01-01T00:00:00.000Z"]);
+      expect((await store.readStream(streamId, { until: new Date("2024-03-01T00:00:00Z") })).map((e) => e.type)).toEqual(["a"]);
+    });
   });
 
   describe("idempotency", () => {

@@ -58,9 +58,10 @@ const eventColumns = "position, stream_id, stream_type, version, type, data, met
 const appendStatement = `
 INSERT INTO events (stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)
 SELECT $1, $2, head.version + batch.ordinal, batch.type, batch.data::jsonb, batch.metadata::jsonb,
-       CASE WHEN batch.ordinal = 1 THEN $6 END, coalesce($7::timestamptz, now())
+       CASE WHEN batch.ordinal = 1 THEN $6 END, coalesce(batch.recorded_at, $7::timestamptz, now())
   FROM (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1) AS head
- CROSS JOIN unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS batch(type, data, metadata, ordinal)
+ CROSS JOIN unnest($3::text[], $4::text[], $5::text[], $10::timestamptz[])
+       WITH ORDINALITY AS batch(type, data, metadata, recorded_at, ordinal)
  WHERE head.version BETWEEN $8 AND $9
 RETURNING version, position, recorded_at`;
 
@@ -203,9 +204,10 @@ export function createEventStore(database: Database): EventStore {
         single ? JSON.stringify(events[0]!.data) : events.map((event) => JSON.stringify(event.data)),
         single ? JSON.stringify(eventMetadata[0]) : eventMetadata.map((entry) => JSON.stringify(entry)),
         commandId,
-        recordedAt ?? null,
+        single ? (events[0]!.recordedAt ?? recordedAt ?? null) : (recordedAt ?? null),
         minVersion,
         maxVersion,
+        ...(single ? [] : [events.map((event) => event.recordedAt ?? null)]),
       ],
     };
 

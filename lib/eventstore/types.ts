@@ -13,6 +13,8 @@ export interface NewEvent<Type extends string = string, Data extends JsonObject 
   data: Data;
   /** Kept in this event's metadata beside what the append records (e.g. its schema version). */
   metadata?: JsonObject;
+  /** When it happened, for imported and generated histories; overrides the append's recordedAt. */
+  recordedAt?: Date;
 }
 
 /** Who and what caused an append; stored on every event it writes. */

@@ -33,7 +33,8 @@ export function checkEvents(events: unknown): NewEvent[] {
     if (typeof event !== "object" || event === null) {
       throw new InvalidEventStoreArgument(`events[${index}]`, "must be an object with type and data");
     }
-    const { type, data, metadata } = event as Record<string, unknown>;
+    const { type, data, metadata, recordedAt } = event as Record<string, unknown>;
+    checkInstant(`events[${index}].recordedAt`, recordedAt);
     if (typeof type !== "string" || type.trim() === "" || type.length > 255) {
       throw new InvalidEventStoreArgument(`events[${index}].type`, "must be a non-empty string of at most 255 characters");
     }

@@ -1,0 +1,91 @@
+// Writes generated histories: each user's whole history in one append (with its past times), and
+// the users table filled from the same fold in bulk — what the inline projection would have written.
+import type { Database } from "../../db";
+import { userStreamId } from "../../domain/users";
+import { createEventStore, WrongExpectedVersion } from "../../eventstore";
+import { demoPasswords, generateDemoHistories, type DemoOptions, type DemoUserHistory } from "./demo-data";
+import { hashPassword } from "./passwords";
+import { toNewEvent } from "./user-events";
+import { viewOfState } from "./user-view";
+
+export class AlreadySeeded extends Error {
+  constructor(seed: number) {
+    super(`This database already holds the demo users of seed ${seed}; choose another --seed`);
+    this.name = "AlreadySeeded";
+  }
+}
+
+export interface SeedReport {
+  users: number;
+  events: number;
+  seconds: number;
+}
+
+const usersPerInsert = 1000;
+
+async function insertUsers(database: Database, histories: DemoUserHistory[]) {
+  const views = histories.flatMap(({ finalState }) => (finalState.status === "unregistered" ? [] : [viewOfState(finalState)]));
+  await database.query({
+    name: "seed.users",
+    text: `INSERT INTO users (id, name, email, status, version, created_at, updated_at)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[])`,
+    values: [
+      views.map((v) => v.id),
+      views.map((v) => v.name),
+      views.map((v) => v.email),
+      views.map((v) => v.status),
+      views.map((v) => v.version),
+      views.map((v) => v.createdAt),
+      views.map((v) => v.updatedAt),
+    ],
+  });
+}
+
+export async function seedDemoUsers(
+  database: Database,
+  options: DemoOptions,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<SeedReport> {
+  const started = performance.now();
+  const store = createEventStore(database);
+  const passwordHashes = await Promise.all(demoPasswords.map(hashPassword));
+  const histories = generateDemoHistories(options, passwordHashes);
+  // PGlite runs one transaction at a time: more than one writer would only queue.
+  const writers = database.backend === "postgres" ? 16 : 1;
+  let users = 0;
+  let events = 0;
+  let pendingRows: DemoUserHistory[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+
+  const writeOne = async (history: DemoUserHistory) => {
+    // The user ids come from the seed: a stream that exists already means this seed was used.
+    const result = await store.appendToStream(
+      userStreamId(history.userId),
+      history.events.map(({ event, recordedAt }) => ({ ...toNewEvent(event), recordedAt })),
+      { expectedVersion: "no_stream", metadata: { actor: "demo-seed", commandId: `demo-seed-${options.seed}` } },
+    ).catch((error: unknown) => {
+      throw error instanceof WrongExpectedVersion ? new AlreadySeeded(options.seed) : error;
+    });
+    if (result.replayed) throw new AlreadySeeded(options.seed);
+    users++;
+    events += history.events.length;
+    pendingRows.push(history);
+    if (pendingRows.length >= usersPerInsert) {
+      const batch = pendingRows;
+      pendingRows = [];
+      flushing = flushing.then(() => insertUsers(database, batch));
+      await flushing;
+    }
+    if (users % Math.max(1, Math.floor(options.users / 100)) === 0) onProgress(users, options.users);
+  };
+
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      for (let next = histories.next(); !next.done; next = histories.next()) await writeOne(next.value);
+    }),
+  );
+  await flushing;
+  if (pendingRows.length > 0) await insertUsers(database, pendingRows);
+  onProgress(users, options.users);
+  return { users, events, seconds: (performance.now() - started) / 1000 };
+}
