@@ -198,6 +198,38 @@ describe.each(testBackends())("event store on $name", (backend) => {
       expect(await store.readStream(streamId)).toEqual([]);
     });
 
+    it("runs an inline statement within the append's own statement, and not when the append is refused", async () => {
+      await database.exec("CREATE TABLE IF NOT EXISTS inline_statement_probe (stream_id text, last_version int, events int, label text)");
+      const inlineStatement = (label: string) => ({
+        name: "test.inline_probe",
+        text: `INSERT INTO inline_statement_probe SELECT $1, max(version), count(*), $2 FROM appended HAVING count(*) > 0`,
+        values: [streamId, label],
+      });
+      const streamId = newStreamId();
+      const result = await store.appendToStream(streamId, [event("a"), event("b")], { expectedVersion: "no_stream", inlineStatement: inlineStatement("first") });
+      expect(result.version).toBe(2);
+      await store.appendToStream(streamId, [event("c")], { expectedVersion: 2, inlineStatement: inlineStatement("second") });
+      await expect(store.appendToStream(streamId, [event("d")], { expectedVersion: 1, inlineStatement: inlineStatement("refused") })).rejects.toBeInstanceOf(
+        WrongExpectedVersion,
+      );
+      const probe = await database.query("SELECT last_version, events, label FROM inline_statement_probe WHERE stream_id = $1 ORDER BY last_version", [streamId]);
+      expect(probe).toEqual([
+        { last_version: 2, events: 2, label: "first" },
+        { last_version: 3, events: 1, label: "second" },
+      ]);
+    });
+
+    it("appends nothing when the inline statement fails", async () => {
+      await database.exec("CREATE TABLE IF NOT EXISTS inline_statement_unique (value text CONSTRAINT inline_statement_unique_key UNIQUE)");
+      const taken = { text: "INSERT INTO inline_statement_unique SELECT 'same' FROM appended LIMIT 1", values: [] };
+      await store.appendToStream(newStreamId(), [event("a")], { expectedVersion: "any", inlineStatement: taken });
+      const streamId = newStreamId();
+      await expect(store.appendToStream(streamId, [event("a"), event("b")], { expectedVersion: "any", inlineStatement: taken })).rejects.toMatchObject({
+        constraint: "inline_statement_unique_key",
+      });
+      expect(await store.readStream(streamId)).toEqual([]);
+    });
+
     it("runs the inline projection in the append's transaction, with the recorded events", async () => {
       await database.exec("CREATE TABLE IF NOT EXISTS inline_probe (stream_id text, version int, position bigint)");
       const streamId = newStreamId();

@@ -1,7 +1,7 @@
 // The event store: an append-only log of events in PostgreSQL, grouped in streams.
 // It knows nothing of users; lib/domain gives the events meaning.
 import { randomUUID } from "node:crypto";
-import type { Database, Queryable, Row } from "../db/database";
+import type { Database, Queryable, Row, Statement } from "../db/database";
 import { InvalidEventStoreArgument, UnknownPosition, WrongExpectedVersion } from "./errors";
 import type {
   AggregateResult,
@@ -37,6 +37,13 @@ export interface AppendOptions {
    * If it throws, nothing is appended.
    */
   inline?: (tx: Queryable, events: RecordedEvent[]) => Promise<void>;
+  /**
+   * An inline projection as one SQL statement, run within the append's own statement (one round
+   * trip, no explicit transaction). It may read the CTE `appended` (version, position, recorded_at
+   * of the rows written) and must write nothing when `appended` is empty (a refused append). Its
+   * parameters are $1, $2…; its text must not contain `$` otherwise.
+   */
+  inlineStatement?: Statement;
 }
 
 export interface EventStore {
@@ -194,7 +201,7 @@ export function createEventStore(database: Database): EventStore {
       ...recordedBy,
     }));
     const single = events.length === 1;
-    const statement = {
+    const statement: { name: string | undefined; text: string; values: unknown[] } = {
       name: single ? "rewind.append_one" : "rewind.append",
       text: single ? appendOneStatement : appendStatement,
       values: [
@@ -210,6 +217,15 @@ export function createEventStore(database: Database): EventStore {
         ...(single ? [] : [events.map((event) => event.recordedAt ?? null)]),
       ],
     };
+
+    const { inlineStatement } = options;
+    if (inlineStatement) {
+      const offset = statement.values.length;
+      const companion = inlineStatement.text.replace(/\$(\d+)/g, (_, index: string) => `$${Number(index) + offset}`);
+      statement.name = inlineStatement.name ? `${statement.name}+${inlineStatement.name}` : undefined;
+      statement.text = `WITH appended AS (${statement.text}), inline_projection AS (${companion}) SELECT version, position, recorded_at FROM appended`;
+      statement.values = [...statement.values, ...(inlineStatement.values ?? [])];
+    }
 
     const insert = async (on: Queryable): Promise<RecordedEvent[]> => {
       const rows = await on.query<{ version: number; position: number; recorded_at: Date }>(statement);

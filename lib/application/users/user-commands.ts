@@ -13,7 +13,7 @@ import { PreconditionFailed } from "../errors";
 import { getServices } from "../services";
 import { hashPassword } from "./passwords";
 import { toNewEvent, toRecordedUserEvent } from "./user-events";
-import { projectUserEvents } from "./users-projection";
+import { asEmailTaken, upsertUserRow } from "./users-projection";
 import { viewOfState, type UserView } from "./user-view";
 
 export interface CommandContext {
@@ -75,11 +75,18 @@ export async function executeUserCommand(command: UserCommandInput, context: Com
     const events = await decideWithPassword(command, state, hashes);
     if (events.length === 0 && state.status !== "unregistered") return { user: viewOfState(state), recorded: 0 };
 
+    // The state the events lead to, for the users table; versions and times come from the append.
+    const expected = events.reduce<UserState>(
+      (current, event, index) => evolve(current, { ...event, version: version + index + 1, recordedAt: new Date(0).toISOString() }),
+      state,
+    );
+    if (expected.status === "unregistered") throw new Error(`Events of ${streamId} fold to no user`);
+
     try {
       const result = await store.appendToStream(streamId, events.map(toNewEvent), {
         expectedVersion: version === 0 ? "no_stream" : version,
         metadata: { commandId: context.commandId, correlationId: context.correlationId, actor: context.actor },
-        inline: projectUserEvents,
+        inlineStatement: upsertUserRow(expected),
       });
       const after = result.replayed
         ? (await loadUser(store, streamId, result.version)).state
@@ -87,7 +94,7 @@ export async function executeUserCommand(command: UserCommandInput, context: Com
       if (after.status === "unregistered") throw new Error(`User stream ${streamId} folds to nothing after an append`);
       return { user: viewOfState(after), recorded: result.replayed ? 0 : result.events.length };
     } catch (error) {
-      if (!(error instanceof WrongExpectedVersion)) throw error;
+      if (!(error instanceof WrongExpectedVersion)) throw asEmailTaken(error, expected.email);
       if (context.expectedVersion !== undefined) throw new PreconditionFailed(context.expectedVersion, error.actualVersion);
       if (attempt >= maxAttempts) throw error;
     }

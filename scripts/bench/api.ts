@@ -1,0 +1,160 @@
+// `npm run bench:api`: the production server on PostgreSQL, driven over loopback by autocannon.
+// Usage: DATABASE_URL=postgresql://… npm run bench:api -- [--seconds 10] [--users 2000]
+// Baselines in the same run: raw single-row INSERT commits/s through `pg` at the same concurrency,
+// and a trivial route handler of the same build (the framework's own ceiling).
+import { spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import autocannon from "autocannon";
+import pg from "pg";
+import { seedDemoUsers } from "../../lib/application/users/seed-demo-users";
+import { createPostgresDatabase } from "../../lib/db/database";
+import { migrate } from "../../lib/db/migrate";
+import { buildIfNeeded } from "../build-if-needed.mjs";
+import { fixed, machineDescription, measure, parseFlags, ratio } from "./harness";
+
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const flags = parseFlags(process.argv.slice(2));
+const seconds = Number(flags.get("seconds") ?? 10);
+const userCount = Number(flags.get("users") ?? 2000);
+const concurrency = 16;
+const serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  console.error("bench:api measures against PostgreSQL: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).");
+  process.exit(1);
+}
+const benchName = `rewind_bench_api_${randomBytes(4).toString("hex")}`;
+const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${benchName}` }).toString();
+
+async function onServer(sql: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}
+
+async function waitFor(url: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+interface Figures {
+  requests: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function drive(base: string, request: autocannon.Request, duration = seconds): Promise<Figures> {
+  const result = await autocannon({ url: base, connections: concurrency, duration, requests: [request] });
+  return {
+    requests: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+const show = (f: Figures) => `${fixed(f.requests)} req/s (p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.errors} errors)`;
+
+await onServer(`CREATE DATABASE ${benchName}`);
+let server: ReturnType<typeof spawn> | undefined;
+try {
+  const setup = createPostgresDatabase(benchUrl, { maxConnections: 4 });
+  await migrate(setup);
+  await seedDemoUsers(setup, { users: userCount, months: 12, seed: 42, now: new Date() });
+  // Active users only: a deactivated user refuses a rename (409), which would count as an error.
+  const ids = (await setup.query<{ id: string }>("SELECT id FROM users WHERE status = 'active' ORDER BY id")).map((row) => row.id);
+  const [{ server_version: serverVersion } = { server_version: "?" }] = await setup.query<{ server_version: string }>(
+    "SELECT current_setting('server_version') AS server_version",
+  );
+  await setup.exec("CREATE TABLE raw_events (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)");
+  await setup.close();
+
+  buildIfNeeded();
+  const port = await freePort();
+  // next's own entry point, not npx: a signal then reaches the server itself.
+  server = spawn(process.execPath, [nextBin, "start", "--port", String(port)], {
+    env: { ...process.env, DATABASE_URL: benchUrl, DATABASE_POOL_SIZE: String(concurrency), REWIND_BENCH_ROUTES: "1", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/api/health`);
+
+  console.log(`Machine: ${machineDescription(`PostgreSQL ${serverVersion}`)}`);
+  console.log(`${userCount} seeded users; concurrency ${concurrency}; ${seconds} s per figure; autocannon, Next.js and PostgreSQL share the machine.\n`);
+
+  const rawPool = new pg.Pool({ connectionString: benchUrl, max: concurrency });
+  const sample = JSON.stringify({ name: "Ada Lovelace", email: "ada@example.com" });
+  const raw = await measure(concurrency, seconds, () =>
+    rawPool.query({
+      name: "raw",
+      text: `INSERT INTO raw_events (stream_id, stream_type, version, type, data, metadata) VALUES ($1, 'user', 1, 'user.renamed', $2::jsonb, $3::jsonb)`,
+      values: [`raw-${randomUUID()}`, sample, JSON.stringify({ eventId: randomUUID(), actor: "bench" })],
+    }),
+  );
+  await rawPool.end();
+  console.log(`raw INSERT commits (pg, c=${concurrency}): ${fixed(raw.perSecond)}/s`);
+
+  const trivial = await drive(base, { method: "POST", path: "/api/bench/echo", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "x" }) });
+  console.log(`trivial route (POST, parse JSON, answer): ${show(trivial)}`);
+
+  let counter = 0;
+  const rename = await drive(base, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-actor": "bench" },
+    setupRequest: (request) => {
+      counter++;
+      return { ...request, path: `/api/users/${ids[counter % ids.length]}/rename`, body: JSON.stringify({ name: `Bench Name ${counter}` }) };
+    },
+  });
+  console.log(`POST rename: ${show(rename)} → ${ratio(rename.requests, raw.perSecond)} raw INSERT, ${ratio(rename.requests, trivial.requests)} trivial route`);
+
+  let reader = 0;
+  const getUser = await drive(base, { method: "GET", setupRequest: (request) => ({ ...request, path: `/api/users/${ids[reader++ % ids.length]}` }) });
+  console.log(`GET user: ${show(getUser)} → ${ratio(getUser.requests, trivial.requests)} trivial route`);
+  const getVersion = await drive(base, { method: "GET", setupRequest: (request) => ({ ...request, path: `/api/users/${ids[reader++ % ids.length]}?version=1` }) });
+  console.log(`GET user ?version=1: ${show(getVersion)} → ${ratio(getVersion.requests, trivial.requests)} trivial route`);
+  const list = await drive(base, { method: "GET", path: "/api/users?limit=20" });
+  console.log(`GET users (first page of 20): ${show(list)} → ${ratio(list.requests, trivial.requests)} trivial route`);
+
+  console.log("\n| what (c=16) | req/s | p50 ms | p99 ms | errors | ratio to raw INSERT | ratio to trivial route |\n|---|---|---|---|---|---|---|");
+  console.log(`| raw INSERT commits (pg) | ${fixed(raw.perSecond)} | ${fixed(raw.p50, 1)} | ${fixed(raw.p99, 1)} | ${raw.errors} | 1.00× | |`);
+  const rows: [string, Figures][] = [
+    ["trivial route (baseline)", trivial],
+    ["POST /api/users/:id/rename", rename],
+    ["GET /api/users/:id", getUser],
+    ["GET /api/users/:id?version=1", getVersion],
+    ["GET /api/users?limit=20", list],
+  ];
+  for (const [what, f] of rows) {
+    console.log(`| ${what} | ${fixed(f.requests)} | ${f.p50} | ${f.p99} | ${f.errors} | ${ratio(f.requests, raw.perSecond)} | ${ratio(f.requests, trivial.requests)} |`);
+  }
+} finally {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((done) => server!.once("exit", done));
+    server.kill("SIGTERM");
+    await exited;
+  }
+  await onServer(`DROP DATABASE IF EXISTS ${benchName} WITH (FORCE)`);
+}
