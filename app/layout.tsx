@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import Link from "next/link";
+import { Providers } from "@/components/providers";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -15,10 +17,19 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <div className="mx-auto flex max-w-6xl items-center gap-3 px-4 py-3">
             {/* eslint-disable-next-line @next/next/no-img-element */}
             <img src="/icon.svg" alt="" width={24} height={24} />
-            <span className="text-lg font-semibold tracking-tight">Rewind</span>
+            <Link href="/" className="text-lg font-semibold tracking-tight">
+              Rewind
+            </Link>
+            <nav aria-label="Main" className="ml-6 text-sm">
+              <Link href="/" className="text-slate-700 hover:text-indigo-700">
+                Users
+              </Link>
+            </nav>
           </div>
         </header>
-        <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+        <Providers>
+          <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+        </Providers>
       </body>
     </html>
   );

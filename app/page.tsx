@@ -1,26 +1,27 @@
-import { getEventLogSummary } from "@/lib/application/event-log-summary";
-import { StatCard } from "@/components/stat-card";
+import { listUsers } from "@/lib/application/users/user-queries";
+import { UserList, type UserListFilters } from "@/components/users/user-list";
+import { userListQuery } from "@/lib/validation/users";
 
-// Reads the live database on every request.
 export const dynamic = "force-dynamic";
 
-export default async function HomePage() {
-  const summary = await getEventLogSummary();
+export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).filter(([key, value]) => typeof value === "string" && ["q", "status", "at"].includes(key)),
+  );
+  const parsed = userListQuery.safeParse(raw);
+  const filters: UserListFilters = parsed.success
+    ? { q: parsed.data.q, status: parsed.data.status, at: parsed.data.at?.toISOString() }
+    : {};
+  const initialPage = await listUsers({ ...filters, at: parsed.success ? parsed.data.at : undefined, limit: 25 }, undefined);
   return (
-    <section aria-labelledby="home-title" className="space-y-6">
+    <section aria-labelledby="users-title" className="space-y-4">
       <div>
-        <h1 id="home-title" className="text-2xl font-semibold">
-          Event log
+        <h1 id="users-title" className="text-2xl font-semibold">
+          Users
         </h1>
-        <p className="mt-1 text-slate-600">
-          Every change is an immutable event; everything else is derived from this log.
-        </p>
+        <p className="mt-1 text-slate-600">Every change is an event: open a user to travel through its history.</p>
       </div>
-      <dl className="grid gap-4 sm:grid-cols-3">
-        <StatCard label="Events recorded" value={summary.eventCount.toLocaleString("en")} />
-        <StatCard label="Streams" value={summary.streamCount.toLocaleString("en")} />
-        <StatCard label="Database" value={summary.backend === "pglite" ? "Embedded PGlite" : "PostgreSQL"} />
-      </dl>
+      <UserList key={JSON.stringify(filters)} filters={filters} initialPage={initialPage} />
     </section>
   );
 }

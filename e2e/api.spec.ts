@@ -3,7 +3,10 @@ import { expect, test } from "@playwright/test";
 
 test("a service registers, renames and time-travels a user over HTTP", async ({ request }) => {
   const email = `service-${Date.now()}@example.com`;
-  const created = await request.post("/api/users", { data: { name: "Service User", email, password: "long enough secret" }, headers: { "x-actor": "billing-service" } });
+  const created = await request.post("/api/users", {
+    data: { name: "Service User", email, password: "long enough secret" },
+    headers: { "x-actor": "billing-service" },
+  });
   expect(created.status()).toBe(201);
   const user = await created.json();
   expect(created.headers()["location"]).toBe(`/api/users/${user.id}`);
@@ -32,6 +35,9 @@ test("bad requests get problem+json 4xx answers from the real server", async ({ 
   await problem(await request.get("/api/users/not-a-uuid"), 404);
   await problem(await request.post("/api/users", { data: "x".repeat(70_000), headers: { "content-type": "application/json" } }), 413);
   await problem(await request.post("/api/users", { data: "{oops", headers: { "content-type": "application/json" } }), 400);
-  await problem(await request.post("/api/users", { data: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415);
+  await problem(
+    await request.post("/api/users", { data: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+    415,
+  );
   await problem(await request.get("/api/users?limit=1000"), 400);
 });

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-test("the home page shows the event log on the embedded database", async ({ page }) => {
+test("the users list opens on the embedded database with demo users", async ({ page }) => {
   const consoleErrors: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
@@ -8,9 +8,8 @@ test("the home page shows the event log on the embedded database", async ({ page
 
   await page.goto("/");
 
-  await expect(page.getByRole("heading", { name: "Event log" })).toBeVisible();
-  await expect(page.getByText("Events recorded")).toBeVisible();
-  await expect(page.getByText("Embedded PGlite")).toBeVisible();
-  await page.screenshot({ path: "e2e/screenshots/home.png", fullPage: true });
+  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+  await expect(page.getByRole("table").getByRole("caption")).toHaveText(/\d+ users/);
+  await expect(page.getByRole("table").getByRole("row")).not.toHaveCount(1);
   expect(consoleErrors).toEqual([]);
 });

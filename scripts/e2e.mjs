@@ -10,7 +10,9 @@ if (!existsSync(chromium)) {
     console.log("Installing Debian's chromium for the browser tests…");
     execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "inherit" });
   } else {
-    console.error("The browser tests need Debian's chromium: run `sudo apt-get update && sudo apt-get install -y chromium`, then npm test again.");
+    console.error(
+      "The browser tests need Debian's chromium: run `sudo apt-get update && sudo apt-get install -y chromium`, then npm test again.",
+    );
     process.exit(1);
   }
 }

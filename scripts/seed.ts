@@ -27,7 +27,9 @@ try {
   };
   const report = await seedDemoUsers(database, options, bar);
   process.stderr.write("\n");
-  console.log(`Seeded ${report.users} users and ${report.events} events in ${report.seconds.toFixed(1)} s (seed ${options.seed}, ${options.months} months)`);
+  console.log(
+    `Seeded ${report.users} users and ${report.events} events in ${report.seconds.toFixed(1)} s (seed ${options.seed}, ${options.months} months)`,
+  );
 } catch (error) {
   console.error(`\n${error instanceof Error ? error.message : error}`);
   process.exitCode = 1;

@@ -90,5 +90,9 @@ export async function runIdempotently(
 
 async function releaseClaim(key: string) {
   const { database } = await getServices();
-  await database.query({ name: "idempotency.release", text: `DELETE FROM idempotent_requests WHERE key = $1 AND status = ${pending}`, values: [key] });
+  await database.query({
+    name: "idempotency.release",
+    text: `DELETE FROM idempotent_requests WHERE key = $1 AND status = ${pending}`,
+    values: [key],
+  });
 }

@@ -5,7 +5,12 @@ import { databaseConfigFromEnvironment } from "./config";
 describe("database configuration", () => {
   it("uses embedded PGlite in .data when DATABASE_URL is unset or empty", () => {
     for (const env of [{}, { DATABASE_URL: "" }]) {
-      expect(databaseConfigFromEnvironment(env)).toEqual({ url: undefined, dataDir: path.resolve(".data/pglite"), poolSize: 20, demoUsers: 200 });
+      expect(databaseConfigFromEnvironment(env)).toEqual({
+        url: undefined,
+        dataDir: path.resolve(".data/pglite"),
+        poolSize: 20,
+        demoUsers: 200,
+      });
     }
   });
 

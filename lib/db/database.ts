@@ -104,10 +104,7 @@ export function createPostgresDatabase(connectionString: string, options: { maxC
       await pool.query(script);
     },
     transaction: (work) => withClient((client) => transactionOn(client, work)),
-    withConnection: (work) =>
-      withClient((client) =>
-        work({ ...onClient(client), transaction: (inner) => transactionOn(client, inner) }),
-      ),
+    withConnection: (work) => withClient((client) => work({ ...onClient(client), transaction: (inner) => transactionOn(client, inner) })),
     close: () => pool.end(),
   };
 }

@@ -37,7 +37,10 @@ export function migrationChecksum(sql: string): string {
 
 export async function readMigrations(directory = defaultMigrationsDirectory): Promise<MigrationFile[]> {
   const entries = await readdir(/*turbopackIgnore: true*/ directory, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(/*turbopackIgnore: true*/ path.join(directory, name, "migration.sql"), "utf8");
@@ -87,10 +90,7 @@ export function migrate(database: Database, migrations?: MigrationFile[]): Promi
   return run;
 }
 
-async function applyPending(
-  connection: Connection,
-  files: MigrationFile[],
-): Promise<MigrationReport> {
+async function applyPending(connection: Connection, files: MigrationFile[]): Promise<MigrationReport> {
   await connection.exec(createHistoryTable);
   const history = await connection.query<HistoryRow>(
     `SELECT migration_name, checksum, finished_at, rolled_back_at, logs
@@ -134,10 +134,7 @@ async function applyOne(connection: Connection, file: MigrationFile): Promise<vo
         [id, file.checksum, file.name],
       );
       await tx.exec(file.sql);
-      await tx.query(
-        `UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
-        [id],
-      );
+      await tx.query(`UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`, [id]);
     });
   } catch (error) {
     // The transaction rolled the migration back whole; the history keeps why, marked rolled back,

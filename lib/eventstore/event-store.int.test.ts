@@ -66,7 +66,13 @@ describe.each(testBackends())("event store on $name", (backend) => {
       });
       const [first, second] = await store.readStream(streamId);
       for (const recorded of [first!, second!]) {
-        expect(recorded.metadata).toMatchObject({ commandId: "cmd-1", correlationId: "corr-1", causationId: "cause-1", actor: "alice", reason: "test" });
+        expect(recorded.metadata).toMatchObject({
+          commandId: "cmd-1",
+          correlationId: "corr-1",
+          causationId: "cause-1",
+          actor: "alice",
+          reason: "test",
+        });
         expect(recorded.metadata.eventId).toMatch(/^[0-9a-f-]{36}$/);
       }
       expect(first!.metadata.eventId).not.toBe(second!.metadata.eventId);
@@ -136,9 +142,11 @@ describe.each(testBackends())("event store on $name", (backend) => {
       await Promise.all(
         Array.from({ length: writers }, async (_, writer) => {
           let expected = 0;
-          for (let done = 0; done < appendsPerWriter; ) {
+          for (let done = 0; done < appendsPerWriter;) {
             try {
-              const result = await store.appendToStream(streamId, [event("thing.counted", { writer, done })], { expectedVersion: expected });
+              const result = await store.appendToStream(streamId, [event("thing.counted", { writer, done })], {
+                expectedVersion: expected,
+              });
               wins.push(result.version);
               expected = result.version;
               done++;
@@ -162,7 +170,9 @@ describe.each(testBackends())("event store on $name", (backend) => {
 
     it('retries a lost race by itself when the caller expects "any"', async () => {
       const streamId = newStreamId();
-      await Promise.all(Array.from({ length: 16 }, (_, i) => store.appendToStream(streamId, [event("a", { i })], { expectedVersion: "any" })));
+      await Promise.all(
+        Array.from({ length: 16 }, (_, i) => store.appendToStream(streamId, [event("a", { i })], { expectedVersion: "any" })),
+      );
       const stream = await store.readStream(streamId);
       expect(stream.map((e) => e.version)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
       expect(new Set(stream.map((e) => e.data.i)).size).toBe(16);
@@ -206,13 +216,19 @@ describe.each(testBackends())("event store on $name", (backend) => {
         values: [streamId, label],
       });
       const streamId = newStreamId();
-      const result = await store.appendToStream(streamId, [event("a"), event("b")], { expectedVersion: "no_stream", inlineStatement: inlineStatement("first") });
+      const result = await store.appendToStream(streamId, [event("a"), event("b")], {
+        expectedVersion: "no_stream",
+        inlineStatement: inlineStatement("first"),
+      });
       expect(result.version).toBe(2);
       await store.appendToStream(streamId, [event("c")], { expectedVersion: 2, inlineStatement: inlineStatement("second") });
-      await expect(store.appendToStream(streamId, [event("d")], { expectedVersion: 1, inlineStatement: inlineStatement("refused") })).rejects.toBeInstanceOf(
-        WrongExpectedVersion,
+      await expect(
+        store.appendToStream(streamId, [event("d")], { expectedVersion: 1, inlineStatement: inlineStatement("refused") }),
+      ).rejects.toBeInstanceOf(WrongExpectedVersion);
+      const probe = await database.query(
+        "SELECT last_version, events, label FROM inline_statement_probe WHERE stream_id = $1 ORDER BY last_version",
+        [streamId],
       );
-      const probe = await database.query("SELECT last_version, events, label FROM inline_statement_probe WHERE stream_id = $1 ORDER BY last_version", [streamId]);
       expect(probe).toEqual([
         { last_version: 2, events: 2, label: "first" },
         { last_version: 3, events: 1, label: "second" },
@@ -224,7 +240,9 @@ describe.each(testBackends())("event store on $name", (backend) => {
       const taken = { text: "INSERT INTO inline_statement_unique SELECT 'same' FROM appended LIMIT 1", values: [] };
       await store.appendToStream(newStreamId(), [event("a")], { expectedVersion: "any", inlineStatement: taken });
       const streamId = newStreamId();
-      await expect(store.appendToStream(streamId, [event("a"), event("b")], { expectedVersion: "any", inlineStatement: taken })).rejects.toMatchObject({
+      await expect(
+        store.appendToStream(streamId, [event("a"), event("b")], { expectedVersion: "any", inlineStatement: taken }),
+      ).rejects.toMatchObject({
         constraint: "inline_statement_unique_key",
       });
       expect(await store.readStream(streamId)).toEqual([]);
@@ -264,7 +282,11 @@ describe.each(testBackends())("event store on $name", (backend) => {
         recordedAt: new Date("2025-01-01T00:00:00.000Z"),
       });
       const read = await store.readStream(streamId);
-      expect(read.map((e) => e.recordedAt.toISOString())).toEqual(["2024-01-01T00:00:00.000Z", "2024-06-01T00:00:00.000Z", "2025-01-01T00:00:00.000Z"]);
+      expect(read.map((e) => e.recordedAt.toISOString())).toEqual([
+        "2024-01-01T00:00:00.000Z",
+        "2024-06-01T00:00:00.000Z",
+        "2025-01-01T00:00:00.000Z",
+      ]);
       expect((await store.readStream(streamId, { until: new Date("2024-03-01T00:00:00Z") })).map((e) => e.type)).toEqual(["a"]);
     });
   });
@@ -273,10 +295,16 @@ describe.each(testBackends())("event store on $name", (backend) => {
     it("returns the original result for a retried command id and appends nothing", async () => {
       const streamId = newStreamId();
       await store.appendToStream(streamId, [event("a")], { expectedVersion: "no_stream" });
-      const first = await store.appendToStream(streamId, [event("b"), event("c")], { expectedVersion: 1, metadata: { commandId: "retry-me" } });
+      const first = await store.appendToStream(streamId, [event("b"), event("c")], {
+        expectedVersion: 1,
+        metadata: { commandId: "retry-me" },
+      });
       const before = await countEvents(database);
 
-      const retry = await store.appendToStream(streamId, [event("b"), event("c")], { expectedVersion: 1, metadata: { commandId: "retry-me" } });
+      const retry = await store.appendToStream(streamId, [event("b"), event("c")], {
+        expectedVersion: 1,
+        metadata: { commandId: "retry-me" },
+      });
 
       expect(retry.replayed).toBe(true);
       expect(retry.version).toBe(first.version);
@@ -323,7 +351,10 @@ describe.each(testBackends())("event store on $name", (backend) => {
       ["an unknown expected version", () => store.appendToStream(newStreamId(), [event("a")], { expectedVersion: "latest" as never })],
       ["a missing expected version", () => store.appendToStream(newStreamId(), [event("a")], {} as never)],
       ["an empty event type", () => store.appendToStream(newStreamId(), [event("")], { expectedVersion: "any" })],
-      ["data that is not an object", () => store.appendToStream(newStreamId(), [{ type: "a", data: [1] as never }], { expectedVersion: "any" })],
+      [
+        "data that is not an object",
+        () => store.appendToStream(newStreamId(), [{ type: "a", data: [1] as never }], { expectedVersion: "any" }),
+      ],
       ["a bigint", () => store.appendToStream(newStreamId(), [event("a", { n: 1n })], { expectedVersion: "any" })],
       ["a function", () => store.appendToStream(newStreamId(), [event("a", { f: () => 1 })], { expectedVersion: "any" })],
       ["NaN", () => store.appendToStream(newStreamId(), [event("a", { n: Number.NaN })], { expectedVersion: "any" })],
@@ -337,7 +368,10 @@ describe.each(testBackends())("event store on $name", (backend) => {
         () => store.appendToStream(newStreamId(), [event("a"), event("b", { n: 1n }), event("c")], { expectedVersion: "any" }),
       ],
       ["an empty actor", () => store.appendToStream(newStreamId(), [event("a")], { expectedVersion: "any", metadata: { actor: "" } })],
-      ["an invalid recordedAt", () => store.appendToStream(newStreamId(), [event("a")], { expectedVersion: "any", recordedAt: new Date("nope") })],
+      [
+        "an invalid recordedAt",
+        () => store.appendToStream(newStreamId(), [event("a")], { expectedVersion: "any", recordedAt: new Date("nope") }),
+      ],
       ["a negative readAll position", () => store.readAll({ after: -1 })],
       ["a readAll limit of 0", () => store.readAll({ limit: 0 })],
       ["a fractional toVersion", () => store.readStream(newStreamId(), { toVersion: 1.5 })],
@@ -367,9 +401,13 @@ describe.each(testBackends())("event store on $name", (backend) => {
   describe("readAll", () => {
     it("pages through every event exactly once, filters by type, and knows unknown positions", async () => {
       const streamId = newStreamId();
-      const written = await store.appendToStream(streamId, Array.from({ length: 25 }, (_, i) => event(i % 5 === 0 ? "rare" : "common", { i })), {
-        expectedVersion: "no_stream",
-      });
+      const written = await store.appendToStream(
+        streamId,
+        Array.from({ length: 25 }, (_, i) => event(i % 5 === 0 ? "rare" : "common", { i })),
+        {
+          expectedVersion: "no_stream",
+        },
+      );
       const all = await readEverything(store, 7);
       const mine = all.filter((e) => e.streamId === streamId);
       expect(mine.map((e) => e.position)).toEqual(written.events.map((e) => e.position));
@@ -384,43 +422,40 @@ describe.each(testBackends())("event store on $name", (backend) => {
       await expect(store.readAll({ after: last + 1_000_000 })).rejects.toBeInstanceOf(UnknownPosition);
     });
 
-    it.skipIf(backend.name === "pglite")(
-      "never skips an event whose transaction commits after a later position was read",
-      async () => {
-        // Transaction EARLY takes its transaction id first; LATE takes a later one but writes the
-        // lower position, and commits last. A reader that follows positions alone would read EARLY's
-        // event, move its cursor past LATE's position, and never see LATE's event.
-        // (PGlite runs one transaction at a time, so commits cannot interleave there.)
-        const url = database.url!;
-        const { default: pg } = await import("pg");
-        const early = new pg.Client({ connectionString: url });
-        const late = new pg.Client({ connectionString: url });
-        await Promise.all([early.connect(), late.connect()]);
-        try {
-          const insert = `INSERT INTO events (stream_id, stream_type, version, type, data, metadata)
+    it.skipIf(backend.name === "pglite")("never skips an event whose transaction commits after a later position was read", async () => {
+      // Transaction EARLY takes its transaction id first; LATE takes a later one but writes the
+      // lower position, and commits last. A reader that follows positions alone would read EARLY's
+      // event, move its cursor past LATE's position, and never see LATE's event.
+      // (PGlite runs one transaction at a time, so commits cannot interleave there.)
+      const url = database.url!;
+      const { default: pg } = await import("pg");
+      const early = new pg.Client({ connectionString: url });
+      const late = new pg.Client({ connectionString: url });
+      await Promise.all([early.connect(), late.connect()]);
+      try {
+        const insert = `INSERT INTO events (stream_id, stream_type, version, type, data, metadata)
                           VALUES ($1, 'race', 1, $2, '{}', '{}') RETURNING position`;
-          await early.query("BEGIN");
-          await early.query("SELECT pg_current_xact_id()");
-          await late.query("BEGIN");
-          await late.query("SELECT pg_current_xact_id()");
-          const latePosition = (await late.query(insert, [newStreamId(), "late"])).rows[0].position;
-          const earlyPosition = (await early.query(insert, [newStreamId(), "early"])).rows[0].position;
-          expect(Number(latePosition)).toBeLessThan(Number(earlyPosition));
+        await early.query("BEGIN");
+        await early.query("SELECT pg_current_xact_id()");
+        await late.query("BEGIN");
+        await late.query("SELECT pg_current_xact_id()");
+        const latePosition = (await late.query(insert, [newStreamId(), "late"])).rows[0].position;
+        const earlyPosition = (await early.query(insert, [newStreamId(), "early"])).rows[0].position;
+        expect(Number(latePosition)).toBeLessThan(Number(earlyPosition));
 
-          const cursorStart = (await readEverything(store)).at(-1)?.position ?? 0;
-          await early.query("COMMIT");
-          const firstRead = await store.readAll({ after: cursorStart });
-          expect(firstRead.events.map((e) => e.type)).toEqual(["early"]);
+        const cursorStart = (await readEverything(store)).at(-1)?.position ?? 0;
+        await early.query("COMMIT");
+        const firstRead = await store.readAll({ after: cursorStart });
+        expect(firstRead.events.map((e) => e.type)).toEqual(["early"]);
 
-          await late.query("COMMIT");
-          const secondRead = await store.readAll({ after: firstRead.lastPosition });
-          expect(secondRead.events.map((e) => e.type)).toEqual(["late"]);
-          expect(secondRead.events[0]!.position).toBeLessThan(firstRead.lastPosition);
-        } finally {
-          await Promise.all([early.end(), late.end()]);
-        }
-      },
-    );
+        await late.query("COMMIT");
+        const secondRead = await store.readAll({ after: firstRead.lastPosition });
+        expect(secondRead.events.map((e) => e.type)).toEqual(["late"]);
+        expect(secondRead.events[0]!.position).toBeLessThan(firstRead.lastPosition);
+      } finally {
+        await Promise.all([early.end(), late.end()]);
+      }
+    });
 
     it("holds back events behind a transaction still in flight, then delivers both in order", async () => {
       const cursorStart = (await readEverything(store)).at(-1)?.position ?? 0;
@@ -476,13 +511,22 @@ describe.each(testBackends())("event store on $name", (backend) => {
   });
 
   describe("aggregateStream: time travel is the fold, stopped early", () => {
-    const sum = { initialState: { total: 0, seen: [] as number[] }, evolve: (s: { total: number; seen: number[] }, e: RecordedEvent) => ({ total: s.total + (e.data.n as number), seen: [...s.seen, e.version] }) };
+    const sum = {
+      initialState: { total: 0, seen: [] as number[] },
+      evolve: (s: { total: number; seen: number[] }, e: RecordedEvent) => ({
+        total: s.total + (e.data.n as number),
+        seen: [...s.seen, e.version],
+      }),
+    };
 
     it("folds the whole stream, up to a version, and up to an instant", async () => {
       const streamId = newStreamId();
       const days = ["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01"];
       for (const [index, day] of days.entries()) {
-        await store.appendToStream(streamId, [event("added", { n: 10 ** index })], { expectedVersion: index, recordedAt: new Date(`${day}T00:00:00Z`) });
+        await store.appendToStream(streamId, [event("added", { n: 10 ** index })], {
+          expectedVersion: index,
+          recordedAt: new Date(`${day}T00:00:00Z`),
+        });
       }
 
       expect(await store.aggregateStream(streamId, sum)).toEqual({ state: { total: 1111, seen: [1, 2, 3, 4] }, version: 4 });

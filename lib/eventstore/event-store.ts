@@ -16,14 +16,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from "./types";
-import {
-  checkEvents,
-  checkExpectedVersion,
-  checkInstant,
-  checkJson,
-  checkStreamId,
-  checkVersionBound,
-} from "./validate";
+import { checkEvents, checkExpectedVersion, checkInstant, checkJson, checkStreamId, checkVersionBound } from "./validate";
 
 export interface AppendOptions {
   expectedVersion: ExpectedVersion;

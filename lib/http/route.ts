@@ -25,6 +25,11 @@ export function route<Params = Record<string, never>>(
 /** A handler for the methods a route does not support: 405 with the ones it does. */
 export function methodNotAllowed(allowed: string[]) {
   return route(async (request) => {
-    throw new HttpError("method_not_allowed", `${request.method} is not supported here; use ${allowed.join(" or ")}`, {}, { allow: allowed.join(", ") });
+    throw new HttpError(
+      "method_not_allowed",
+      `${request.method} is not supported here; use ${allowed.join(" or ")}`,
+      {},
+      { allow: allowed.join(", ") },
+    );
   });
 }

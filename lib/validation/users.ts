@@ -17,13 +17,25 @@ export const changePasswordBody = z.strictObject({ password: text("Password", 10
 export const deactivateUserBody = z.strictObject({ reason: text("Reason", 2000) });
 export const reactivateUserBody = z.strictObject({});
 
-const instant = z.iso.datetime({ offset: true, error: "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z" }).transform((value) => new Date(value));
+const instant = z.iso
+  .datetime({ offset: true, error: "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z" })
+  .transform((value) => new Date(value));
 
 export const userListQuery = z.strictObject({
-  q: z.string().trim().max(200, "At most 200 characters").optional().transform((value) => value || undefined),
+  q: z
+    .string()
+    .trim()
+    .max(200, "At most 200 characters")
+    .optional()
+    .transform((value) => value || undefined),
   status: z.enum(["active", "deactivated"], { error: 'Must be "active" or "deactivated"' }).optional(),
   cursor: z.string().max(500).optional(),
-  limit: z.coerce.number({ error: "Must be a whole number from 1 to 100" }).int("Must be a whole number from 1 to 100").min(1, "Must be a whole number from 1 to 100").max(100, "Must be a whole number from 1 to 100").default(20),
+  limit: z.coerce
+    .number({ error: "Must be a whole number from 1 to 100" })
+    .int("Must be a whole number from 1 to 100")
+    .min(1, "Must be a whole number from 1 to 100")
+    .max(100, "Must be a whole number from 1 to 100")
+    .default(20),
   at: instant.optional(),
 });
 
@@ -39,8 +51,17 @@ export const userPointQuery = z
   .refine((query) => query.version === undefined || query.at === undefined, { message: "Give version or at, not both", path: ["version"] });
 
 export const eventFeedQuery = z.strictObject({
-  after: z.string().regex(/^\d{1,15}$/, "Must be a position: a whole number from 0").transform(Number).default(0),
-  limit: z.coerce.number().int("Must be a whole number from 1 to 1000").min(1, "Must be a whole number from 1 to 1000").max(1000, "Must be a whole number from 1 to 1000").default(100),
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, "Must be a position: a whole number from 0")
+    .transform(Number)
+    .default(0),
+  limit: z.coerce
+    .number()
+    .int("Must be a whole number from 1 to 1000")
+    .min(1, "Must be a whole number from 1 to 1000")
+    .max(1000, "Must be a whole number from 1 to 1000")
+    .default(100),
 });
 
 export const emptyQuery = z.strictObject({});

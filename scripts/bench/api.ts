@@ -95,14 +95,22 @@ try {
   const port = await freePort();
   // next's own entry point, not npx: a signal then reaches the server itself.
   server = spawn(process.execPath, [nextBin, "start", "--port", String(port)], {
-    env: { ...process.env, DATABASE_URL: benchUrl, DATABASE_POOL_SIZE: String(concurrency), REWIND_BENCH_ROUTES: "1", NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      DATABASE_URL: benchUrl,
+      DATABASE_POOL_SIZE: String(concurrency),
+      REWIND_BENCH_ROUTES: "1",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/api/health`);
 
   console.log(`Machine: ${machineDescription(`PostgreSQL ${serverVersion}`)}`);
-  console.log(`${userCount} seeded users; concurrency ${concurrency}; ${seconds} s per figure; autocannon, Next.js and PostgreSQL share the machine.\n`);
+  console.log(
+    `${userCount} seeded users; concurrency ${concurrency}; ${seconds} s per figure; autocannon, Next.js and PostgreSQL share the machine.\n`,
+  );
 
   const rawPool = new pg.Pool({ connectionString: benchUrl, max: concurrency });
   const sample = JSON.stringify({ name: "Ada Lovelace", email: "ada@example.com" });
@@ -116,7 +124,12 @@ try {
   await rawPool.end();
   console.log(`raw INSERT commits (pg, c=${concurrency}): ${fixed(raw.perSecond)}/s`);
 
-  const trivial = await drive(base, { method: "POST", path: "/api/bench/echo", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "x" }) });
+  const trivial = await drive(base, {
+    method: "POST",
+    path: "/api/bench/echo",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "x" }),
+  });
   console.log(`trivial route (POST, parse JSON, answer): ${show(trivial)}`);
 
   let counter = 0;
@@ -125,21 +138,37 @@ try {
     headers: { "content-type": "application/json", "x-actor": "bench" },
     setupRequest: (request) => {
       counter++;
-      return { ...request, path: `/api/users/${ids[counter % ids.length]}/rename`, body: JSON.stringify({ name: `Bench Name ${counter}` }) };
+      return {
+        ...request,
+        path: `/api/users/${ids[counter % ids.length]}/rename`,
+        body: JSON.stringify({ name: `Bench Name ${counter}` }),
+      };
     },
   });
-  console.log(`POST rename: ${show(rename)} → ${ratio(rename.requests, raw.perSecond)} raw INSERT, ${ratio(rename.requests, trivial.requests)} trivial route`);
+  console.log(
+    `POST rename: ${show(rename)} → ${ratio(rename.requests, raw.perSecond)} raw INSERT, ${ratio(rename.requests, trivial.requests)} trivial route`,
+  );
 
   let reader = 0;
-  const getUser = await drive(base, { method: "GET", setupRequest: (request) => ({ ...request, path: `/api/users/${ids[reader++ % ids.length]}` }) });
+  const getUser = await drive(base, {
+    method: "GET",
+    setupRequest: (request) => ({ ...request, path: `/api/users/${ids[reader++ % ids.length]}` }),
+  });
   console.log(`GET user: ${show(getUser)} → ${ratio(getUser.requests, trivial.requests)} trivial route`);
-  const getVersion = await drive(base, { method: "GET", setupRequest: (request) => ({ ...request, path: `/api/users/${ids[reader++ % ids.length]}?version=1` }) });
+  const getVersion = await drive(base, {
+    method: "GET",
+    setupRequest: (request) => ({ ...request, path: `/api/users/${ids[reader++ % ids.length]}?version=1` }),
+  });
   console.log(`GET user ?version=1: ${show(getVersion)} → ${ratio(getVersion.requests, trivial.requests)} trivial route`);
   const list = await drive(base, { method: "GET", path: "/api/users?limit=20" });
   console.log(`GET users (first page of 20): ${show(list)} → ${ratio(list.requests, trivial.requests)} trivial route`);
 
-  console.log("\n| what (c=16) | req/s | p50 ms | p99 ms | errors | ratio to raw INSERT | ratio to trivial route |\n|---|---|---|---|---|---|---|");
-  console.log(`| raw INSERT commits (pg) | ${fixed(raw.perSecond)} | ${fixed(raw.p50, 1)} | ${fixed(raw.p99, 1)} | ${raw.errors} | 1.00× | |`);
+  console.log(
+    "\n| what (c=16) | req/s | p50 ms | p99 ms | errors | ratio to raw INSERT | ratio to trivial route |\n|---|---|---|---|---|---|---|",
+  );
+  console.log(
+    `| raw INSERT commits (pg) | ${fixed(raw.perSecond)} | ${fixed(raw.p50, 1)} | ${fixed(raw.p99, 1)} | ${raw.errors} | 1.00× | |`,
+  );
   const rows: [string, Figures][] = [
     ["trivial route (baseline)", trivial],
     ["POST /api/users/:id/rename", rename],
@@ -148,7 +177,9 @@ try {
     ["GET /api/users?limit=20", list],
   ];
   for (const [what, f] of rows) {
-    console.log(`| ${what} | ${fixed(f.requests)} | ${f.p50} | ${f.p99} | ${f.errors} | ${ratio(f.requests, raw.perSecond)} | ${ratio(f.requests, trivial.requests)} |`);
+    console.log(
+      `| ${what} | ${fixed(f.requests)} | ${f.p50} | ${f.p99} | ${f.errors} | ${ratio(f.requests, raw.perSecond)} | ${ratio(f.requests, trivial.requests)} |`,
+    );
   }
 } finally {
   if (server && server.exitCode === null) {

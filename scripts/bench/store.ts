@@ -93,7 +93,20 @@ function pgbench(concurrency: number): number | undefined {
   );
   const output = execFileSync(
     "pgbench",
-    ["-n", "-M", "prepared", "-c", String(concurrency), "-j", String(Math.min(concurrency, 2)), "-T", String(seconds), "-f", script, benchUrl],
+    [
+      "-n",
+      "-M",
+      "prepared",
+      "-c",
+      String(concurrency),
+      "-j",
+      String(Math.min(concurrency, 2)),
+      "-T",
+      String(seconds),
+      "-f",
+      script,
+      benchUrl,
+    ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
   );
   const tps = /tps = ([\d.]+)/.exec(output);
@@ -116,7 +129,9 @@ try {
   );
   await setup.close();
   console.log(`Machine: ${machineDescription(`PostgreSQL ${serverVersion}, fsync ${fsync}`)}`);
-  console.log(`Each figure: ${seconds} s in ${rounds} rounds alternating with its baseline, after a warm-up; load generator and server share the machine.\n`);
+  console.log(
+    `Each figure: ${seconds} s in ${rounds} rounds alternating with its baseline, after a warm-up; load generator and server share the machine.\n`,
+  );
 
   for (const concurrency of [1, 4, 16]) {
     const rawPool = new pg.Pool({ connectionString: benchUrl, max: concurrency });
@@ -130,7 +145,10 @@ try {
         raw: {
           concurrency,
           operation: () =>
-            rawPool.query({ ...rawInsert, values: [`raw-${randomUUID()}`, JSON.stringify(sampleData), JSON.stringify(sampleMetadata()), randomUUID()] }),
+            rawPool.query({
+              ...rawInsert,
+              values: [`raw-${randomUUID()}`, JSON.stringify(sampleData), JSON.stringify(sampleMetadata()), randomUUID()],
+            }),
         },
         newStreams: {
           concurrency,
@@ -161,10 +179,32 @@ try {
     if (machineLimit) console.log(`      pgbench, same row: ${fixed(machineLimit)}/s`);
     const goal = concurrency === 16 ? "≥ 0.8×" : "";
     rows.push(
-      { what: "single-event append, new stream", concurrency, baseline: describe(raw), figure: describe(newStreams), ratio: ratio(newStreams.perSecond, raw.perSecond), goal },
-      { what: "single-event append, existing stream", concurrency, baseline: describe(raw), figure: describe(existingStreams), ratio: ratio(existingStreams.perSecond, raw.perSecond), goal },
+      {
+        what: "single-event append, new stream",
+        concurrency,
+        baseline: describe(raw),
+        figure: describe(newStreams),
+        ratio: ratio(newStreams.perSecond, raw.perSecond),
+        goal,
+      },
+      {
+        what: "single-event append, existing stream",
+        concurrency,
+        baseline: describe(raw),
+        figure: describe(existingStreams),
+        ratio: ratio(existingStreams.perSecond, raw.perSecond),
+        goal,
+      },
     );
-    if (machineLimit) rows.push({ what: "pgbench, same row (machine limit)", concurrency, baseline: "", figure: `${fixed(machineLimit)}/s`, ratio: "", goal: "" });
+    if (machineLimit)
+      rows.push({
+        what: "pgbench, same row (machine limit)",
+        concurrency,
+        baseline: "",
+        figure: `${fixed(machineLimit)}/s`,
+        ratio: "",
+        goal: "",
+      });
     await rawPool.end();
     await database.close();
   }
@@ -193,7 +233,8 @@ try {
         },
         ourBatch: {
           concurrency,
-          operation: () => store.appendToStream(`user-${randomUUID()}`, events, { expectedVersion: "no_stream", metadata: { actor: "bench" } }),
+          operation: () =>
+            store.appendToStream(`user-${randomUUID()}`, events, { expectedVersion: "no_stream", metadata: { actor: "bench" } }),
         },
       },
       { rounds, secondsPerRound: seconds / rounds, between: checkpoint },
@@ -217,14 +258,21 @@ try {
     const store = createEventStore(database);
     const streamId = `user-${randomUUID()}`;
     for (let version = 0; version < streamEvents; version += 1000) {
-      await store.appendToStream(streamId, Array.from({ length: 1000 }, (_, i) => ({ type: "user.renamed", data: { ...sampleData, name: `Name ${version + i}` } })), {
-        expectedVersion: version,
-      });
+      await store.appendToStream(
+        streamId,
+        Array.from({ length: 1000 }, (_, i) => ({ type: "user.renamed", data: { ...sampleData, name: `Name ${version + i}` } })),
+        {
+          expectedVersion: version,
+        },
+      );
     }
     const rawPool = new pg.Pool({ connectionString: benchUrl, max: 1 });
     const fold = {
       initialState: { name: "", renames: 0 },
-      evolve: (state: { name: string; renames: number }, event: RecordedEvent) => ({ name: event.data.name as string, renames: state.renames + 1 }),
+      evolve: (state: { name: string; renames: number }, event: RecordedEvent) => ({
+        name: event.data.name as string,
+        renames: state.renames + 1,
+      }),
     };
     const repeats = 30;
     // Interleaved, so that drift in the machine's speed hits both alike.
@@ -242,7 +290,9 @@ try {
     ourTimes.sort((a, b) => a - b);
     const rawP50 = percentile(rawTimes, 0.5);
     const ourP50 = percentile(ourTimes, 0.5);
-    console.log(`\nread ${streamEvents} events: raw SELECT p50 ${fixed(rawP50, 1)} ms; readStream + fold p50 ${fixed(ourP50, 1)} ms → ${ratio(ourP50, rawP50)} the raw time`);
+    console.log(
+      `\nread ${streamEvents} events: raw SELECT p50 ${fixed(rawP50, 1)} ms; readStream + fold p50 ${fixed(ourP50, 1)} ms → ${ratio(ourP50, rawP50)} the raw time`,
+    );
     rows.push({
       what: `read + fold of a ${streamEvents.toLocaleString("en")}-event stream (p50, lower is better)`,
       concurrency: 1,
@@ -256,7 +306,8 @@ try {
   }
 
   console.log("\n| what | c | raw pg baseline | Rewind | ratio | goal |\n|---|---|---|---|---|---|");
-  for (const row of rows) console.log(`| ${row.what} | ${row.concurrency} | ${row.baseline} | ${row.figure} | ${row.ratio} | ${row.goal} |`);
+  for (const row of rows)
+    console.log(`| ${row.what} | ${row.concurrency} | ${row.baseline} | ${row.figure} | ${row.ratio} | ${row.goal} |`);
 } finally {
   await onServer(`DROP DATABASE IF EXISTS ${benchName} WITH (FORCE)`);
 }

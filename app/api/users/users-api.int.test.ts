@@ -75,11 +75,20 @@ describe.each(testBackends())("users API on $name", (backend) => {
     it("refuses a body that is not JSON (400), not declared JSON (415) or over 64 KiB (413)", async () => {
       const before = await eventCount();
       expectProblem(await call("POST", "/api/users", { rawBody: "{name: oops", headers: { "content-type": "application/json" } }), 400);
-      expectProblem(await call("POST", "/api/users", { rawBody: JSON.stringify(newUserInput()), headers: { "content-type": "text/plain" } }), 415);
+      expectProblem(
+        await call("POST", "/api/users", { rawBody: JSON.stringify(newUserInput()), headers: { "content-type": "text/plain" } }),
+        415,
+      );
       expectProblem(await call("POST", "/api/users", { rawBody: JSON.stringify(newUserInput()) }), 415);
       const huge = JSON.stringify({ ...newUserInput(), name: "x".repeat(70_000) });
       expectProblem(await call("POST", "/api/users", { rawBody: huge, headers: { "content-type": "application/json" } }), 413);
-      expectProblem(await call("POST", "/api/users", { rawBody: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), headers: { "content-type": "application/json" } }), 400);
+      expectProblem(
+        await call("POST", "/api/users", {
+          rawBody: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+          headers: { "content-type": "application/json" },
+        }),
+        400,
+      );
       expect(await eventCount()).toBe(before);
     });
 
@@ -94,14 +103,20 @@ describe.each(testBackends())("users API on $name", (backend) => {
       const email = newUserInput().email;
       const responses = await Promise.all(Array.from({ length: 6 }, () => api.post("/api/users", newUserInput({ email }))));
       expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
-      const [registered] = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE type = 'user.registered' AND data->>'email' = $1", [email]);
+      const [registered] = await database.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM events WHERE type = 'user.registered' AND data->>'email' = $1",
+        [email],
+      );
       expect(registered!.n).toBe(1);
     });
 
     it("stores the password only as a scrypt hash that verifies", async () => {
       const input = newUserInput();
       const user = await register(input);
-      const [row] = await database.query<{ data: { passwordHash: string } }>("SELECT data FROM events WHERE stream_id = $1 AND version = 1", [`user-${user.id}`]);
+      const [row] = await database.query<{ data: { passwordHash: string } }>(
+        "SELECT data FROM events WHERE stream_id = $1 AND version = 1",
+        [`user-${user.id}`],
+      );
       expect(row!.data.passwordHash).toMatch(/^scrypt\$/);
       expect(JSON.stringify(row)).not.toContain(input.password);
       expect(await verifyPassword(input.password, row!.data.passwordHash)).toBe(true);
@@ -189,7 +204,8 @@ describe.each(testBackends())("users API on $name", (backend) => {
     });
 
     it("records actor, correlation, causation and command ids on every event", async () => {
-      const user = (await api.post("/api/users", newUserInput(), { headers: { "x-actor": "admin@rewind", "x-correlation-id": "corr-42" } })).body;
+      const user = (await api.post("/api/users", newUserInput(), { headers: { "x-actor": "admin@rewind", "x-correlation-id": "corr-42" } }))
+        .body;
       await api.post(`/api/users/${user.id}/rename`, { name: "Traced" });
       const { items } = (await api.get(`/api/users/${user.id}/events`)).body;
       expect(items[0].metadata).toMatchObject({ actor: "admin@rewind", correlationId: "corr-42", schemaVersion: 1 });
@@ -242,7 +258,9 @@ describe.each(testBackends())("users API on $name", (backend) => {
     it("runs simultaneous retries once", async () => {
       const user = await register();
       const headers = { "idempotency-key": `parallel-${user.id}` };
-      const responses = await Promise.all(Array.from({ length: 5 }, () => api.post(`/api/users/${user.id}/rename`, { name: "Parallel" }, { headers })));
+      const responses = await Promise.all(
+        Array.from({ length: 5 }, () => api.post(`/api/users/${user.id}/rename`, { name: "Parallel" }, { headers })),
+      );
       const statuses = responses.map((r) => r.status);
       expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
       expect(statuses).toContain(200);
@@ -265,12 +283,24 @@ describe.each(testBackends())("users API on $name", (backend) => {
       expect(v1.body).toMatchObject({ name: "Version One", version: 1 });
       expect(v1.headers.get("etag")).toBe('"1"');
       expect((await api.get(`/api/users/${user.id}?version=3`)).body.name).toBe("Version Three");
-      expect((await api.get(`/api/users/${user.id}?at=${encodeURIComponent(betweenRenames)}`)).body).toMatchObject({ name: "Version Two", version: 2 });
+      expect((await api.get(`/api/users/${user.id}?at=${encodeURIComponent(betweenRenames)}`)).body).toMatchObject({
+        name: "Version Two",
+        version: 2,
+      });
       expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({ name: "Version Three", version: 3 });
 
       expectProblem(await api.get(`/api/users/${user.id}?version=4`), 404);
       expectProblem(await api.get(`/api/users/${user.id}?at=${encodeURIComponent(before)}`), 404);
-      for (const bad of ["version=0", "version=-1", "version=abc", "version=1.5", "at=yesterday", "at=2025-13-01T00:00:00Z", `version=1&at=${encodeURIComponent(before)}`, "verison=1"]) {
+      for (const bad of [
+        "version=0",
+        "version=-1",
+        "version=abc",
+        "version=1.5",
+        "at=yesterday",
+        "at=2025-13-01T00:00:00Z",
+        `version=1&at=${encodeURIComponent(before)}`,
+        "verison=1",
+      ]) {
         expectProblem(await api.get(`/api/users/${user.id}?${bad}`), 400);
       }
     });
@@ -319,12 +349,19 @@ describe.each(testBackends())("users API on $name", (backend) => {
       expect(now.body.items.map((u: { id: string }) => u.id)).toEqual([late.id, early.id]);
     });
 
-    it.each(["limit=0", "limit=101", "limit=x", "status=gone", "cursor=garbage", "at=soon", "q=" + "x".repeat(201), "unknown=1", "limit=1&limit=2"])(
-      "refuses %s with 400",
-      async (query) => {
-        expectProblem(await api.get(`/api/users?${query}`), 400);
-      },
-    );
+    it.each([
+      "limit=0",
+      "limit=101",
+      "limit=x",
+      "status=gone",
+      "cursor=garbage",
+      "at=soon",
+      "q=" + "x".repeat(201),
+      "unknown=1",
+      "limit=1&limit=2",
+    ])("refuses %s with 400", async (query) => {
+      expectProblem(await api.get(`/api/users?${query}`), 400);
+    });
   });
 
   describe("GET /api/events", () => {

@@ -30,23 +30,112 @@ export function randomGenerator(seed: number): () => number {
 }
 
 const firstNames = [
-  "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Linus", "Katherine", "Dennis", "Frances", "Ken",
-  "Radia", "Tim", "Hedy", "John", "Sophie", "Guido", "Anita", "Bjarne", "Shafi", "Niklaus", "Lynn", "Leslie",
-  "Amara", "Mateo", "Yuki", "Priya", "Olu", "Ingrid", "Kofi", "Mei", "Rafael", "Zara", "Tomás", "Aisha",
-  "Lukas", "Noor", "Hiro", "Elena", "Samir", "Freya", "Kwame", "Lucía", "Arjun", "Chloé", "Dmitri", "Ana",
+  "Ada",
+  "Grace",
+  "Alan",
+  "Edsger",
+  "Barbara",
+  "Donald",
+  "Margaret",
+  "Linus",
+  "Katherine",
+  "Dennis",
+  "Frances",
+  "Ken",
+  "Radia",
+  "Tim",
+  "Hedy",
+  "John",
+  "Sophie",
+  "Guido",
+  "Anita",
+  "Bjarne",
+  "Shafi",
+  "Niklaus",
+  "Lynn",
+  "Leslie",
+  "Amara",
+  "Mateo",
+  "Yuki",
+  "Priya",
+  "Olu",
+  "Ingrid",
+  "Kofi",
+  "Mei",
+  "Rafael",
+  "Zara",
+  "Tomás",
+  "Aisha",
+  "Lukas",
+  "Noor",
+  "Hiro",
+  "Elena",
+  "Samir",
+  "Freya",
+  "Kwame",
+  "Lucía",
+  "Arjun",
+  "Chloé",
+  "Dmitri",
+  "Ana",
 ];
 const lastNames = [
-  "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Torvalds", "Johnson", "Ritchie", "Allen",
-  "Thompson", "Perlman", "Berners-Lee", "Lamarr", "McCarthy", "Wilson", "van Rossum", "Borg", "Stroustrup", "Goldwasser",
-  "Wirth", "Conway", "Lamport", "Okafor", "García", "Tanaka", "Sharma", "Adeyemi", "Larsen", "Mensah", "Chen", "Silva",
-  "Haddad", "Novak", "Müller", "Rahman", "Sato", "Petrova", "Nakamura", "Kowalski", "O'Brien", "Dubois", "Rossi",
+  "Lovelace",
+  "Hopper",
+  "Turing",
+  "Dijkstra",
+  "Liskov",
+  "Knuth",
+  "Hamilton",
+  "Torvalds",
+  "Johnson",
+  "Ritchie",
+  "Allen",
+  "Thompson",
+  "Perlman",
+  "Berners-Lee",
+  "Lamarr",
+  "McCarthy",
+  "Wilson",
+  "van Rossum",
+  "Borg",
+  "Stroustrup",
+  "Goldwasser",
+  "Wirth",
+  "Conway",
+  "Lamport",
+  "Okafor",
+  "García",
+  "Tanaka",
+  "Sharma",
+  "Adeyemi",
+  "Larsen",
+  "Mensah",
+  "Chen",
+  "Silva",
+  "Haddad",
+  "Novak",
+  "Müller",
+  "Rahman",
+  "Sato",
+  "Petrova",
+  "Nakamura",
+  "Kowalski",
+  "O'Brien",
+  "Dubois",
+  "Rossi",
 ];
 const domains = ["example.com", "mail.example.org", "corp.example.net", "example.io", "post.example.co.uk"];
 const deactivationReasons = ["Left the company", "Requested by the user", "Suspicious activity", "Duplicate account", "Contract ended"];
 export const demoPasswords = ["rewind-demo-1", "rewind-demo-2", "rewind-demo-3", "rewind-demo-4"];
 
 const slug = (text: string) =>
-  text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 
 function uuidFrom(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
@@ -77,11 +166,19 @@ export function* generateDemoHistories(options: DemoOptions, passwordHashes: str
     const commands: { command: UserCommand; at: number }[] = [];
     const passwordHash = passwordHashes[index % passwordHashes.length]!;
     commands.push({
-      command: { type: "RegisterUser", userId, name: `${first} ${last}`, email: emailFor(last, pick(domains)), password: demoPasswords[index % demoPasswords.length]!, passwordHash },
+      command: {
+        type: "RegisterUser",
+        userId,
+        name: `${first} ${last}`,
+        email: emailFor(last, pick(domains)),
+        password: demoPasswords[index % demoPasswords.length]!,
+        passwordHash,
+      },
       at: time,
     });
     // About nine changes a user on average, a few users with many more.
-    const changes = Math.floor(random() * 7) + Math.floor(random() * 7) + Math.floor(random() * 5) + (random() < 0.3 ? Math.floor(random() * 8) : 0);
+    const changes =
+      Math.floor(random() * 7) + Math.floor(random() * 7) + Math.floor(random() * 5) + (random() < 0.3 ? Math.floor(random() * 8) : 0);
     let deactivated = false;
     for (let change = 0; change < changes; change++) {
       time += random() * ((end - time) / (changes - change + 1)) * 2;
@@ -98,7 +195,12 @@ export function* generateDemoHistories(options: DemoOptions, passwordHashes: str
       } else if (roll < 0.65) {
         command = { type: "ChangeEmail", userId, email: emailFor(last, pick(domains)) };
       } else if (roll < 0.85) {
-        command = { type: "ChangePassword", userId, password: demoPasswords[(index + change) % demoPasswords.length]!, passwordHash: passwordHashes[(index + change) % passwordHashes.length]! };
+        command = {
+          type: "ChangePassword",
+          userId,
+          password: demoPasswords[(index + change) % demoPasswords.length]!,
+          passwordHash: passwordHashes[(index + change) % passwordHashes.length]!,
+        };
       } else {
         command = { type: "DeactivateUser", userId, reason: pick(deactivationReasons) };
         deactivated = true;

@@ -3,7 +3,9 @@ import { foldUser } from "../../domain/users";
 import { generateDemoHistories } from "./demo-data";
 
 const now = new Date("2026-06-30T12:00:00Z");
-const generate = (seed: number, users = 300, months = 6) => [...generateDemoHistories({ users, months, seed, now }, ["h1", "h2", "h3", "h4"])];
+const generate = (seed: number, users = 300, months = 6) => [
+  ...generateDemoHistories({ users, months, seed, now }, ["h1", "h2", "h3", "h4"]),
+];
 
 describe("demo histories", () => {
   it("are the same for the same seed and differ for another", () => {
@@ -18,7 +20,9 @@ describe("demo histories", () => {
       expect(times.every((t) => t >= earliest && t <= now.getTime())).toBe(true);
       expect([...times].sort((a, b) => a - b)).toEqual(times);
       expect(history.events[0]!.event.type).toBe("user.registered");
-      const folded = foldUser(history.events.map(({ event, recordedAt }, i) => ({ ...event, version: i + 1, recordedAt: recordedAt.toISOString() })));
+      const folded = foldUser(
+        history.events.map(({ event, recordedAt }, i) => ({ ...event, version: i + 1, recordedAt: recordedAt.toISOString() })),
+      );
       expect(folded).toEqual(history.finalState);
     }
   });

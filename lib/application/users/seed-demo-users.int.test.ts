@@ -19,9 +19,15 @@ describe.each(testBackends())("seeding demo users on $name", (backend) => {
     const report = await seedDemoUsers(database, { users: 40, months: 6, seed: 11, now: new Date() });
     expect(report.users).toBe(40);
 
-    const rows = await database.query<{ id: string; name: string; email: string; status: string; version: number; created_at: Date; updated_at: Date }>(
-      "SELECT * FROM users ORDER BY id",
-    );
+    const rows = await database.query<{
+      id: string;
+      name: string;
+      email: string;
+      status: string;
+      version: number;
+      created_at: Date;
+      updated_at: Date;
+    }>("SELECT * FROM users ORDER BY id");
     expect(rows).toHaveLength(40);
     const store = createEventStore(database);
     let events = 0;

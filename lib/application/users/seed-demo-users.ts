@@ -59,13 +59,15 @@ export async function seedDemoUsers(
 
   const writeOne = async (history: DemoUserHistory) => {
     // The user ids come from the seed: a stream that exists already means this seed was used.
-    const result = await store.appendToStream(
-      userStreamId(history.userId),
-      history.events.map(({ event, recordedAt }) => ({ ...toNewEvent(event), recordedAt })),
-      { expectedVersion: "no_stream", metadata: { actor: "demo-seed", commandId: `demo-seed-${options.seed}` } },
-    ).catch((error: unknown) => {
-      throw error instanceof WrongExpectedVersion ? new AlreadySeeded(options.seed) : error;
-    });
+    const result = await store
+      .appendToStream(
+        userStreamId(history.userId),
+        history.events.map(({ event, recordedAt }) => ({ ...toNewEvent(event), recordedAt })),
+        { expectedVersion: "no_stream", metadata: { actor: "demo-seed", commandId: `demo-seed-${options.seed}` } },
+      )
+      .catch((error: unknown) => {
+        throw error instanceof WrongExpectedVersion ? new AlreadySeeded(options.seed) : error;
+      });
     if (result.replayed) throw new AlreadySeeded(options.seed);
     users++;
     events += history.events.length;

@@ -1,13 +1,6 @@
 // Command handling for users, always the same steps: read the stream → fold → decide → append
 // with the expected version and the users table in the same transaction → the new state.
-import {
-  decide,
-  evolve,
-  initialUserState,
-  userStreamId,
-  type UserCommand,
-  type UserState,
-} from "../../domain/users";
+import { decide, evolve, initialUserState, userStreamId, type UserCommand, type UserState } from "../../domain/users";
 import { WrongExpectedVersion, type EventStore } from "../../eventstore";
 import { PreconditionFailed } from "../errors";
 import { getServices } from "../services";
@@ -100,4 +93,3 @@ export async function executeUserCommand(command: UserCommandInput, context: Com
     }
   }
 }
-

@@ -11,4 +11,3 @@ export function toRecordedUserEvent(event: RecordedEvent): RecordedUserEvent {
 export function toNewEvent(event: UserEvent): NewEvent {
   return { type: event.type, data: event.data, metadata: { schemaVersion: userEventSchemaVersions[event.type] } };
 }
-

@@ -1,5 +1,13 @@
 // Reading users: today's list and user from the users table; any past point by folding events.
-import { evolve, foldUser, initialUserState, userStreamId, userStreamType, type RecordedUserEvent, type UserState } from "../../domain/users";
+import {
+  evolve,
+  foldUser,
+  initialUserState,
+  userStreamId,
+  userStreamType,
+  type RecordedUserEvent,
+  type UserState,
+} from "../../domain/users";
 import type { Prisma } from "../../db/generated/prisma/client";
 import type { RecordedEvent } from "../../eventstore";
 import { NotFound } from "../errors";
@@ -45,7 +53,6 @@ export function decodeCursor(cursor: string): CursorPosition | undefined {
   }
 }
 
-
 // Prisma's `contains` passes LIKE wildcards through: a search for "%" must find a literal "%".
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
@@ -56,10 +63,7 @@ export async function listUsers(query: UserListQuery, cursor: CursorPosition | u
   if (query.status) filters.push({ status: query.status });
   if (query.q) {
     filters.push({
-      OR: [
-        { name: { contains: escapeLike(query.q), mode: "insensitive" } },
-        { email: { contains: escapeLike(query.q.toLowerCase()) } },
-      ],
+      OR: [{ name: { contains: escapeLike(query.q), mode: "insensitive" } }, { email: { contains: escapeLike(query.q.toLowerCase()) } }],
     });
   }
   const where: Prisma.UserWhereInput = { AND: filters };
@@ -105,12 +109,14 @@ const isBefore = (user: UserView, cursor: CursorPosition) =>
  */
 async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPosition | undefined): Promise<UserList> {
   const { database } = await getServices();
-  const rows = await database.query<{ stream_id: string; version: number; type: string; data: Record<string, unknown>; recorded_at: Date }>({
-    name: "users.as_of",
-    text: `SELECT stream_id, version, type, data, recorded_at FROM events
+  const rows = await database.query<{ stream_id: string; version: number; type: string; data: Record<string, unknown>; recorded_at: Date }>(
+    {
+      name: "users.as_of",
+      text: `SELECT stream_id, version, type, data, recorded_at FROM events
             WHERE stream_type = $1 AND recorded_at <= $2 ORDER BY stream_id, version`,
-    values: [userStreamType, at],
-  });
+      values: [userStreamType, at],
+    },
+  );
   const states = new Map<string, UserState>();
   for (const row of rows) {
     const event = { type: row.type, data: row.data, version: row.version, recordedAt: row.recorded_at.toISOString() } as RecordedUserEvent;

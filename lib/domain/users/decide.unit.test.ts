@@ -68,7 +68,10 @@ describe("RegisterUser", () => {
     ["an email with spaces", { email: "a da@example.com" }, "email", "Email must be a valid address like name@example.com"],
     ["a short password", { password: "1234567" }, "password", "Password must be at least 8 characters"],
   ])("refuses %s", (_, fields, path, message) =>
-    given().when(register(fields)).thenFails(UserValidationFailed, { problems: [{ path, message }] }));
+    given()
+      .when(register(fields))
+      .thenFails(UserValidationFailed, { problems: [{ path, message }] }),
+  );
 
   it("accepts a name of exactly 100 characters, counting emoji as one", () =>
     given()
@@ -96,8 +99,7 @@ describe("RenameUser", () => {
   it("records nothing when the name does not change", () =>
     given(registered).when({ type: "RenameUser", userId, name: " Ada Lovelace " }).then([]));
 
-  it("refuses an empty name", () =>
-    given(registered).when({ type: "RenameUser", userId, name: "" }).thenFails(UserValidationFailed));
+  it("refuses an empty name", () => given(registered).when({ type: "RenameUser", userId, name: "" }).thenFails(UserValidationFailed));
 
   it("refuses a user that does not exist", () =>
     given().when({ type: "RenameUser", userId, name: "X" }).thenFails(UserNotFound, { userId }));
@@ -147,13 +149,14 @@ describe("DeactivateUser", () => {
   it("refuses a user already deactivated: a deactivated user accepts only ReactivateUser", () =>
     given(registered, deactivated).when({ type: "DeactivateUser", userId, reason: "again" }).thenFails(UserIsDeactivated));
 
-  it("refuses a user that does not exist", () =>
-    given().when({ type: "DeactivateUser", userId, reason: "x" }).thenFails(UserNotFound));
+  it("refuses a user that does not exist", () => given().when({ type: "DeactivateUser", userId, reason: "x" }).thenFails(UserNotFound));
 });
 
 describe("ReactivateUser", () => {
   it("reactivates a deactivated user", () =>
-    given(registered, deactivated).when({ type: "ReactivateUser", userId }).then([{ type: "user.reactivated", data: {} }]));
+    given(registered, deactivated)
+      .when({ type: "ReactivateUser", userId })
+      .then([{ type: "user.reactivated", data: {} }]));
 
   it("records nothing for an active user", () => given(registered).when({ type: "ReactivateUser", userId }).then([]));
 

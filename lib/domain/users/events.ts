@@ -11,13 +11,7 @@ export type UserPasswordChanged = { type: "user.password_changed"; data: { passw
 export type UserDeactivated = { type: "user.deactivated"; data: { reason: string } };
 export type UserReactivated = { type: "user.reactivated"; data: Record<string, never> };
 
-export type UserEvent =
-  | UserRegistered
-  | UserRenamed
-  | UserEmailChanged
-  | UserPasswordChanged
-  | UserDeactivated
-  | UserReactivated;
+export type UserEvent = UserRegistered | UserRenamed | UserEmailChanged | UserPasswordChanged | UserDeactivated | UserReactivated;
 
 export type UserEventType = UserEvent["type"];
 

@@ -28,7 +28,12 @@ describe("evolve", () => {
   });
 
   it("stops anywhere: the state at version 5 is deactivated, with the reason", () => {
-    expect(foldUser(history.slice(0, 5))).toMatchObject({ status: "deactivated", deactivationReason: "moved away", version: 5, name: "Ada King" });
+    expect(foldUser(history.slice(0, 5))).toMatchObject({
+      status: "deactivated",
+      deactivationReason: "moved away",
+      version: 5,
+      name: "Ada King",
+    });
   });
 
   it("ignores events that do not apply, so it is total", () => {

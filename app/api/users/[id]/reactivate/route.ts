@@ -4,9 +4,13 @@ import { methodNotAllowed } from "@/lib/http/route";
 import { reactivateUserBody } from "@/lib/validation/users";
 import { userCommandRoute } from "../../../_lib/user-command-route";
 
-export const POST = userCommandRoute(reactivateUserBody, (userId, _body, context) => executeUserCommand({ type: "ReactivateUser", userId }, context), {
-  bodyOptional: true,
-});
+export const POST = userCommandRoute(
+  reactivateUserBody,
+  (userId, _body, context) => executeUserCommand({ type: "ReactivateUser", userId }, context),
+  {
+    bodyOptional: true,
+  },
+);
 export const GET = methodNotAllowed(["POST"]);
 export const PUT = GET;
 export const PATCH = GET;

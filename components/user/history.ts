@@ -1,0 +1,67 @@
+// The user's history on the client: the same fold as the server's (lib/domain), computed once per
+// loaded history so that any point of the slider is a lookup, not a request.
+import { evolve, initialUserState, type RecordedUserEvent, type UserState } from "@/lib/domain/users";
+import type { EventView } from "@/lib/application/users/user-queries";
+
+export type UserSnapshot = Exclude<UserState, { status: "unregistered" }>;
+
+export interface History {
+  events: EventView[];
+  /** snapshots[i] is the user after events[i], i.e. at version i + 1. */
+  snapshots: UserSnapshot[];
+  times: number[];
+}
+
+export function buildHistory(events: EventView[]): History {
+  const snapshots: UserSnapshot[] = [];
+  let state: UserState = initialUserState;
+  for (const event of events) {
+    state = evolve(state, {
+      type: event.type,
+      data: event.data,
+      version: event.version,
+      recordedAt: event.recordedAt,
+    } as RecordedUserEvent);
+    if (state.status !== "unregistered") snapshots.push(state);
+  }
+  return { events, snapshots, times: events.map((event) => Date.parse(event.recordedAt)) };
+}
+
+/** The last version recorded at or before `time`, or 0 when none was. */
+export function versionAt(history: History, time: number): number {
+  let low = 0;
+  let high = history.times.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (history.times[middle]! <= time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+export const comparedFields = [
+  ["name", "Name"],
+  ["email", "Email"],
+  ["status", "Status"],
+  ["deactivationReason", "Deactivation reason"],
+] as const satisfies readonly (readonly [keyof UserSnapshot, string])[];
+
+export function describeEvent(event: EventView): { title: string; before?: string; after?: string } {
+  const data = event.data as Record<string, string>;
+  switch (event.type) {
+    case "user.registered":
+      return { title: "Registered", after: `${data.name} <${data.email}>` };
+    case "user.renamed":
+      return { title: "Renamed", before: data.previousName, after: data.name };
+    case "user.email_changed":
+      return { title: "Email changed", before: data.previousEmail, after: data.email };
+    case "user.password_changed":
+      return { title: "Password changed" };
+    case "user.deactivated":
+      return { title: "Deactivated", after: data.reason };
+    case "user.reactivated":
+      return { title: "Reactivated" };
+    default:
+      return { title: event.type };
+  }
+}

@@ -1,0 +1,40 @@
+"use client";
+
+import { useEffect, useState, type FormEvent } from "react";
+
+/** `datetime-local` speaks the browser's local time; the API speaks ISO instants. */
+function toLocalInput(iso: string | undefined): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
+export function AsOfControl({ value, onChange }: { value?: string; onChange: (at: string | undefined) => void }) {
+  const [input, setInput] = useState("");
+  useEffect(() => setInput(toLocalInput(value)), [value]);
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    onChange(input ? new Date(input).toISOString() : undefined);
+  };
+  return (
+    <form onSubmit={apply} className="flex items-end gap-2">
+      <label>
+        <span className="mb-1 block text-sm font-medium text-slate-700">As of</span>
+        <input
+          type="datetime-local"
+          value={input}
+          onChange={(event) => setInput(event.target.value)}
+          max={toLocalInput(new Date().toISOString())}
+          className="rounded-md border border-slate-300 bg-white px-3 py-2 shadow-sm"
+        />
+      </label>
+      <button
+        type="submit"
+        className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-slate-50"
+      >
+        View
+      </button>
+    </form>
+  );
+}

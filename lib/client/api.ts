@@ -1,0 +1,61 @@
+// The dashboard's way to call the API from the browser: JSON in, JSON out, problem+json turned
+// into an ApiError that forms can show field by field.
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly fieldProblems: FieldProblem[] = [],
+    readonly currentVersion?: number,
+  ) {
+    super(detail || title);
+    this.name = "ApiError";
+  }
+
+  /** The message for one field, if the API reported one. */
+  forField(path: string): string | undefined {
+    return this.fieldProblems.find((problem) => problem.path === path)?.message;
+  }
+}
+
+export interface ApiResult<T> {
+  body: T;
+  etag: string | null;
+}
+
+export async function apiFetch<T>(
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { accept: "application/json", ...init.headers };
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: init.method ?? "GET",
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  } catch {
+    throw new ApiError(0, "Network error", "The server could not be reached. Check your connection and try again.");
+  }
+  const text = await response.text();
+  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    const problem = (parsed ?? {}) as { title?: string; detail?: string; errors?: FieldProblem[]; currentVersion?: number };
+    throw new ApiError(
+      response.status,
+      problem.title ?? response.statusText,
+      problem.detail ?? "",
+      problem.errors ?? [],
+      problem.currentVersion,
+    );
+  }
+  return { body: parsed as T, etag: response.headers.get("etag") };
+}
