@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ["year", 365 * 24 * 3600],
@@ -25,17 +25,39 @@ export function absoluteTime(iso: string): string {
   return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
 
+// One clock for every relative time on the page (a timeline can show a thousand of them).
+let clockNow = 0;
+const clockListeners = new Set<() => void>();
+let clockTimer: ReturnType<typeof setInterval> | undefined;
+
+function subscribeToClock(listener: () => void) {
+  clockListeners.add(listener);
+  if (!clockTimer) {
+    clockNow = Date.now();
+    clockTimer = setInterval(() => {
+      clockNow = Date.now();
+      for (const notify of clockListeners) notify();
+    }, 30_000);
+  }
+  return () => {
+    clockListeners.delete(listener);
+    if (clockListeners.size === 0) {
+      clearInterval(clockTimer);
+      clockTimer = undefined;
+    }
+  };
+}
+
 /**
  * "3 days ago", with the absolute time on hover. Server and browser differ in clock and time
- * zone, so the text is settled in the browser after hydration.
+ * zone, so the text is settled in the browser after hydration (the server snapshot is null).
  */
 export function RelativeTime({ iso, className }: { iso: string; className?: string }) {
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => {
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useSyncExternalStore(
+    subscribeToClock,
+    () => clockNow || Date.now(),
+    () => null,
+  );
   return (
     <time dateTime={iso} title={now === null ? iso : absoluteTime(iso)} className={className}>
       {now === null ? iso.slice(0, 10) : relativeTime(iso, now)}

@@ -20,6 +20,12 @@ test.afterEach(async ({ page }) => {
   expect((page as Page & { consoleErrors: string[] }).consoleErrors.filter((message) => !provoked.test(message))).toEqual([]);
 });
 
+/** The user page, once React has hydrated it (before that, a click or a key does nothing). */
+async function openUserPage(page: Page, id: string, query = "") {
+  await page.goto(`/users/${id}${query}`);
+  await page.locator("[data-interactive]").waitFor();
+}
+
 const slider = (page: Page) => page.getByRole("slider", { name: "Point in the user's history" });
 const shownName = (page: Page) => page.getByTestId("user-state").locator('[data-field="name"]');
 const commands = (page: Page) => page.getByRole("region", { name: "Change this user" });
@@ -42,6 +48,7 @@ test("create a user, rename twice, and travel through its history with the slide
   await form.getByLabel("Password").fill("a long enough password");
   await form.getByRole("button", { name: "Create user" }).click();
   await expect(page.getByRole("heading", { level: 1, name: `First ${tag}` })).toBeVisible();
+  await page.locator("[data-interactive]").waitFor();
 
   await rename(page, `Second ${tag}`);
   await rename(page, `Third ${tag}`);
@@ -79,6 +86,7 @@ test("create a user, rename twice, and travel through its history with the slide
   await page.keyboard.press("ArrowRight");
   await expect(page).toHaveURL(/version=2/);
   await page.reload();
+  await page.locator("[data-interactive]").waitFor();
   await expect(slider(page)).toHaveValue("2");
   await expect(shownName(page)).toHaveText(`Second ${tag}`);
 
@@ -143,7 +151,7 @@ test("a stale edit shows the conflict, and reloading shows the other change", as
   const created = await (
     await request.post("/api/users", { data: { name: `Mine ${tag}`, email: `stale-${tag}@example.com`, password: "long enough secret" } })
   ).json();
-  await page.goto(`/users/${created.id}`);
+  await openUserPage(page, created.id);
   await expect(page.getByRole("heading", { level: 1, name: `Mine ${tag}` })).toBeVisible();
 
   // Someone else renames the user meanwhile.
@@ -162,7 +170,7 @@ test("an invalid email shows the API's message next to the field", async ({ page
   const created = await (
     await request.post("/api/users", { data: { name: `Valid ${tag}`, email: `valid-${tag}@example.com`, password: "long enough secret" } })
   ).json();
-  await page.goto(`/users/${created.id}`);
+  await openUserPage(page, created.id);
   await commands(page).getByLabel("Email").fill("not-an-email");
   await commands(page).getByRole("button", { name: "Change email" }).click();
   await expect(commands(page).getByText("Email must be a valid address like name@example.com")).toBeVisible();
@@ -176,7 +184,7 @@ test("the user page is usable on a 390 px phone", async ({ page, request }) => {
     await request.post("/api/users", { data: { name: `Phone ${tag}`, email: `phone-${tag}@example.com`, password: "long enough secret" } })
   ).json();
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(`/users/${created.id}`);
+  await openUserPage(page, created.id);
   await expect(slider(page)).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);

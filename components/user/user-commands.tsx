@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { memo, useState, type FormEvent } from "react";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import type { UserView } from "@/lib/application/users/user-view";
 import { Field } from "../field";
@@ -9,7 +9,7 @@ import { Field } from "../field";
 type Command = { path: string; body: Record<string, string> };
 
 /** Rename, change email, deactivate or reactivate — always against the version this page shows. */
-export function UserCommands({ user, onChanged }: { user: UserView; onChanged: () => Promise<unknown> }) {
+export const UserCommands = memo(function UserCommands({ user, onChanged }: { user: UserView; onChanged: () => Promise<unknown> }) {
   const [name, setName] = useState(user.name);
   const [email, setEmail] = useState(user.email);
   const [reason, setReason] = useState("");
@@ -129,4 +129,4 @@ export function UserCommands({ user, onChanged }: { user: UserView; onChanged: (
       )}
     </section>
   );
-}
+});

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { apiFetch } from "@/lib/client/api";
 import type { EventView } from "@/lib/application/users/user-queries";
 import type { UserView } from "@/lib/application/users/user-view";
@@ -48,6 +48,9 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
   });
   const [time, setTime] = useState(() => (initialPoint && "at" in initialPoint ? Date.parse(initialPoint.at) : lastTime));
   const [playing, setPlaying] = useState(false);
+  // Marks the page interactive (hydrated), for tests and benchmarks that must not act before.
+  const [interactive, setInteractive] = useState(false);
+  useEffect(() => setInteractive(true), []);
 
   // New events (a command here or elsewhere): follow them when looking at the latest version.
   const previousLatest = useRef(latest);
@@ -86,6 +89,8 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
   }, [playing, latest]);
 
   const shownVersion = mode === "time" ? versionAt(history, time) : version;
+  const [selection] = useState(() => createSelection(shownVersion));
+  useLayoutEffect(() => selection.set(shownVersion), [selection, shownVersion]);
   const shown: UserSnapshot | undefined = shownVersion > 0 ? history.snapshots[shownVersion - 1] : undefined;
   const today = history.snapshots[latest - 1]!;
 
@@ -97,6 +102,14 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
     },
     [mode],
   );
+
+  // Stable across renders, so that a slider step re-renders two timeline entries, not all of them.
+  const selectVersion = useCallback((selected: number) => {
+    setPlaying(false);
+    setMode("version");
+    setVersion(selected);
+  }, []);
+  const refetch = useCallback(() => query.refetch(), [query.refetch]);
 
   const switchMode = (next: "version" | "time") => {
     setPlaying(false);
@@ -117,7 +130,7 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
   const timeStep = Math.max(1, Math.floor((lastTime - firstTime) / timeSteps));
 
   return (
-    <div className="space-y-6">
+    <div className="space-y-6" data-interactive={interactive || undefined}>
       <nav aria-label="Breadcrumb" className="text-sm">
         <Link href="/" className="text-indigo-700 hover:underline">
           Users
@@ -233,37 +246,50 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
             </p>
           </section>
 
-          <DiffView history={history} defaultFrom={Math.max(shownVersion, 1)} latest={latest} />
-          <UserCommands user={user} onChanged={() => query.refetch()} />
+          <DiffView history={history} latest={latest} />
+          <UserCommands user={user} onChanged={refetch} />
         </div>
 
-        <Timeline
-          history={history}
-          selectedVersion={shownVersion}
-          onSelect={(selected) => {
-            setMode("version");
-            onSlideVersion(selected);
-          }}
-        />
+        <Timeline history={history} selection={selection} onSelect={selectVersion} />
       </div>
     </div>
   );
-
-  function onSlideVersion(selected: number) {
-    setPlaying(false);
-    setVersion(selected);
-  }
 }
+
+// The selected version, outside React state: on each slider step only the two entries whose
+// selection changes re-render, not the whole timeline.
+function createSelection(initial: number) {
+  let selected = initial;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => selected,
+    set(version: number) {
+      if (version === selected) return;
+      selected = version;
+      for (const notify of listeners) notify();
+    },
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+type Selection = ReturnType<typeof createSelection>;
 
 const TimelineEntry = memo(function TimelineEntry({
   event,
-  selected,
+  selection,
   onSelect,
 }: {
   event: EventView;
-  selected: boolean;
+  selection: Selection;
   onSelect: (version: number) => void;
 }) {
+  const selected = useSyncExternalStore(
+    selection.subscribe,
+    () => selection.get() === event.version,
+    () => selection.get() === event.version,
+  );
   const ref = useRef<HTMLLIElement>(null);
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: "nearest" });
@@ -300,13 +326,13 @@ const TimelineEntry = memo(function TimelineEntry({
   );
 });
 
-function Timeline({
+const Timeline = memo(function Timeline({
   history,
-  selectedVersion,
+  selection,
   onSelect,
 }: {
   history: History;
-  selectedVersion: number;
+  selection: Selection;
   onSelect: (version: number) => void;
 }) {
   return (
@@ -316,17 +342,17 @@ function Timeline({
       </h2>
       <ol className="mt-3 max-h-[70vh] space-y-2 overflow-y-auto pr-1">
         {history.events.map((event) => (
-          <TimelineEntry key={event.position} event={event} selected={event.version === selectedVersion} onSelect={onSelect} />
+          <TimelineEntry key={event.position} event={event} selection={selection} onSelect={onSelect} />
         ))}
       </ol>
     </section>
   );
-}
+});
 
-function DiffView({ history, defaultFrom, latest }: { history: History; defaultFrom: number; latest: number }) {
+const DiffView = memo(function DiffView({ history, latest }: { history: History; latest: number }) {
   const [from, setFrom] = useState<number | null>(null);
   const [to, setTo] = useState<number | null>(null);
-  const a = from ?? defaultFrom;
+  const a = from ?? Math.max(latest - 1, 1);
   const b = to ?? latest;
   const left = history.snapshots[a - 1]!;
   const right = history.snapshots[b - 1]!;
@@ -388,4 +414,4 @@ function DiffView({ history, defaultFrom, latest }: { history: History; defaultF
       </table>
     </section>
   );
-}
+});

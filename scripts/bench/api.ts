@@ -2,19 +2,15 @@
 // Usage: DATABASE_URL=postgresql://… npm run bench:api -- [--seconds 10] [--users 2000]
 // Baselines in the same run: raw single-row INSERT commits/s through `pg` at the same concurrency,
 // and a trivial route handler of the same build (the framework's own ceiling).
-import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import autocannon from "autocannon";
 import pg from "pg";
 import { seedDemoUsers } from "../../lib/application/users/seed-demo-users";
 import { createPostgresDatabase } from "../../lib/db/database";
 import { migrate } from "../../lib/db/migrate";
-import { buildIfNeeded } from "../build-if-needed.mjs";
 import { fixed, machineDescription, measure, parseFlags, ratio } from "./harness";
+import { startProductionServer, type RunningServer } from "./server";
 
-const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const flags = parseFlags(process.argv.slice(2));
 const seconds = Number(flags.get("seconds") ?? 10);
 const userCount = Number(flags.get("users") ?? 2000);
@@ -37,27 +33,6 @@ async function onServer(sql: string) {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on("error", reject);
-  });
-}
-
-async function waitFor(url: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
-}
-
 interface Figures {
   requests: number;
   p50: number;
@@ -78,7 +53,7 @@ async function drive(base: string, request: autocannon.Request, duration = secon
 const show = (f: Figures) => `${fixed(f.requests)} req/s (p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.errors} errors)`;
 
 await onServer(`CREATE DATABASE ${benchName}`);
-let server: ReturnType<typeof spawn> | undefined;
+let server: RunningServer | undefined;
 try {
   const setup = createPostgresDatabase(benchUrl, { maxConnections: 4 });
   await migrate(setup);
@@ -91,21 +66,8 @@ try {
   await setup.exec("CREATE TABLE raw_events (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)");
   await setup.close();
 
-  buildIfNeeded();
-  const port = await freePort();
-  // next's own entry point, not npx: a signal then reaches the server itself.
-  server = spawn(process.execPath, [nextBin, "start", "--port", String(port)], {
-    env: {
-      ...process.env,
-      DATABASE_URL: benchUrl,
-      DATABASE_POOL_SIZE: String(concurrency),
-      REWIND_BENCH_ROUTES: "1",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(`${base}/api/health`);
+  server = await startProductionServer({ DATABASE_URL: benchUrl, DATABASE_POOL_SIZE: String(concurrency), REWIND_BENCH_ROUTES: "1" });
+  const { base } = server;
 
   console.log(`Machine: ${machineDescription(`PostgreSQL ${serverVersion}`)}`);
   console.log(
@@ -182,10 +144,6 @@ try {
     );
   }
 } finally {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((done) => server!.once("exit", done));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await server?.stop();
   await onServer(`DROP DATABASE IF EXISTS ${benchName} WITH (FORCE)`);
 }
