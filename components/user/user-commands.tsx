@@ -36,8 +36,7 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
   };
   const reload = async () => {
     run.reset();
-    const refreshed = await onChanged();
-    void refreshed;
+    await onChanged();
   };
   const fieldError = (path: string) => (error && !stale ? error.forField(path) : undefined);
 
@@ -69,50 +68,35 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
       )}
       {user.status === "active" ? (
         <div className="mt-3 space-y-4">
-          <form onSubmit={submit({ path: "rename", body: { name }, done: "Renamed." })} className="flex items-end gap-2" noValidate>
-            <div className="flex-1">
-              <Field label="Name" value={name} onChange={setName} error={fieldError("name")} />
-            </div>
-            <button
-              type="submit"
-              disabled={run.isPending}
-              className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-            >
-              Rename
-            </button>
-          </form>
-          <form
+          <OneFieldForm
+            label="Name"
+            value={name}
+            onChange={setName}
+            error={fieldError("name")}
+            action="Rename"
+            pending={run.isPending}
+            onSubmit={submit({ path: "rename", body: { name }, done: "Renamed." })}
+          />
+          <OneFieldForm
+            label="Email"
+            type="email"
+            value={email}
+            onChange={setEmail}
+            error={fieldError("email")}
+            action="Change email"
+            pending={run.isPending}
             onSubmit={submit({ path: "change-email", body: { email }, done: "Email changed." })}
-            className="flex items-end gap-2"
-            noValidate
-          >
-            <div className="flex-1">
-              <Field label="Email" type="email" value={email} onChange={setEmail} error={fieldError("email")} />
-            </div>
-            <button
-              type="submit"
-              disabled={run.isPending}
-              className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-            >
-              Change email
-            </button>
-          </form>
-          <form
+          />
+          <OneFieldForm
+            label="Reason for deactivation"
+            value={reason}
+            onChange={setReason}
+            error={fieldError("reason")}
+            action="Deactivate"
+            danger
+            pending={run.isPending}
             onSubmit={submit({ path: "deactivate", body: { reason }, done: "Deactivated." })}
-            className="flex items-end gap-2"
-            noValidate
-          >
-            <div className="flex-1">
-              <Field label="Reason for deactivation" value={reason} onChange={setReason} error={fieldError("reason")} />
-            </div>
-            <button
-              type="submit"
-              disabled={run.isPending}
-              className="rounded-md border border-red-300 bg-white px-3 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60"
-            >
-              Deactivate
-            </button>
-          </form>
+          />
         </div>
       ) : (
         <div className="mt-3 flex items-center justify-between gap-2">
@@ -130,3 +114,37 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
     </section>
   );
 });
+
+function OneFieldForm({
+  label,
+  type,
+  value,
+  onChange,
+  error,
+  action,
+  danger = false,
+  pending,
+  onSubmit,
+}: {
+  label: string;
+  type?: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  action: string;
+  danger?: boolean;
+  pending: boolean;
+  onSubmit: (event: FormEvent) => void;
+}) {
+  const style = danger ? "border border-red-300 bg-white text-red-700 hover:bg-red-50" : "bg-indigo-600 text-white hover:bg-indigo-500";
+  return (
+    <form onSubmit={onSubmit} className="flex items-end gap-2" noValidate>
+      <div className="flex-1">
+        <Field label={label} type={type} value={value} onChange={onChange} error={error} />
+      </div>
+      <button type="submit" disabled={pending} className={`rounded-md px-3 py-2 text-sm font-medium disabled:opacity-60 ${style}`}>
+        {action}
+      </button>
+    </form>
+  );
+}

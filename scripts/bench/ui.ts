@@ -6,6 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
+import { chromiumLaunchOptions } from "../../e2e/chromium";
 import { fixed, machineDescription, parseFlags, percentile } from "./harness";
 import { startProductionServer } from "./server";
 
@@ -13,19 +14,7 @@ const flags = parseFlags(process.argv.slice(2));
 const eventCount = Number(flags.get("events") ?? 1000);
 const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "rewind-bench-ui-")), "pglite");
 const server = await startProductionServer({ REWIND_DATA_DIR: dataDir, DATABASE_URL: "", REWIND_DEMO_USERS: "0" });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const post = async (pathname: string, body: unknown) => {
     const response = await fetch(server.base + pathname, {

@@ -8,7 +8,7 @@ import {
   type RecordedUserEvent,
   type UserState,
 } from "../../domain/users";
-import type { Prisma } from "../../db/generated/prisma/client";
+import type { Prisma, User as UserRow } from "../../db/generated/prisma/client";
 import type { RecordedEvent } from "../../eventstore";
 import { NotFound } from "../errors";
 import { getServices } from "../services";
@@ -56,6 +56,18 @@ export function decodeCursor(cursor: string): CursorPosition | undefined {
 // Prisma's `contains` passes LIKE wildcards through: a search for "%" must find a literal "%".
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
+function viewOfRow(row: UserRow): UserView {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    status: row.status as UserView["status"],
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
 export async function listUsers(query: UserListQuery, cursor: CursorPosition | undefined): Promise<UserList> {
   if (query.at) return listUsersAt(query, query.at, cursor);
   const { prisma } = await getServices();
@@ -79,15 +91,7 @@ export async function listUsers(query: UserListQuery, cursor: CursorPosition | u
     prisma.user.findMany({ where: page, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: query.limit + 1 }),
     prisma.user.count({ where }),
   ]);
-  const items: UserView[] = rows.slice(0, query.limit).map((row) => ({
-    id: row.id,
-    name: row.name,
-    email: row.email,
-    status: row.status as UserView["status"],
-    version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  }));
+  const items = rows.slice(0, query.limit).map(viewOfRow);
   return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null, total };
 }
 
@@ -136,15 +140,7 @@ export async function getUser(userId: string): Promise<UserView> {
   const { prisma } = await getServices();
   const row = await prisma.user.findUnique({ where: { id: userId } });
   if (!row) throw new NotFound(`User ${userId} does not exist`);
-  return {
-    id: row.id,
-    name: row.name,
-    email: row.email,
-    status: row.status as UserView["status"],
-    version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
+  return viewOfRow(row);
 }
 
 /** The user as it was at a version or an instant: the fold, stopped early. */
