@@ -1,22 +1,25 @@
 // What the application layer works with, built once over the process-wide database.
-import { getDatabase, getPrisma, type Database } from "../db";
+import { getDatabase, getPrisma, onDatabaseClose, type Database } from "../db";
 import type { PrismaClient } from "../db/prisma";
-import { createEventStore, type EventStore } from "../eventstore";
+import { createEventNotifier, createEventStore, type EventNotifier, type EventStore } from "../eventstore";
 
 export interface Services {
   database: Database;
   store: EventStore;
+  notifier: EventNotifier;
   prisma: PrismaClient;
 }
 
-const stores = new WeakMap<Database, EventStore>();
+const perDatabase = new WeakMap<Database, { store: EventStore; notifier: EventNotifier }>();
 
 export async function getServices(): Promise<Services> {
   const [database, prisma] = await Promise.all([getDatabase(), getPrisma()]);
-  let store = stores.get(database);
-  if (!store) {
-    store = createEventStore(database);
-    stores.set(database, store);
+  let built = perDatabase.get(database);
+  if (!built) {
+    const notifier = createEventNotifier(database);
+    built = { notifier, store: createEventStore(database, { onAppended: notifier.appended }) };
+    perDatabase.set(database, built);
+    onDatabaseClose(database, notifier.close);
   }
-  return { database, store, prisma };
+  return { database, prisma, ...built };
 }

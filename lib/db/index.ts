@@ -57,12 +57,20 @@ export async function getPrisma(): Promise<PrismaClient> {
   return (await handles()).prisma;
 }
 
+const cleanups = new WeakMap<Database, (() => Promise<void>)[]>();
+
+/** Runs `cleanup` when `database` is closed through closeDatabase (listeners, timers…). */
+export function onDatabaseClose(database: Database, cleanup: () => Promise<void>): void {
+  cleanups.set(database, [...(cleanups.get(database) ?? []), cleanup]);
+}
+
 export async function closeDatabase(): Promise<void> {
   const holder = globalThis as WithHandles;
   const opening = holder[globalKey];
   delete holder[globalKey];
   if (!opening) return;
   const { database, prisma } = await opening;
+  for (const cleanup of cleanups.get(database) ?? []) await cleanup();
   await prisma.$disconnect();
   await database.close();
 }

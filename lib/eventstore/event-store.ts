@@ -43,6 +43,8 @@ export interface EventStore {
   appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
+  /** The position of the last event readAll would return now (0 when there is none). */
+  headPosition(): Promise<number>;
   aggregateStream<State>(
     streamId: string,
     fold: Fold<State>,
@@ -105,6 +107,13 @@ SELECT ${eventColumns} FROM events
 
 const positionExistsStatement = `SELECT 1 FROM events WHERE position = $1 LIMIT 1`;
 
+// The last event readAll can return now: where a subscriber that wants only new events starts.
+const headPositionStatement = `
+SELECT position FROM events
+ WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY transaction_id DESC, position DESC
+ LIMIT 1`;
+
 const uniqueViolation = "23505";
 const streamVersionKey = "events_pkey";
 const commandKey = "events_stream_id_command_id_key";
@@ -151,7 +160,12 @@ function checkMetadata(metadata: AppendMetadata | undefined): AppendMetadata {
   return metadata;
 }
 
-export function createEventStore(database: Database): EventStore {
+export interface EventStoreOptions {
+  /** Called after each append that wrote events (once committed): wakes subscribers up. */
+  onAppended?: () => void;
+}
+
+export function createEventStore(database: Database, storeOptions: EventStoreOptions = {}): EventStore {
   async function streamVersion(streamId: string): Promise<number> {
     const [row] = await database.query<{ version: number }>({
       name: "rewind.stream_version",
@@ -252,6 +266,7 @@ export function createEventStore(database: Database): EventStore {
             })
           : await insert(database);
         if (recorded.length > 0) {
+          storeOptions.onAppended?.();
           return { version: recorded[recorded.length - 1]!.version, events: recorded, replayed: false };
         }
       } catch (error) {
@@ -328,5 +343,10 @@ export function createEventStore(database: Database): EventStore {
     return { state, version };
   }
 
-  return { appendToStream, readStream, readAll, aggregateStream };
+  async function headPosition(): Promise<number> {
+    const [row] = await database.query<{ position: number }>({ name: "rewind.head_position", text: headPositionStatement });
+    return row?.position ?? 0;
+  }
+
+  return { appendToStream, readStream, readAll, headPosition, aggregateStream };
 }

@@ -68,3 +68,12 @@ export const emptyQuery = z.strictObject({});
 
 /** User ids are UUIDs; anything else cannot name a user, so it is a 404, not a 400. */
 export const userIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const eventStreamQuery = z.strictObject({
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, "Must be a position: a whole number from 0")
+    .transform(Number)
+    .default(0),
+  from: z.literal("now", { error: 'Must be "now"' }).optional(),
+});

@@ -1,0 +1,65 @@
+// GET /api/events/stream — Server-Sent Events: every event after a position (Last-Event-ID, ?after=,
+// or ?from=now), then new ones as they are appended; each message's id is its position
+import { checkFeedPosition, followEvents, headPosition } from "@/lib/application/event-feed";
+import { parseQuery, validationError } from "@/lib/http/request";
+import { methodNotAllowed, route } from "@/lib/http/route";
+import { eventStreamQuery } from "@/lib/validation/users";
+
+export const dynamic = "force-dynamic";
+
+const heartbeatMs = 15_000;
+
+export const GET = route(async (request) => {
+  const query = parseQuery(request, eventStreamQuery);
+  const lastEventId = request.headers.get("last-event-id");
+  if (lastEventId !== null && !/^\d{1,15}$/.test(lastEventId.trim())) {
+    throw validationError([{ path: "header Last-Event-ID", message: "Must be a position this stream sent" }]);
+  }
+  const after = lastEventId !== null ? Number(lastEventId) : query.from === "now" ? await headPosition() : query.after;
+  await checkFeedPosition(after);
+
+  const encoder = new TextEncoder();
+  const stopped = new AbortController();
+  request.signal.addEventListener("abort", () => stopped.abort(), { once: true });
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (text: string) => {
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          stopped.abort();
+        }
+      };
+      send(`retry: 2000\n: following events after ${after}\n\n`);
+      const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
+      try {
+        for await (const events of followEvents(after, stopped.signal)) {
+          for (const event of events) send(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        }
+      } catch (error) {
+        console.error("event stream stopped:", error);
+      } finally {
+        clearInterval(heartbeat);
+        try {
+          controller.close();
+        } catch {}
+      }
+    },
+    cancel() {
+      stopped.abort();
+    },
+  });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      // no-transform keeps the server's compression from buffering the stream.
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
+});
+
+export const POST = methodNotAllowed(["GET"]);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

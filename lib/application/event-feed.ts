@@ -1,0 +1,47 @@
+// Following the event log: catch up from a position, then keep going as events are appended.
+// Catch-up and live are one loop over readAll, which never skips an event, so nothing is lost or
+// repeated at the seam between them; wake-ups only say when to read again.
+import { getServices } from "./services";
+import { viewOfEvent, type EventView } from "./users/user-queries";
+
+/** Without a wake-up the feed reads again after this long (a missed NOTIFY costs at most this). */
+const pollMs = 2000;
+const pageSize = 500;
+
+export async function headPosition(): Promise<number> {
+  const { store } = await getServices();
+  return store.headPosition();
+}
+
+/** Throws UnknownPosition (before any streaming starts) when `after` names no event. */
+export async function checkFeedPosition(after: number): Promise<void> {
+  if (after === 0) return;
+  const { store } = await getServices();
+  await store.readAll({ after, limit: 1 });
+}
+
+export async function* followEvents(after: number, signal: AbortSignal): AsyncGenerator<EventView[]> {
+  const { store, notifier } = await getServices();
+  let cursor = after;
+  while (!signal.aborted) {
+    // Subscribe before reading: a wake-up that arrives during the read is not missed.
+    let wakeUp!: () => void;
+    const woken = new Promise<void>((resolve) => (wakeUp = resolve));
+    const unsubscribe = notifier.subscribe(wakeUp);
+    const timer = setTimeout(wakeUp, pollMs);
+    signal.addEventListener("abort", wakeUp, { once: true });
+    try {
+      const page = await store.readAll({ after: cursor, limit: pageSize });
+      if (page.events.length > 0) {
+        cursor = page.lastPosition;
+        yield page.events.map(viewOfEvent);
+        continue;
+      }
+      await woken;
+    } finally {
+      unsubscribe();
+      clearTimeout(timer);
+      signal.removeEventListener("abort", wakeUp);
+    }
+  }
+}
