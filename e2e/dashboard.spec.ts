@@ -9,12 +9,16 @@ test.beforeEach(async ({ page }) => {
     if (message.type() === "error") errors.push(message.text());
   });
   page.on("pageerror", (error) => errors.push(error.message));
+  // Which request a "Failed to load resource" message was about (the console does not say).
+  page.on("response", (response) => {
+    if (response.status() >= 400) errors.push(`(${response.status()} ${response.request().method()} ${new URL(response.url()).pathname})`);
+  });
   (page as Page & { consoleErrors: string[] }).consoleErrors = errors;
 });
 
 // The browser itself logs every 4xx answer as a failed resource; the ones a test provokes on
 // purpose (a stale edit, an invalid email) are expected, anything else is a defect.
-const provoked = /^Failed to load resource: the server responded with a status of (400|412) /;
+const provoked = /^(Failed to load resource: the server responded with a status of (400|412) |\((400|412) POST \/api\/users\/)/;
 
 test.afterEach(async ({ page }) => {
   expect((page as Page & { consoleErrors: string[] }).consoleErrors.filter((message) => !provoked.test(message))).toEqual([]);

@@ -8,8 +8,10 @@ import type { EventView } from "@/lib/application/users/user-queries";
 import type { UserView } from "@/lib/application/users/user-view";
 import { AbsoluteTime, RelativeTime } from "../relative-time";
 import { StatusBadge } from "../status-badge";
+import { userStreamId } from "@/lib/domain/users";
 import { buildHistory, comparedFields, describeEvent, versionAt, type History, type UserSnapshot } from "./history";
 import { UserCommands } from "./user-commands";
+import { useLiveEvents } from "../use-live-events";
 
 export interface UserPageData {
   user: UserView;
@@ -110,6 +112,15 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
     setVersion(selected);
   }, []);
   const refetch = useCallback(() => query.refetch(), [query.refetch]);
+  // Another admin (or service) changed this user: load its new events.
+  useLiveEvents(
+    useCallback(
+      (live) => {
+        if (live.some((event) => event.streamId === userStreamId(id))) void refetch();
+      },
+      [id, refetch],
+    ),
+  );
 
   const switchMode = (next: "version" | "time") => {
     setPlaying(false);

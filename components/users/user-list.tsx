@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
@@ -9,6 +9,7 @@ import type { UserList as UserListPage } from "@/lib/application/users/user-quer
 import type { UserView } from "@/lib/application/users/user-view";
 import { AbsoluteTime, RelativeTime } from "../relative-time";
 import { StatusBadge } from "../status-badge";
+import { useLiveEvents } from "../use-live-events";
 import { AsOfControl } from "./as-of-control";
 import { CreateUserForm } from "./create-user-form";
 
@@ -58,6 +59,10 @@ export function UserList({ filters, initialPage }: { filters: UserListFilters; i
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     initialData: initialPage ? { pages: [initialPage], pageParams: [undefined] } : undefined,
   });
+
+  // Someone changed a user: refresh today's list (a list as of a past instant cannot change).
+  const queryClient = useQueryClient();
+  useLiveEvents(() => void queryClient.invalidateQueries({ queryKey: ["users"] }), { enabled: !filters.at });
 
   const navigate = (changes: Record<string, string | undefined>) => {
     const params = new URLSearchParams(searchParams.toString());

@@ -141,3 +141,11 @@ export function expectedVersionFromIfMatch(request: Request): number | undefined
 }
 
 export const etagOf = (version: number) => `"${version}"`;
+
+/** True when the client's If-None-Match already names `etag`: answer 304 Not Modified. */
+export function clientHasCurrent(request: Request, etag: string): boolean {
+  const header = request.headers.get("if-none-match");
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}

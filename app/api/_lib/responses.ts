@@ -1,6 +1,6 @@
 // Shared pieces of the users API's route handlers: no SQL and no business rules here.
 import { HttpError, problemFor } from "@/lib/http/errors";
-import { etagOf, idempotencyKeyOf } from "@/lib/http/request";
+import { clientHasCurrent, etagOf, idempotencyKeyOf } from "@/lib/http/request";
 import { runIdempotently, sha256, type StoredResponse } from "@/lib/application/idempotency";
 import type { UserView } from "@/lib/application/users/user-view";
 import { userIdPattern } from "@/lib/validation/users";
@@ -11,8 +11,9 @@ export function userIdFrom(id: string): string {
   return normalised;
 }
 
-export function userResponse(user: UserView, init: { status?: number; location?: boolean } = {}): Response {
-  const headers: Record<string, string> = { etag: etagOf(user.version), "cache-control": "no-store" };
+export function userResponse(user: UserView, init: { status?: number; location?: boolean; request?: Request } = {}): Response {
+  const headers: Record<string, string> = { etag: etagOf(user.version), "cache-control": "no-cache" };
+  if (init.request && clientHasCurrent(init.request, headers.etag!)) return new Response(null, { status: 304, headers });
   if (init.location) headers.location = `/api/users/${user.id}`;
   return Response.json(user, { status: init.status ?? 200, headers });
 }

@@ -139,6 +139,21 @@ describe.each(testBackends())("users API on $name", (backend) => {
       expect(await eventCount()).toBe(before);
     });
 
+    it("answers 304 to If-None-Match with the current ETag, and 200 once the user changed", async () => {
+      const user = await register();
+      const first = await api.get(`/api/users/${user.id}`);
+      const etag = first.headers.get("etag")!;
+      const unchanged = await api.get(`/api/users/${user.id}`, { headers: { "if-none-match": etag } });
+      expect(unchanged.status).toBe(304);
+      expect(unchanged.text).toBe("");
+      expect(unchanged.headers.get("etag")).toBe(etag);
+      expect((await api.get(`/api/users/${user.id}`, { headers: { "if-none-match": `W/"9", ${etag}` } })).status).toBe(304);
+      await api.post(`/api/users/${user.id}/rename`, { name: "Changed Since" });
+      const changed = await api.get(`/api/users/${user.id}`, { headers: { "if-none-match": etag } });
+      expect(changed.status).toBe(200);
+      expect(changed.body.name).toBe("Changed Since");
+    });
+
     it("PUT /api/users/:id renames too", async () => {
       const user = await register();
       const response = await api.put(`/api/users/${user.id}`, { name: "Put Name" });

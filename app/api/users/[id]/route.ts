@@ -10,9 +10,9 @@ import { userIdFrom, userResponse } from "../../_lib/responses";
 export const GET = route<{ id: string }>(async (request, params) => {
   const userId = userIdFrom(params.id);
   const point = parseQuery(request, userPointQuery);
-  if (point.version !== undefined) return userResponse(await getUserAt(userId, { version: point.version }));
-  if (point.at !== undefined) return userResponse(await getUserAt(userId, { at: point.at }));
-  return userResponse(await getUser(userId));
+  if (point.version !== undefined) return userResponse(await getUserAt(userId, { version: point.version }), { request });
+  if (point.at !== undefined) return userResponse(await getUserAt(userId, { at: point.at }), { request });
+  return userResponse(await getUser(userId), { request });
 });
 
 export const PUT = userCommandRoute(renameUserBody, (userId, body, context) =>
