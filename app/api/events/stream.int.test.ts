@@ -48,15 +48,28 @@ async function collect(headers: Record<string, string>, query: string, enough: (
   return messages;
 }
 
+/**
+ * The feed only shows transactions older than every transaction still running on the server —
+ * in any database of it (other test files write meanwhile). Wait until it shows `position`.
+ */
+async function headReaching(position: number): Promise<number> {
+  const { store } = await getServices();
+  for (let tries = 0; tries < 200; tries++) {
+    const head = await store.headPosition();
+    if (head >= position) return head;
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  throw new Error(`the feed never reached position ${position}`);
+}
+
 describe.each(testBackends())("event stream (SSE) on $name", (backend) => {
   beforeAll(async () => provideDatabase(await backend.open()));
   afterAll(() => closeDatabase());
 
   it("catches up, goes live, and resumed from Last-Event-ID delivers every event exactly once", async () => {
     const { store } = await getServices();
-    await store.appendToStream("thing-before", [{ type: "thing.before", data: {} }], { expectedVersion: "any" });
-    const start = await store.headPosition();
-    expect(start).toBeGreaterThan(0);
+    const before = await store.appendToStream("thing-before", [{ type: "thing.before", data: {} }], { expectedVersion: "any" });
+    const start = await headReaching(before.events[0]!.position);
 
     // Writers race while the subscriber is connected: some events land during catch-up, some live.
     const writers = Array.from({ length: 5 }, async (_, writer) => {
@@ -85,7 +98,8 @@ describe.each(testBackends())("event stream (SSE) on $name", (backend) => {
 
   it("with ?from=now delivers only what is appended after connecting", async () => {
     const { store } = await getServices();
-    await store.appendToStream("thing-old", [{ type: "thing.old", data: {} }], { expectedVersion: "any" });
+    const old = await store.appendToStream("thing-old", [{ type: "thing.old", data: {} }], { expectedVersion: "any" });
+    await headReaching(old.events[0]!.position);
     const late = (async () => {
       await new Promise((done) => setTimeout(done, 300));
       await store.appendToStream("thing-new", [{ type: "thing.new", data: {} }], { expectedVersion: "any" });
@@ -103,8 +117,8 @@ describe.each(testBackends())("event stream (SSE) on $name", (backend) => {
     const otherNotifier = createEventNotifier(other);
     const otherStore = createEventStore(other, { onAppended: otherNotifier.appended });
     try {
-      await store.appendToStream("thing-mark", [{ type: "thing.mark", data: {} }], { expectedVersion: "any" });
-      const start = await store.headPosition();
+      const mark = await store.appendToStream("thing-mark", [{ type: "thing.mark", data: {} }], { expectedVersion: "any" });
+      const start = await headReaching(mark.events[0]!.position);
       let appendedAt = 0;
       const appending = (async () => {
         await new Promise((done) => setTimeout(done, 2500));
