@@ -86,16 +86,16 @@ export async function readJsonBody<T extends z.ZodType>(request: Request, schema
   return parseWith(schema, value);
 }
 
+/** The body's text, or undefined for an empty body where one is optional. */
 async function readLimitedIfAny(request: Request, optional: boolean): Promise<string | undefined> {
   const contentType = request.headers.get("content-type");
-  if (optional && !contentType) {
-    const text = await readLimited(request);
-    if (text.trim() === "") return undefined;
+  // An optional body may be sent empty without a content type; anything else must say it is JSON.
+  if (!(optional && !contentType) && !isJsonContentType(contentType)) {
     throw new HttpError("unsupported_media_type", "Send the body as application/json");
   }
-  if (!isJsonContentType(contentType)) throw new HttpError("unsupported_media_type", "Send the body as application/json");
   const text = await readLimited(request);
   if (optional && text.trim() === "") return undefined;
+  if (!contentType) throw new HttpError("unsupported_media_type", "Send the body as application/json");
   return text;
 }
 
