@@ -19,6 +19,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Each file starts its own PGlite (a few seconds, a few hundred MB): two at a time fits 2 cores.
           maxWorkers: 2,
+          // Snapshots every 3 versions, so that the API's reads go through them in every test.
+          env: { REWIND_SNAPSHOT_EVERY: "3" },
         },
       },
     ],

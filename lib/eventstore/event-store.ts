@@ -105,6 +105,19 @@ SELECT ${eventColumns} FROM events
  ORDER BY transaction_id, position
  LIMIT $2`;
 
+const nearestSnapshotStatement = `
+SELECT version, state, max_recorded_at FROM snapshots
+ WHERE stream_id = $1 AND fold_name = $2 AND fold_version = $3 AND version <= $4
+   AND ($5::timestamptz IS NULL OR max_recorded_at <= $5)
+ ORDER BY version DESC
+ LIMIT 1`;
+
+const saveSnapshotsStatement = `
+INSERT INTO snapshots (stream_id, fold_name, fold_version, version, state, max_recorded_at)
+SELECT $1, $2, $3, taken.version, taken.state::jsonb, taken.max_recorded_at
+  FROM unnest($4::int[], $5::text[], $6::timestamptz[]) AS taken(version, state, max_recorded_at)
+ON CONFLICT DO NOTHING`;
+
 const positionExistsStatement = `SELECT 1 FROM events WHERE position = $1 LIMIT 1`;
 
 // The last event readAll can return now: where a subscriber that wants only new events starts.
@@ -119,6 +132,7 @@ const streamVersionKey = "events_pkey";
 const commandKey = "events_stream_id_command_id_key";
 const maxAppendAttempts = 20;
 const maxReadAllLimit = 10_000;
+const maxStreamVersion = 2_147_483_647;
 
 interface EventRow extends Row {
   position: number;
@@ -292,7 +306,7 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
   async function readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     checkStreamId(streamId);
     const fromVersion = checkVersionBound("fromVersion", options.fromVersion) ?? 1;
-    const toVersion = checkVersionBound("toVersion", options.toVersion) ?? 2_147_483_647;
+    const toVersion = checkVersionBound("toVersion", options.toVersion) ?? maxStreamVersion;
     const until = checkInstant("until", options.until) ?? null;
     const rows = await database.query<EventRow>({
       name: "rewind.read_stream",
@@ -333,14 +347,62 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
     fold: Fold<State>,
     options: Pick<ReadStreamOptions, "toVersion" | "until"> = {},
   ): Promise<AggregateResult<State>> {
-    const events = await readStream(streamId, options);
+    checkStreamId(streamId);
+    const toVersion = checkVersionBound("toVersion", options.toVersion) ?? maxStreamVersion;
+    const until = checkInstant("until", options.until) ?? null;
+    const snapshots = fold.snapshots;
+
     let state = fold.initialState;
     let version = 0;
+    let maxRecordedAt = 0;
+    if (snapshots) {
+      const [nearest] = await database.query<{ version: number; state: State; max_recorded_at: Date }>({
+        name: "rewind.nearest_snapshot",
+        text: nearestSnapshotStatement,
+        values: [streamId, snapshots.name, snapshots.version, toVersion, until],
+      });
+      if (nearest) {
+        state = nearest.state;
+        version = nearest.version;
+        maxRecordedAt = nearest.max_recorded_at.getTime();
+      }
+    }
+
+    const events = await readStream(streamId, { fromVersion: version + 1, toVersion, until: until ?? undefined });
+    const taken: { version: number; state: State; maxRecordedAt: number }[] = [];
+    // A snapshot is only true when every version up to it was folded (a fold up to an instant may skip some).
+    let contiguous = true;
     for (const event of events) {
+      contiguous &&= event.version === version + 1;
       state = fold.evolve(state, event);
       version = event.version;
+      maxRecordedAt = Math.max(maxRecordedAt, event.recordedAt.getTime());
+      if (snapshots && contiguous && version % snapshots.every === 0) taken.push({ version, state, maxRecordedAt });
     }
+    if (snapshots && taken.length > 0) await saveSnapshots(streamId, snapshots, taken);
     return { state, version };
+  }
+
+  async function saveSnapshots(
+    streamId: string,
+    fold: { name: string; version: number },
+    taken: { version: number; state: unknown; maxRecordedAt: number }[],
+  ): Promise<void> {
+    // Derived data: failing to keep one costs only speed, so a failure here is not the reader's.
+    await database
+      .query({
+        name: "rewind.save_snapshots",
+        text: saveSnapshotsStatement,
+        values: [
+          streamId,
+          fold.name,
+          fold.version,
+          taken.map((snapshot) => snapshot.version),
+          taken.map((snapshot) => JSON.stringify(snapshot.state)),
+          taken.map((snapshot) => new Date(snapshot.maxRecordedAt)),
+        ],
+      })
+      .catch((error: unknown) => console.warn(`Could not keep snapshots of ${streamId}:`, error));
   }
 
   async function headPosition(): Promise<number> {

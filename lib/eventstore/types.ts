@@ -81,6 +81,11 @@ export interface ReadAllResult {
 export interface Fold<State, Event extends RecordedEvent = RecordedEvent> {
   initialState: State;
   evolve: (state: State, event: Event) => State;
+  /**
+   * Keep snapshots of this fold's state every `every` versions (the state must be plain JSON).
+   * Raise `version` whenever evolve or the state's shape changes: older snapshots are then ignored.
+   */
+  snapshots?: { name: string; version: number; every: number };
 }
 
 export interface AggregateResult<State> {

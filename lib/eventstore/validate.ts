@@ -1,6 +1,6 @@
 // Argument checks for the event store: a malformed call is refused before anything is written.
 import { InvalidEventStoreArgument } from "./errors";
-import type { ExpectedVersion, JsonValue, NewEvent } from "./types";
+import type { JsonValue, NewEvent } from "./types";
 
 const maxVersion = 2_147_483_647;
 

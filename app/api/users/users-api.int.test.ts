@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/application/users/passwords";
 import { closeDatabase, provideDatabase } from "@/lib/db";
 import { api, call, newUserInput, type ApiResponse } from "@/lib/testing/api";
@@ -303,6 +303,11 @@ describe.each(testBackends())("users API on $name", (backend) => {
         version: 2,
       });
       expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({ name: "Version Three", version: 3 });
+      // The int tests keep a snapshot every 3 versions: the reads above went through one.
+      const [snapshots] = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM snapshots WHERE stream_id = $1", [
+        `user-${user.id}`,
+      ]);
+      expect(snapshots!.n).toBe(1);
 
       expectProblem(await api.get(`/api/users/${user.id}?version=4`), 404);
       expectProblem(await api.get(`/api/users/${user.id}?at=${encodeURIComponent(before)}`), 404);

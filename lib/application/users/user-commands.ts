@@ -1,11 +1,11 @@
 // Command handling for users, always the same steps: read the stream → fold → decide → append
 // with the expected version and the users table in the same transaction → the new state.
-import { decide, evolve, initialUserState, userStreamId, type UserCommand, type UserState } from "../../domain/users";
+import { decide, evolve, userStreamId, type UserCommand, type UserState } from "../../domain/users";
 import { WrongExpectedVersion, type EventStore } from "../../eventstore";
 import { PreconditionFailed } from "../errors";
 import { getServices } from "../services";
 import { hashPassword } from "./passwords";
-import { toNewEvent, toRecordedUserEvent } from "./user-events";
+import { toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
 import { asEmailTaken, upsertUserRow } from "./users-projection";
 import { viewOfState, type UserView } from "./user-view";
 
@@ -27,12 +27,8 @@ export interface CommandOutcome {
 /** Races lost to concurrent writers are retried this often when the caller sent no If-Match. */
 const maxAttempts = 5;
 
-async function loadUser(store: EventStore, streamId: string, toVersion?: number): Promise<{ state: UserState; version: number }> {
-  return store.aggregateStream(
-    streamId,
-    { initialState: initialUserState, evolve: (state, event) => evolve(state, toRecordedUserEvent(event)) },
-    toVersion === undefined ? {} : { toVersion },
-  );
+function loadUser(store: EventStore, streamId: string, toVersion?: number): Promise<{ state: UserState; version: number }> {
+  return store.aggregateStream(streamId, userFold, toVersion === undefined ? {} : { toVersion });
 }
 
 /** A command as callers give it: passwords in plain text; the hash is made here, only when needed. */

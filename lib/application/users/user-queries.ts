@@ -1,18 +1,10 @@
 // Reading users: today's list and user from the users table; any past point by folding events.
-import {
-  evolve,
-  foldUser,
-  initialUserState,
-  userStreamId,
-  userStreamType,
-  type RecordedUserEvent,
-  type UserState,
-} from "../../domain/users";
+import { evolve, initialUserState, userStreamId, userStreamType, type RecordedUserEvent, type UserState } from "../../domain/users";
 import type { Prisma, User as UserRow } from "../../db/generated/prisma/client";
 import type { RecordedEvent } from "../../eventstore";
 import { NotFound } from "../errors";
 import { getServices } from "../services";
-import { toRecordedUserEvent } from "./user-events";
+import { userFold } from "./user-events";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
 
 export interface UserListQuery {
@@ -146,8 +138,11 @@ export async function getUser(userId: string): Promise<UserView> {
 /** The user as it was at a version or an instant: the fold, stopped early. */
 export async function getUserAt(userId: string, point: { version: number } | { at: Date }): Promise<UserView> {
   const { store } = await getServices();
-  const events = await store.readStream(userStreamId(userId), "version" in point ? { toVersion: point.version } : { until: point.at });
-  const state = foldUser(events.map(toRecordedUserEvent));
+  const { state } = await store.aggregateStream(
+    userStreamId(userId),
+    userFold,
+    "version" in point ? { toVersion: point.version } : { until: point.at },
+  );
   if (state.status === "unregistered") {
     throw new NotFound(
       "version" in point ? `User ${userId} has no version ${point.version}` : `User ${userId} did not exist at ${point.at.toISOString()}`,
