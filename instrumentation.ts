@@ -1,6 +1,6 @@
 // Runs once when the server starts: open the database and apply pending migrations before the
 // first request, so a broken configuration fails at start-up rather than on someone's click; and
-// fill an empty embedded database with demo users.
+// fill an empty embedded database with demo users; keep the asynchronous projections caught up.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getDatabase } = await import("./lib/db");
@@ -9,4 +9,7 @@ export async function register() {
   console.log(`Rewind: database ready (${database.backend === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
   const seeded = await seedDemoDataIfEmpty();
   if (seeded) console.log(`Rewind: ${seeded}`);
+  const { startProjectionRunner, projections } = await import("./lib/application/projections");
+  await startProjectionRunner();
+  console.log(`Rewind: keeping ${projections.length} projection(s) caught up: ${projections.map((p) => p.name).join(", ")}`);
 }

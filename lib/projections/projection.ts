@@ -1,0 +1,17 @@
+// An asynchronous projection: a read model built from the event log after the fact, so that a new
+// one covers the whole history recorded before it existed.
+import type { Queryable } from "../db/database";
+import type { RecordedEvent } from "../eventstore";
+
+export interface Projection {
+  /** Also the key of its checkpoint. */
+  name: string;
+  /** Raise it when apply changes meaning: the projection is then rebuilt from the first event. */
+  version: number;
+  /** The event types it reads; the checkpoint moves past all others too. */
+  eventTypes: readonly string[];
+  /** Applies a batch of its events, in feed order, inside the transaction that moves its checkpoint. */
+  apply(tx: Queryable, events: RecordedEvent[]): Promise<void>;
+  /** Empties what it built, before a rebuild. */
+  reset(tx: Queryable): Promise<void>;
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nameChangesProjection } from "../application/users/name-changes-projection";
+import { createPostgresDatabase } from "../db/database";
+import { createEventNotifier, createEventStore, type EventNotifier, type EventStore } from "../eventstore";
+import { testBackends, type TestDatabase } from "../testing/databases";
+import type { Projection } from "./projection";
+import { readStatus, runBatch, runProjections } from "./runner";
+
+type Row = { user_id: string; version: number; position: number; previous_name: string; name: string; renamed_at: Date };
+
+describe.each(testBackends())("projection runner on $name", (backend) => {
+  let database: TestDatabase;
+  let store: EventStore;
+  let notifier: EventNotifier;
+  beforeAll(async () => {
+    database = await backend.open();
+    notifier = createEventNotifier(database);
+    store = createEventStore(database, { onAppended: notifier.appended });
+  });
+  afterAll(async () => {
+    await notifier?.close();
+    await database?.close();
+  });
+
+  /** The projection as a brute-force query over the raw log would have it. */
+  const bruteForce = () =>
+    database.query<Row>(
+      `SELECT substring(stream_id from 6)::uuid AS user_id, version, position, data->>'previousName' AS previous_name,
+              data->>'name' AS name, recorded_at AS renamed_at
+         FROM events WHERE type = 'user.renamed' ORDER BY user_id, version`,
+    );
+  const projected = () => database.query<Row>("SELECT * FROM name_changes ORDER BY user_id, version");
+
+  async function renameMany(users: number, renames: number, slowEvery = 0) {
+    await Promise.all(
+      Array.from({ length: users }, async (_, u) => {
+        const streamId = `user-${randomUUID()}`;
+        for (let version = 1; version <= renames; version++) {
+          // Some appends hold their transaction open a little: commits then land out of position order.
+          const slow = slowEvery > 0 && version % slowEvery === 0;
+          await store.appendToStream(
+            streamId,
+            [
+              {
+                type: version === 1 ? "user.registered" : "user.renamed",
+                data: { name: `U${u} v${version}`, previousName: `U${u} v${version - 1}` },
+              },
+            ],
+            { expectedVersion: version - 1, inline: slow ? () => new Promise((done) => setTimeout(done, 15)) : undefined },
+          );
+        }
+      }),
+    );
+  }
+
+  async function caughtUp(name: string) {
+    for (let tries = 0; tries < 400; tries++) {
+      const status = await readStatus(database, name);
+      const head = await store.headPosition();
+      if (status && status.position === head && status.caughtUpAt) return;
+      await new Promise((done) => setTimeout(done, 25));
+    }
+    throw new Error(`${name} never caught up`);
+  }
+
+  it("catches up under concurrent writers and out-of-order commits to exactly the brute-force answer", async () => {
+    await renameMany(3, 4);
+    const stop = new AbortController();
+    const running = runProjections({ database, store, notifier }, [nameChangesProjection], stop.signal, 7);
+    await renameMany(8, 12, 3);
+    await caughtUp(nameChangesProjection.name);
+    stop.abort();
+    await running;
+    expect(await projected()).toEqual(await bruteForce());
+    expect((await projected()).length).toBe(3 * 3 + 8 * 11);
+  });
+
+  it("a batch that fails half-way applies nothing; after a restart every event is applied exactly once", async () => {
+    await renameMany(4, 6);
+    let calls = 0;
+    const crashing: Projection = {
+      ...nameChangesProjection,
+      async apply(tx, events) {
+        await nameChangesProjection.apply(tx, events.slice(0, 1));
+        if (++calls === 2) throw new Error("process died mid-batch");
+        await nameChangesProjection.apply(tx, events.slice(1));
+      },
+    };
+    await expect(async () => {
+      while ((await runBatch(database, store, crashing, 5)) > 0);
+    }).rejects.toThrow("process died mid-batch");
+    const stalled = (await readStatus(database, crashing.name))!;
+
+    // "Restart": the plain projection continues from the checkpoint the failed batch never moved.
+    while ((await runBatch(database, store, nameChangesProjection, 5)) > 0);
+    expect((await readStatus(database, nameChangesProjection.name))!.position).toBeGreaterThan(stalled.position);
+    expect(await projected()).toEqual(await bruteForce());
+  });
+
+  it.skipIf(backend.name === "pglite")("lets two runner processes share the work without applying anything twice", async () => {
+    await renameMany(6, 8);
+    const other = createPostgresDatabase(database.url!, { maxConnections: 4 });
+    const otherNotifier = createEventNotifier(other);
+    const otherStore = createEventStore(other, { onAppended: otherNotifier.appended });
+    const stop = new AbortController();
+    try {
+      const runners = [
+        runProjections({ database, store, notifier }, [nameChangesProjection], stop.signal, 3),
+        runProjections({ database: other, store: otherStore, notifier: otherNotifier }, [nameChangesProjection], stop.signal, 3),
+      ];
+      await renameMany(6, 8, 2);
+      await caughtUp(nameChangesProjection.name);
+      stop.abort();
+      await Promise.all(runners);
+      expect(await projected()).toEqual(await bruteForce());
+    } finally {
+      await otherNotifier.close();
+      await other.close();
+    }
+  });
+
+  it("rebuilds from the first event when its version is raised, and reports a failing projection without stopping the others", async () => {
+    while ((await runBatch(database, store, nameChangesProjection)) > 0);
+    await database.query("DELETE FROM name_changes WHERE version = 2");
+    const raised = { ...nameChangesProjection, version: 2 };
+    const broken: Projection = {
+      name: "always_fails",
+      version: 1,
+      eventTypes: ["user.renamed"],
+      apply: async () => {
+        throw new Error("bad projection");
+      },
+      reset: async () => {},
+    };
+    const stop = new AbortController();
+    const running = runProjections({ database, store, notifier }, [raised, broken], stop.signal, 50);
+    await caughtUp(raised.name);
+    for (let tries = 0; tries < 100 && !(await readStatus(database, broken.name))?.lastError; tries++)
+      await new Promise((done) => setTimeout(done, 25));
+    stop.abort();
+    await running;
+    expect(await projected()).toEqual(await bruteForce());
+    expect((await readStatus(database, raised.name))!.version).toBe(2);
+    const failing = (await readStatus(database, broken.name))!;
+    expect(failing.lastError).toBe("Error: bad projection");
+    expect(failing.position).toBe(0);
+  });
+});

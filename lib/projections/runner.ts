@@ -1,0 +1,160 @@
+// Runs projections: each catches up from its checkpoint through readAll (which never skips), one
+// batch per transaction, the batch's writes and the new checkpoint committed together. A crash
+// therefore loses nothing and applies nothing twice; several runners (processes) may run at once,
+// the checkpoint row deciding which one applies a batch.
+import type { Database } from "../db/database";
+import type { EventNotifier, EventStore } from "../eventstore";
+import type { Projection } from "./projection";
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  position: number;
+  caughtUpAt: Date | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+}
+
+/** Another runner moved the checkpoint first: its batch stands, ours is rolled back. */
+class CheckpointMoved extends Error {}
+
+export const defaultBatchSize = 500;
+
+export async function ensureCheckpoint(database: Database, projection: Projection): Promise<void> {
+  await database.query({
+    name: "projections.ensure",
+    text: `INSERT INTO projection_checkpoints (name, version) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+    values: [projection.name, projection.version],
+  });
+}
+
+export async function readStatus(database: Database, name: string): Promise<ProjectionStatus | undefined> {
+  const [row] = await database.query<{
+    name: string;
+    version: number;
+    position: number;
+    caught_up_at: Date | null;
+    last_error: string | null;
+    last_error_at: Date | null;
+  }>({
+    name: "projections.status",
+    text: `SELECT name, version, position, caught_up_at, last_error, last_error_at FROM projection_checkpoints WHERE name = $1`,
+    values: [name],
+  });
+  return (
+    row && {
+      name: row.name,
+      version: row.version,
+      position: row.position,
+      caughtUpAt: row.caught_up_at,
+      lastError: row.last_error,
+      lastErrorAt: row.last_error_at,
+    }
+  );
+}
+
+/**
+ * Applies the next batch. Returns how many events it moved past (0: caught up). A projection whose
+ * version in code differs from the checkpoint's is emptied and starts again from the first event.
+ */
+export async function runBatch(
+  database: Database,
+  store: EventStore,
+  projection: Projection,
+  batchSize = defaultBatchSize,
+): Promise<number> {
+  await ensureCheckpoint(database, projection);
+  const status = (await readStatus(database, projection.name))!;
+  if (status.version !== projection.version) {
+    await database.transaction(async (tx) => {
+      const [claimed] = await tx.query(
+        `UPDATE projection_checkpoints SET version = $2, position = 0, caught_up_at = NULL, updated_at = now()
+          WHERE name = $1 AND version = $3 RETURNING 1`,
+        [projection.name, projection.version, status.version],
+      );
+      if (claimed) await projection.reset(tx);
+    });
+    return 1;
+  }
+
+  const page = await store.readAll({ after: status.position, limit: batchSize });
+  if (page.events.length === 0) {
+    await database.query({
+      name: "projections.caught_up",
+      text: `UPDATE projection_checkpoints SET caught_up_at = now(), last_error = NULL WHERE name = $1 AND position = $2`,
+      values: [projection.name, status.position],
+    });
+    return 0;
+  }
+  const wanted = new Set(projection.eventTypes);
+  const relevant = page.events.filter((event) => wanted.has(event.type));
+  try {
+    await database.transaction(async (tx) => {
+      const moved = await tx.query(
+        `UPDATE projection_checkpoints SET position = $3, updated_at = now(), last_error = NULL
+          WHERE name = $1 AND version = $2 AND position = $4 RETURNING 1`,
+        [projection.name, projection.version, page.lastPosition, status.position],
+      );
+      if (moved.length === 0) throw new CheckpointMoved();
+      if (relevant.length > 0) await projection.apply(tx, relevant);
+    });
+  } catch (error) {
+    if (error instanceof CheckpointMoved) return 1;
+    throw error;
+  }
+  return page.events.length;
+}
+
+async function recordError(database: Database, projection: Projection, error: unknown): Promise<void> {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  await database
+    .query(`UPDATE projection_checkpoints SET last_error = $2, last_error_at = now() WHERE name = $1`, [
+      projection.name,
+      message.slice(0, 2000),
+    ])
+    .catch(() => {});
+}
+
+const idlePollMs = 1000;
+const maxBackoffMs = 30_000;
+
+/**
+ * Keeps every projection caught up until `signal` aborts. A failing projection records its error and
+ * retries with back-off; the others go on.
+ */
+export async function runProjections(
+  services: { database: Database; store: EventStore; notifier: EventNotifier },
+  projections: readonly Projection[],
+  signal: AbortSignal,
+  batchSize = defaultBatchSize,
+): Promise<void> {
+  await Promise.all(
+    projections.map(async (projection) => {
+      let failures = 0;
+      while (!signal.aborted) {
+        let pause = 0;
+        try {
+          const moved = await runBatch(services.database, services.store, projection, batchSize);
+          failures = 0;
+          if (moved > 0) continue;
+          pause = idlePollMs;
+        } catch (error) {
+          failures++;
+          await recordError(services.database, projection, error);
+          pause = Math.min(maxBackoffMs, 250 * 2 ** failures);
+        }
+        await new Promise<void>((resume) => {
+          const unsubscribe = failures === 0 ? services.notifier.subscribe(done) : () => {};
+          const timer = setTimeout(done, pause);
+          signal.addEventListener("abort", done, { once: true });
+          function done() {
+            unsubscribe();
+            clearTimeout(timer);
+            signal.removeEventListener("abort", done);
+            resume();
+          }
+        });
+      }
+    }),
+  );
+}

@@ -1,0 +1,32 @@
+// `npm run projections`: keep the asynchronous projections caught up from this process (for
+// DATABASE_URL; the server already runs them for itself). Stops on Ctrl-C.
+import { projections } from "../lib/application/projections";
+import { getServices } from "../lib/application/services";
+import { closeDatabase, provideDatabase } from "../lib/db";
+import { databaseConfigFromEnvironment } from "../lib/db/config";
+import { migrate } from "../lib/db/migrate";
+import { openDatabase } from "../lib/db/open";
+import { readStatus, runProjections } from "../lib/projections/runner";
+
+const database = await openDatabase(databaseConfigFromEnvironment());
+await migrate(database);
+provideDatabase(database);
+const services = await getServices();
+const stop = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stop.abort());
+
+const report = setInterval(async () => {
+  const head = await services.store.headPosition();
+  const lines = await Promise.all(
+    projections.map(async (projection) => {
+      const status = await readStatus(database, projection.name);
+      const error = status?.lastError ? `  last error: ${status.lastError}` : "";
+      return `${projection.name} v${projection.version}: at ${status?.position ?? 0} of ${head}${error}`;
+    }),
+  );
+  console.log(lines.join("\n"));
+}, 5000);
+console.log(`Keeping ${projections.map((p) => p.name).join(", ")} caught up; Ctrl-C to stop.`);
+await runProjections(services, projections, stop.signal);
+clearInterval(report);
+await closeDatabase();
