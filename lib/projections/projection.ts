@@ -3,6 +3,9 @@
 import type { Queryable } from "../db/database";
 import type { RecordedEvent } from "../eventstore";
 
+/** The physical name to write for one of the projection's tables (a shadow copy during a rebuild). */
+export type TableName = (table: string) => string;
+
 export interface Projection {
   /** Also the key of its checkpoint. */
   name: string;
@@ -10,8 +13,10 @@ export interface Projection {
   version: number;
   /** The event types it reads; the checkpoint moves past all others too. */
   eventTypes: readonly string[];
+  /** The tables it writes (created by a migration); a rebuild fills copies and swaps them in. */
+  tables: readonly string[];
   /** Applies a batch of its events, in feed order, inside the transaction that moves its checkpoint. */
-  apply(tx: Queryable, events: RecordedEvent[]): Promise<void>;
-  /** Empties what it built, before a rebuild. */
-  reset(tx: Queryable): Promise<void>;
+  apply(tx: Queryable, events: RecordedEvent[], table: TableName): Promise<void>;
 }
+
+export const liveTables: TableName = (table) => table;

@@ -81,10 +81,10 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
     let calls = 0;
     const crashing: Projection = {
       ...nameChangesProjection,
-      async apply(tx, events) {
-        await nameChangesProjection.apply(tx, events.slice(0, 1));
+      async apply(tx, events, table) {
+        await nameChangesProjection.apply(tx, events.slice(0, 1), table);
         if (++calls === 2) throw new Error("process died mid-batch");
-        await nameChangesProjection.apply(tx, events.slice(1));
+        await nameChangesProjection.apply(tx, events.slice(1), table);
       },
     };
     await expect(async () => {
@@ -128,10 +128,10 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
       name: "always_fails",
       version: 1,
       eventTypes: ["user.renamed"],
+      tables: [],
       apply: async () => {
         throw new Error("bad projection");
       },
-      reset: async () => {},
     };
     const stop = new AbortController();
     const running = runProjections({ database, store, notifier }, [raised, broken], stop.signal, 50);

@@ -4,7 +4,8 @@
 // the checkpoint row deciding which one applies a batch.
 import type { Database } from "../db/database";
 import type { EventNotifier, EventStore } from "../eventstore";
-import type { Projection } from "./projection";
+import { liveTables, type Projection } from "./projection";
+import { RebuildInProgress, rebuildProjection } from "./rebuild";
 
 export interface ProjectionStatus {
   name: string;
@@ -66,14 +67,13 @@ export async function runBatch(
   await ensureCheckpoint(database, projection);
   const status = (await readStatus(database, projection.name))!;
   if (status.version !== projection.version) {
-    await database.transaction(async (tx) => {
-      const [claimed] = await tx.query(
-        `UPDATE projection_checkpoints SET version = $2, position = 0, caught_up_at = NULL, updated_at = now()
-          WHERE name = $1 AND version = $3 RETURNING 1`,
-        [projection.name, projection.version, status.version],
-      );
-      if (claimed) await projection.reset(tx);
-    });
+    // Rebuilt into copies while the old version keeps serving; another runner may be doing it.
+    try {
+      await rebuildProjection({ database, store }, projection, { batchSize: Math.max(batchSize, 1000) });
+    } catch (error) {
+      if (!(error instanceof RebuildInProgress)) throw error;
+      await new Promise((done) => setTimeout(done, 500));
+    }
     return 1;
   }
 
@@ -96,7 +96,7 @@ export async function runBatch(
         [projection.name, projection.version, page.lastPosition, status.position],
       );
       if (moved.length === 0) throw new CheckpointMoved();
-      if (relevant.length > 0) await projection.apply(tx, relevant);
+      if (relevant.length > 0) await projection.apply(tx, relevant, liveTables);
     });
   } catch (error) {
     if (error instanceof CheckpointMoved) return 1;

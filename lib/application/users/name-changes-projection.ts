@@ -7,12 +7,12 @@ export const nameChangesProjection: Projection = {
   name: "name_changes",
   version: 1,
   eventTypes: ["user.renamed"],
-  async apply(tx, events) {
-    await tx.query({
-      name: "name_changes.insert",
-      text: `INSERT INTO name_changes (user_id, version, position, previous_name, name, renamed_at)
-             SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])`,
-      values: [
+  tables: ["name_changes"],
+  async apply(tx, events, table) {
+    await tx.query(
+      `INSERT INTO "${table("name_changes")}" (user_id, version, position, previous_name, name, renamed_at)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])`,
+      [
         events.map((event) => event.streamId.slice(userStreamType.length + 1)),
         events.map((event) => event.version),
         events.map((event) => event.position),
@@ -20,9 +20,6 @@ export const nameChangesProjection: Projection = {
         events.map((event) => String(event.data.name)),
         events.map((event) => event.recordedAt),
       ],
-    });
-  },
-  async reset(tx) {
-    await tx.query("DELETE FROM name_changes");
+    );
   },
 };

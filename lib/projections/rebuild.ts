@@ -1,0 +1,92 @@
+// Rebuilding a projection from the first event without readers ever seeing it half-built: the
+// events are applied to empty copies of its tables while the live ones keep serving (and keep
+// being updated); then, in one transaction, the copies replace the live tables and the checkpoint
+// moves to where the copies got to. The runner carries on from there.
+import type { Database } from "../db/database";
+import type { EventStore } from "../eventstore";
+import type { Projection, TableName } from "./projection";
+import { ensureCheckpoint } from "./runner";
+
+export class RebuildInProgress extends Error {
+  readonly code = "rebuild_in_progress";
+  constructor(name: string) {
+    super(`Projection ${name} is being rebuilt already`);
+    this.name = "RebuildInProgress";
+  }
+}
+
+const shadowOf = (table: string) => `${table}__rebuild`;
+const shadowTables: TableName = shadowOf;
+/** A rebuild that made no progress for this long is taken to have died with its process. */
+const abandonedAfter = "10 minutes";
+
+export async function rebuildProjection(
+  { database, store }: { database: Database; store: EventStore },
+  projection: Projection,
+  { batchSize = 1000, onProgress }: { batchSize?: number; onProgress?: (applied: number, total: number) => void } = {},
+): Promise<{ applied: number; position: number }> {
+  await ensureCheckpoint(database, projection);
+  const [{ total } = { total: 0 }] = await database.query<{ total: number }>("SELECT count(*)::bigint AS total FROM events");
+  const claimed = await database.query(
+    `UPDATE projection_checkpoints SET rebuild_started_at = now(), rebuild_applied = 0, rebuild_total = $2, updated_at = now()
+      WHERE name = $1 AND (rebuild_started_at IS NULL OR updated_at < now() - interval '${abandonedAfter}') RETURNING 1`,
+    [projection.name, total],
+  );
+  if (claimed.length === 0) throw new RebuildInProgress(projection.name);
+
+  try {
+    for (const table of projection.tables) {
+      await database.exec(`DROP TABLE IF EXISTS "${shadowOf(table)}"; CREATE TABLE "${shadowOf(table)}" (LIKE "${table}" INCLUDING ALL)`);
+    }
+    const wanted = new Set(projection.eventTypes);
+    let cursor = 0;
+    let applied = 0;
+    for (;;) {
+      const page = await store.readAll({ after: cursor, limit: batchSize });
+      if (page.events.length === 0) break;
+      const relevant = page.events.filter((event) => wanted.has(event.type));
+      if (relevant.length > 0) await database.transaction((tx) => projection.apply(tx, relevant, shadowTables));
+      cursor = page.lastPosition;
+      applied += page.events.length;
+      await database.query(`UPDATE projection_checkpoints SET rebuild_applied = $2, updated_at = now() WHERE name = $1`, [
+        projection.name,
+        applied,
+      ]);
+      onProgress?.(applied, Math.max(total, applied));
+    }
+
+    await database.transaction(async (tx) => {
+      // Waits for a runner's batch in progress, and holds the next one back until the swap is done.
+      await tx.query(`SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [projection.name]);
+      for (const table of projection.tables) {
+        const shadow = shadowOf(table);
+        const indexes = await tx.query<{ indexname: string }>(
+          `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1`,
+          [shadow],
+        );
+        await tx.exec(`DROP TABLE "${table}"; ALTER TABLE "${shadow}" RENAME TO "${table}"`);
+        // The copy's indexes were named after it; give them (and their constraints) the live names.
+        for (const { indexname } of indexes) {
+          if (indexname.startsWith(shadow))
+            await tx.exec(`ALTER INDEX "${indexname}" RENAME TO "${table}${indexname.slice(shadow.length)}"`);
+        }
+      }
+      await tx.query(
+        `UPDATE projection_checkpoints
+            SET version = $2, position = $3, caught_up_at = NULL, last_error = NULL, updated_at = now(),
+                rebuild_started_at = NULL, rebuild_applied = NULL, rebuild_total = NULL
+          WHERE name = $1`,
+        [projection.name, projection.version, cursor],
+      );
+    });
+    return { applied, position: cursor };
+  } catch (error) {
+    await database
+      .query(`UPDATE projection_checkpoints SET rebuild_started_at = NULL, rebuild_applied = NULL, rebuild_total = NULL WHERE name = $1`, [
+        projection.name,
+      ])
+      .catch(() => {});
+    for (const table of projection.tables) await database.exec(`DROP TABLE IF EXISTS "${shadowOf(table)}"`).catch(() => {});
+    throw error;
+  }
+}
