@@ -1,5 +1,6 @@
 // The asynchronous projections Rewind keeps, and the runner the server starts for them.
-import { runProjections } from "../projections/runner";
+import { RebuildInProgress, rebuildProjection } from "../projections/rebuild";
+import { ensureCheckpoint, readStatus, runProjections } from "../projections/runner";
 import type { Projection } from "../projections/projection";
 import { getServices } from "./services";
 import { nameChangesProjection } from "./users/name-changes-projection";
@@ -18,4 +19,77 @@ export async function startProjectionRunner(): Promise<AbortController> {
   const services = await getServices();
   void runProjections(services, projections, stop.signal).catch((error: unknown) => console.error("projection runner stopped:", error));
   return stop;
+}
+
+export class UnknownProjection extends Error {
+  readonly code = "not_found";
+  constructor(name: string) {
+    super(`There is no projection named ${JSON.stringify(name).slice(0, 80)}`);
+    this.name = "UnknownProjection";
+  }
+}
+
+export interface ProjectionView {
+  name: string;
+  version: number;
+  state: "up to date" | "catching up" | "rebuilding" | "failing";
+  position: number;
+  head: number;
+  lagEvents: number;
+  /** How long it has been behind the log (0 when caught up). */
+  lagSeconds: number;
+  caughtUpAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  rebuild: { startedAt: string; applied: number; total: number } | null;
+}
+
+export async function projectionViews(): Promise<ProjectionView[]> {
+  const { database, store } = await getServices();
+  const head = await store.headPosition();
+  return Promise.all(
+    projections.map(async (projection) => {
+      await ensureCheckpoint(database, projection);
+      const status = (await readStatus(database, projection.name))!;
+      const lagEvents = await store.countAfter(status.position).catch(() => 0);
+      const behindSince = status.caughtUpAt ?? status.updatedAt;
+      const state = status.rebuild ? "rebuilding" : status.lastError ? "failing" : lagEvents > 0 ? "catching up" : "up to date";
+      return {
+        name: projection.name,
+        version: projection.version,
+        state,
+        position: status.position,
+        head,
+        lagEvents,
+        lagSeconds: lagEvents === 0 ? 0 : Math.max(0, Math.round((Date.now() - behindSince.getTime()) / 1000)),
+        caughtUpAt: status.caughtUpAt?.toISOString() ?? null,
+        lastError: status.lastError,
+        lastErrorAt: status.lastErrorAt?.toISOString() ?? null,
+        rebuild: status.rebuild && {
+          startedAt: status.rebuild.startedAt.toISOString(),
+          applied: status.rebuild.applied,
+          total: status.rebuild.total,
+        },
+      };
+    }),
+  );
+}
+
+/** Starts rebuilding `name` in this process and returns at once; progress shows in projectionViews. */
+export async function startRebuild(name: string): Promise<void> {
+  const projection = projections.find((candidate) => candidate.name === name);
+  if (!projection) throw new UnknownProjection(name);
+  const services = await getServices();
+  const { database } = services;
+  const current = await readStatus(database, name);
+  if (current?.rebuild) throw new RebuildInProgress(name);
+  void rebuildProjection(services, projection).catch(async (error: unknown) => {
+    console.error(`rebuild of ${name} failed:`, error);
+    await database
+      .query(`UPDATE projection_checkpoints SET last_error = $2, last_error_at = now() WHERE name = $1`, [name, String(error)])
+      .catch(() => {});
+  });
+  // Wait until the rebuild has claimed the checkpoint, so that the caller sees it under way.
+  for (let tries = 0; tries < 40 && !(await readStatus(database, name))?.rebuild; tries++)
+    await new Promise((done) => setTimeout(done, 25));
 }

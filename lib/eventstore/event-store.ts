@@ -45,6 +45,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
   /** The position of the last event readAll would return now (0 when there is none). */
   headPosition(): Promise<number>;
+  /** How many events readAll would return now after `position`: a subscriber's lag. */
+  countAfter(position: number): Promise<number>;
   aggregateStream<State>(
     streamId: string,
     fold: Fold<State>,
@@ -94,13 +96,15 @@ SELECT ${eventColumns} FROM events
 // order under concurrency. Reading in (transaction id, position) order, only from transactions
 // older than every transaction still in flight, gives an order in which nothing can later appear
 // behind a reader: every transaction below the snapshot's xmin has ended.
-const readAllStatement = `
-SELECT ${eventColumns} FROM events
+const afterCursor = `
  WHERE (transaction_id, position) > (
          CASE WHEN $1::bigint = 0 THEN '0'::xid8
               ELSE (SELECT transaction_id FROM events WHERE position = $1::bigint) END,
          $1::bigint)
-   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+
+const readAllStatement = `
+SELECT ${eventColumns} FROM events ${afterCursor}
    AND ($3::text[] IS NULL OR type = ANY($3::text[]))
  ORDER BY transaction_id, position
  LIMIT $2`;
@@ -117,6 +121,8 @@ INSERT INTO snapshots (stream_id, fold_name, fold_version, version, state, max_r
 SELECT $1, $2, $3, taken.version, taken.state::jsonb, taken.max_recorded_at
   FROM unnest($4::int[], $5::text[], $6::timestamptz[]) AS taken(version, state, max_recorded_at)
 ON CONFLICT DO NOTHING`;
+
+const countAfterStatement = `SELECT count(*)::bigint AS count FROM events ${afterCursor}`;
 
 const positionExistsStatement = `SELECT 1 FROM events WHERE position = $1 LIMIT 1`;
 
@@ -410,5 +416,11 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
     return row?.position ?? 0;
   }
 
-  return { appendToStream, readStream, readAll, headPosition, aggregateStream };
+  async function countAfter(position: number): Promise<number> {
+    if (!Number.isSafeInteger(position) || position < 0) throw new InvalidEventStoreArgument("position", "must be a whole number >= 0");
+    const [row] = await database.query<{ count: number }>({ name: "rewind.count_after", text: countAfterStatement, values: [position] });
+    return row?.count ?? 0;
+  }
+
+  return { appendToStream, readStream, readAll, headPosition, countAfter, aggregateStream };
 }

@@ -29,6 +29,7 @@ export const errorTable = {
   email_taken: { status: 409, title: "Email already in use" },
   wrong_expected_version: { status: 409, title: "The user changed meanwhile" },
   idempotent_request_in_progress: { status: 409, title: "The same request is still being processed" },
+  rebuild_in_progress: { status: 409, title: "A rebuild is already under way" },
   precondition_failed: { status: 412, title: "The user has changed since you read it" },
   payload_too_large: { status: 413, title: "Request body too large" },
   unsupported_media_type: { status: 415, title: "Send JSON" },

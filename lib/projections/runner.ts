@@ -14,6 +14,8 @@ export interface ProjectionStatus {
   caughtUpAt: Date | null;
   lastError: string | null;
   lastErrorAt: Date | null;
+  updatedAt: Date;
+  rebuild: { startedAt: Date; applied: number; total: number } | null;
 }
 
 /** Another runner moved the checkpoint first: its batch stands, ours is rolled back. */
@@ -37,9 +39,15 @@ export async function readStatus(database: Database, name: string): Promise<Proj
     caught_up_at: Date | null;
     last_error: string | null;
     last_error_at: Date | null;
+    updated_at: Date;
+    rebuild_started_at: Date | null;
+    rebuild_applied: number | null;
+    rebuild_total: number | null;
   }>({
     name: "projections.status",
-    text: `SELECT name, version, position, caught_up_at, last_error, last_error_at FROM projection_checkpoints WHERE name = $1`,
+    text: `SELECT name, version, position, caught_up_at, last_error, last_error_at, updated_at,
+                  rebuild_started_at, rebuild_applied, rebuild_total
+             FROM projection_checkpoints WHERE name = $1`,
     values: [name],
   });
   return (
@@ -50,6 +58,10 @@ export async function readStatus(database: Database, name: string): Promise<Proj
       caughtUpAt: row.caught_up_at,
       lastError: row.last_error,
       lastErrorAt: row.last_error_at,
+      updatedAt: row.updated_at,
+      rebuild: row.rebuild_started_at
+        ? { startedAt: row.rebuild_started_at, applied: row.rebuild_applied ?? 0, total: row.rebuild_total ?? 0 }
+        : null,
     }
   );
 }
