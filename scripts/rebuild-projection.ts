@@ -30,7 +30,9 @@ try {
   });
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write("\n");
-  console.log(`Rebuilt ${projection.name} v${projection.version} from ${result.applied} events in ${seconds.toFixed(1)} s (${Math.round(result.applied / seconds)} events/s); swapped in at position ${result.position}`);
+  console.log(
+    `Rebuilt ${projection.name} v${projection.version} from ${result.applied} events in ${seconds.toFixed(1)} s (${Math.round(result.applied / seconds)} events/s); swapped in at position ${result.position}`,
+  );
 } catch (error) {
   console.error(`\n${error instanceof Error ? error.message : error}`);
   process.exitCode = 1;

@@ -85,8 +85,12 @@ try {
   rebuilds[1] = await rebuild();
   const scanRate = (scans[0]! + scans[1]!) / 2;
   const rebuildRate = (rebuilds[0]! + rebuilds[1]!) / 2;
-  console.log(`raw scan: ${fixed(scanRate)} events/s; rebuild of name_changes: ${fixed(rebuildRate)} events/s → ${fixed(rebuildRate / scanRate, 2)}×`);
-  rows.push(`| rebuild name_changes (events/s) | ${fixed(scanRate)} (raw keyset scan, batches of ${batch}) | ${fixed(rebuildRate)} | ${fixed(rebuildRate / scanRate, 2)}× | ≥ 0.3× |`);
+  console.log(
+    `raw scan: ${fixed(scanRate)} events/s; rebuild of name_changes: ${fixed(rebuildRate)} events/s → ${fixed(rebuildRate / scanRate, 2)}×`,
+  );
+  rows.push(
+    `| rebuild name_changes (events/s) | ${fixed(scanRate)} (raw keyset scan, batches of ${batch}) | ${fixed(rebuildRate)} | ${fixed(rebuildRate / scanRate, 2)}× | ≥ 0.3× |`,
+  );
 
   // 3. A 10,000-event stream at random versions: with snapshots (every 100) and without.
   const userId = randomUUID();
@@ -100,7 +104,10 @@ try {
     const count = Math.min(1000, 10_000 - version);
     await services.store.appendToStream(
       streamId,
-      Array.from({ length: count }, (_, i) => ({ type: "user.renamed", data: { name: `Long ${version + i}`, previousName: `Long ${version + i - 1}` } })),
+      Array.from({ length: count }, (_, i) => ({
+        type: "user.renamed",
+        data: { name: `Long ${version + i}`, previousName: `Long ${version + i - 1}` },
+      })),
       { expectedVersion: version },
     );
   }
