@@ -7,6 +7,8 @@ import { viewOfEvent, type EventView } from "./users/user-queries";
 /** Without a wake-up the feed reads again after this long (a missed NOTIFY costs at most this). */
 const pollMs = 2000;
 const pageSize = 500;
+const quickLookMs = 50;
+const maxQuickLooks = 40;
 
 export async function headPosition(): Promise<number> {
   const { store } = await getServices();
@@ -23,25 +25,32 @@ export async function checkFeedPosition(after: number): Promise<void> {
 export async function* followEvents(after: number, signal: AbortSignal): AsyncGenerator<EventView[]> {
   const { store, notifier } = await getServices();
   let cursor = after;
+  // After a wake-up finds nothing, the new events are committed but not yet visible to the feed (an
+  // older transaction is still running): look again soon rather than at the next poll.
+  let quickLooks = 0;
   while (!signal.aborted) {
     // Subscribe before reading: a wake-up that arrives during the read is not missed.
-    let wakeUp!: () => void;
-    const woken = new Promise<void>((resolve) => (wakeUp = resolve));
-    const unsubscribe = notifier.subscribe(wakeUp);
-    const timer = setTimeout(wakeUp, pollMs);
-    signal.addEventListener("abort", wakeUp, { once: true });
+    let wakeUp!: (reason: "notified" | "timer") => void;
+    const woken = new Promise<"notified" | "timer">((resolve) => (wakeUp = resolve));
+    const onNotify = () => wakeUp("notified");
+    const onTimer = () => wakeUp("timer");
+    const unsubscribe = notifier.subscribe(onNotify);
+    const timer = setTimeout(onTimer, quickLooks > 0 ? quickLookMs : pollMs);
+    signal.addEventListener("abort", onTimer, { once: true });
     try {
       const page = await store.readAll({ after: cursor, limit: pageSize });
       if (page.events.length > 0) {
+        quickLooks = 0;
         cursor = page.lastPosition;
         yield page.events.map(viewOfEvent);
         continue;
       }
-      await woken;
+      if ((await woken) === "notified") quickLooks = maxQuickLooks;
+      else if (quickLooks > 0) quickLooks--;
     } finally {
       unsubscribe();
       clearTimeout(timer);
-      signal.removeEventListener("abort", wakeUp);
+      signal.removeEventListener("abort", onTimer);
     }
   }
 }
