@@ -8,6 +8,7 @@ import * as userEventsRoute from "@/app/api/users/[id]/events/route";
 import * as reactivateRoute from "@/app/api/users/[id]/reactivate/route";
 import * as renameRoute from "@/app/api/users/[id]/rename/route";
 import * as usersRoute from "@/app/api/users/route";
+import * as nameChangesRoute from "@/app/api/reports/name-changes/route";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type RouteModule = Record<string, unknown>;
@@ -22,6 +23,7 @@ const routes: [RegExp, RouteModule][] = [
   [/^\/api\/users\/(?<id>[^/]+)\/reactivate$/, reactivateRoute],
   [/^\/api\/users\/(?<id>[^/]+)\/events$/, userEventsRoute],
   [/^\/api\/events$/, eventsRoute],
+  [/^\/api\/reports\/name-changes$/, nameChangesRoute],
 ];
 
 export interface ApiResponse<Body = any> {

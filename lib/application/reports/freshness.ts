@@ -1,0 +1,25 @@
+// How fresh a report is: the checkpoint of the projection it reads.
+import { projectionViews } from "../projections";
+
+export interface Freshness {
+  projection: string;
+  state: "up to date" | "catching up" | "rebuilding" | "failing";
+  caughtUpAt: string | null;
+  lagEvents: number;
+  lagSeconds: number;
+  /** While a rebuild runs: events applied of how many. */
+  progress: { applied: number; total: number } | null;
+}
+
+export async function reportFreshness(projection: string): Promise<Freshness> {
+  const view = (await projectionViews()).find((candidate) => candidate.name === projection);
+  if (!view) throw new Error(`No projection ${projection}`);
+  return {
+    projection,
+    state: view.state,
+    caughtUpAt: view.caughtUpAt,
+    lagEvents: view.lagEvents,
+    lagSeconds: view.lagSeconds,
+    progress: view.rebuild ? { applied: view.rebuild.applied, total: view.rebuild.total } : null,
+  };
+}

@@ -1,0 +1,188 @@
+// The name-changes report equals a brute-force computation over the raw event log, for windows,
+// their edges, instants in the past, every sort order, and its CSV.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase, provideDatabase } from "../../db";
+import { runBatch } from "../../projections/runner";
+import { api } from "../../testing/api";
+import { testBackends } from "../../testing/databases";
+import { getServices } from "../services";
+import { seedDemoUsers } from "../users/seed-demo-users";
+import { nameChangesProjection } from "../users/name-changes-projection";
+import { GET } from "../../../app/api/reports/name-changes/route";
+import type { NameChangeRow } from "./name-changes-report";
+
+interface Rename {
+  userId: string;
+  version: number;
+  at: number;
+  previousName: string;
+  name: string;
+}
+
+async function allRenames(): Promise<Rename[]> {
+  const { store } = await getServices();
+  const renames: Rename[] = [];
+  for (let after = 0; ;) {
+    const page = await store.readAll({ after, limit: 1000 });
+    if (page.events.length === 0) return renames;
+    for (const event of page.events) {
+      if (event.type === "user.renamed") {
+        renames.push({
+          userId: event.streamId.slice(5),
+          version: event.version,
+          at: event.recordedAt.getTime(),
+          previousName: String(event.data.previousName),
+          name: String(event.data.name),
+        });
+      }
+    }
+    after = page.lastPosition;
+  }
+}
+
+/** The report by brute force: the rules of the report, restated over the raw renames. */
+function bruteForce(
+  renames: Rename[],
+  from: Date,
+  to: Date,
+  instant: Date,
+  sort: (a: NameChangeRow, b: NameChangeRow) => number,
+): NameChangeRow[] {
+  const byUser = new Map<string, Rename[]>();
+  for (const rename of renames) byUser.set(rename.userId, [...(byUser.get(rename.userId) ?? []), rename]);
+  const rows: NameChangeRow[] = [];
+  for (const [userId, list] of byUser) {
+    const ordered = [...list].sort((a, b) => a.version - b.version);
+    const inWindow = ordered.filter((r) => r.at >= from.getTime() && r.at < to.getTime() && r.at <= instant.getTime());
+    if (inWindow.length === 0) continue;
+    const known = ordered.filter((r) => r.at <= instant.getTime());
+    rows.push({
+      userId,
+      currentName: known[known.length - 1]!.name,
+      renames: inWindow.length,
+      firstRenameAt: new Date(Math.min(...inWindow.map((r) => r.at))).toISOString(),
+      lastRenameAt: new Date(Math.max(...inWindow.map((r) => r.at))).toISOString(),
+      names: [inWindow[0]!.previousName, ...inWindow.map((r) => r.name)],
+    });
+  }
+  return rows.sort(sort);
+}
+
+const byLastRenameDesc = (a: NameChangeRow, b: NameChangeRow) =>
+  a.lastRenameAt === b.lastRenameAt ? (a.userId < b.userId ? 1 : -1) : a.lastRenameAt < b.lastRenameAt ? 1 : -1;
+const byRenamesAsc = (a: NameChangeRow, b: NameChangeRow) =>
+  a.renames === b.renames ? (a.userId < b.userId ? -1 : 1) : a.renames - b.renames;
+
+/** RFC 4180, as a spreadsheet would read it. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") (row.push(cell), (cell = ""));
+    else if (c === "\r" && text[i + 1] === "\n") (row.push(cell), rows.push(row), (row = []), (cell = ""), i++);
+    else cell += c;
+  }
+  return rows;
+}
+
+describe.each(testBackends())("name-changes report on $name", (backend) => {
+  beforeAll(async () => {
+    const database = await backend.open();
+    provideDatabase(database);
+    await seedDemoUsers(database, { users: 120, months: 12, seed: 21, now: new Date() });
+    // Names that CSV must quote, and characters beyond ASCII.
+    const { items } = (await api.get("/api/users?status=active&limit=3")).body;
+    expect((await api.post(`/api/users/${items[0].id}/rename`, { name: 'Doe, "Jr." 😀' })).status).toBe(200);
+    expect((await api.post(`/api/users/${items[1].id}/rename`, { name: "Zoë\nNewline" })).status).toBe(200);
+    const { database: db, store } = await getServices();
+    while ((await runBatch(db, store, nameChangesProjection, 500)) > 0);
+  });
+  afterAll(() => closeDatabase());
+
+  const report = async (query: string) => {
+    const response = await api.get(`/api/reports/name-changes?${query}`);
+    expect(response.status).toBe(200);
+    return response.body as { items: NameChangeRow[]; total: number; freshness: { state: string; lagEvents: number } };
+  };
+
+  it("equals the brute-force answer for the default window (the past six months), and says it is fresh", async () => {
+    const renames = await allRenames();
+    const now = new Date();
+    const body = await report("limit=1000");
+    const from = new Date(now);
+    from.setUTCMonth(from.getUTCMonth() - 6);
+    expect(body.items).toEqual(bruteForce(renames, from, now, now, byLastRenameDesc));
+    expect(body.total).toBe(body.items.length);
+    expect(body.items.length).toBeGreaterThan(20);
+    expect(body.freshness).toMatchObject({ state: "up to date", lagEvents: 0 });
+  });
+
+  it("includes a rename exactly at `from`, excludes one exactly at `to`, and pages in order", async () => {
+    const renames = (await allRenames()).sort((a, b) => a.at - b.at);
+    const from = new Date(renames[Math.floor(renames.length / 4)]!.at);
+    const to = new Date(renames[Math.floor((3 * renames.length) / 4)]!.at);
+    const expected = bruteForce(renames, from, to, new Date(), byRenamesAsc);
+    const pages: NameChangeRow[] = [];
+    for (let page = 1; ; page++) {
+      const body = await report(`from=${from.toISOString()}&to=${to.toISOString()}&sort=renames&order=asc&limit=7&page=${page}`);
+      pages.push(...body.items);
+      expect(body.total).toBe(expected.length);
+      if (body.items.length < 7) break;
+    }
+    expect(pages).toEqual(expected);
+    expect(pages.some((row) => row.firstRenameAt === from.toISOString())).toBe(true);
+    expect(pages.every((row) => row.lastRenameAt < to.toISOString())).toBe(true);
+  });
+
+  it("reads as it would have on an earlier date: later renames and later names do not count", async () => {
+    const renames = (await allRenames()).sort((a, b) => a.at - b.at);
+    const asOf = new Date(renames[Math.floor(renames.length / 2)]!.at + 1);
+    const from = new Date(asOf);
+    from.setUTCMonth(from.getUTCMonth() - 6);
+    const body = await report(`asOf=${asOf.toISOString()}&limit=1000`);
+    expect(body.items).toEqual(bruteForce(renames, from, asOf, asOf, byLastRenameDesc));
+    const today = await report("limit=1000");
+    expect(body.items).not.toEqual(today.items);
+  });
+
+  it("exports CSV that parses back to the same rows, quoted and in UTF-8", async () => {
+    const body = await report("limit=1000");
+    const response = await GET(new Request("http://rewind.test/api/reports/name-changes?format=csv"), { params: Promise.resolve({}) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    // A UTF-8 byte-order mark first, which spreadsheet programs need to read UTF-8 as such.
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...rows] = parseCsv(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    expect(header).toEqual(["user_id", "current_name", "renames", "first_rename_at", "last_rename_at", "names"]);
+    expect(rows).toEqual(
+      body.items.map((row) => [
+        row.userId,
+        row.currentName,
+        String(row.renames),
+        row.firstRenameAt,
+        row.lastRenameAt,
+        row.names.join(" → "),
+      ]),
+    );
+    expect(rows.some((row) => row[1] === 'Doe, "Jr." 😀')).toBe(true);
+    expect(rows.some((row) => row[1] === "Zoë\nNewline")).toBe(true);
+  });
+
+  it.each(["from=yesterday", "sort=name", "order=up", "limit=0", "page=0", "format=xml", "from=2025-02-01&to=2025-01-01", "unknown=1"])(
+    "refuses %s with 400",
+    async (query) => {
+      const response = await api.get(`/api/reports/name-changes?${query}`);
+      expect(response.status).toBe(400);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+    },
+  );
+});

@@ -1,0 +1,48 @@
+// What the reports API accepts; shared by the route and the /reports page.
+import { z } from "zod";
+
+const instant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: "Must be an ISO 8601 date or instant, like 2025-01-31 or 2025-01-31T12:00:00Z",
+  })
+  .transform((value) => new Date(value));
+
+export const nameChangesQuery = z
+  .strictObject({
+    from: instant.optional(),
+    to: instant.optional(),
+    asOf: instant.optional(),
+    sort: z
+      .enum(["current_name", "renames", "first_rename", "last_rename"], {
+        error: "Must be current_name, renames, first_rename or last_rename",
+      })
+      .default("last_rename"),
+    order: z.enum(["asc", "desc"], { error: 'Must be "asc" or "desc"' }).default("desc"),
+    page: z.coerce.number().int("Must be a whole number from 1").min(1, "Must be a whole number from 1").max(100_000).default(1),
+    limit: z.coerce
+      .number()
+      .int("Must be a whole number from 1 to 1000")
+      .min(1, "Must be a whole number from 1 to 1000")
+      .max(1000, "Must be a whole number from 1 to 1000")
+      .default(100),
+    format: z.enum(["json", "csv"], { error: 'Must be "json" or "csv"' }).default("json"),
+  })
+  .transform((query) => {
+    // The default window: the six months before the report's instant.
+    const to = query.to ?? query.asOf ?? new Date();
+    const from =
+      query.from ??
+      new Date(
+        Date.UTC(
+          to.getUTCFullYear(),
+          to.getUTCMonth() - 6,
+          to.getUTCDate(),
+          to.getUTCHours(),
+          to.getUTCMinutes(),
+          to.getUTCSeconds(),
+          to.getUTCMilliseconds(),
+        ),
+      );
+    return { ...query, from, to };
+  })
+  .refine((query) => query.from < query.to, { message: "from must be before to", path: ["from"] });
