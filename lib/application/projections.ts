@@ -3,9 +3,10 @@ import { RebuildInProgress, rebuildProjection } from "../projections/rebuild";
 import { ensureCheckpoint, readStatus, runProjections } from "../projections/runner";
 import type { Projection } from "../projections/projection";
 import { getServices } from "./services";
+import { activityProjection } from "./users/activity-projection";
 import { nameChangesProjection } from "./users/name-changes-projection";
 
-export const projections: readonly Projection[] = [nameChangesProjection];
+export const projections: readonly Projection[] = [nameChangesProjection, activityProjection];
 
 const runnerKey = Symbol.for("rewind.projection-runner");
 type WithRunner = typeof globalThis & { [runnerKey]?: AbortController };

@@ -46,3 +46,32 @@ export const nameChangesQuery = z
     return { ...query, from, to };
   })
   .refine((query) => query.from < query.to, { message: "from must be before to", path: ["from"] });
+
+const day = z.iso.date({ error: "Must be a date like 2025-01-31" });
+
+const shiftDate = (date: string, { months = 0, days = 0 }) => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months, d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+export const activityQuery = z
+  .strictObject({
+    from: day.optional(),
+    to: day.optional(),
+    bucket: z.enum(["day", "week", "month"], { error: 'Must be "day", "week" or "month"' }).default("week"),
+    asOf: instant.optional(),
+    format: z.enum(["json", "csv"], { error: 'Must be "json" or "csv"' }).default("json"),
+  })
+  .transform((query) => {
+    // The default window: the six months up to and including the report's day.
+    const reportDay = (query.asOf ?? new Date()).toISOString().slice(0, 10);
+    const to = query.to ?? shiftDate(reportDay, { days: 1 });
+    const from = query.from ?? shiftDate(to, { months: -6 });
+    return { ...query, from, to };
+  })
+  .refine((query) => query.from < query.to, { message: "from must be before to", path: ["from"] })
+  .refine((query) => Date.parse(query.to) - Date.parse(query.from) <= 10 * 366 * 86_400_000, {
+    message: "At most ten years at a time",
+    path: ["to"],
+  });

@@ -26,6 +26,7 @@ describe.each(testBackends())("projections API on $name", (backend) => {
         state: "up to date",
         rebuild: null,
       }),
+      expect.objectContaining({ name: "activity_daily", version: 1, position: 0, lagEvents: 0, state: "up to date", rebuild: null }),
     ]);
 
     const accepted = await call(POST, "POST", "/api/projections/name_changes/rebuild", { name: "name_changes" });

@@ -1,0 +1,37 @@
+// GET /api/reports/activity — registrations, renames, email changes and deactivations per day, week or month (JSON or CSV)
+import { activityCsv, activityReport } from "@/lib/application/reports/activity-report";
+import { reportFreshness } from "@/lib/application/reports/freshness";
+import { parseQuery } from "@/lib/http/request";
+import { methodNotAllowed, route } from "@/lib/http/route";
+import { activityQuery } from "@/lib/validation/reports";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (request) => {
+  const query = parseQuery(request, activityQuery);
+  const report = await activityReport(query);
+  if (query.format === "csv") {
+    return new Response(`\uFEFF${activityCsv(report.points)}`, {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="activity-${query.bucket}-${query.from}-${query.to}.csv"`,
+        "cache-control": "no-store",
+      },
+    });
+  }
+  return Response.json(
+    {
+      window: { from: query.from, to: query.to },
+      bucket: query.bucket,
+      asOf: query.asOf?.toISOString() ?? null,
+      ...report,
+      freshness: await reportFreshness("activity_daily"),
+    },
+    { headers: { "cache-control": "no-store" } },
+  );
+});
+
+export const POST = methodNotAllowed(["GET"]);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

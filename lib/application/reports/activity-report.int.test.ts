@@ -1,0 +1,114 @@
+// The activity report equals counting the raw event log by hand: per day, week and month, at window
+// edges and as of an instant in the middle of a day.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase, provideDatabase } from "../../db";
+import { runBatch } from "../../projections/runner";
+import { testBackends } from "../../testing/databases";
+import { GET } from "../../../app/api/reports/activity/route";
+import { getServices } from "../services";
+import { activityProjection, activitySeries } from "../users/activity-projection";
+import { seedDemoUsers } from "../users/seed-demo-users";
+import type { ActivityPoint } from "./activity-report";
+
+const get = async (query: string) => {
+  const response = await GET(new Request(`http://rewind.test/api/reports/activity?${query}`), { params: Promise.resolve({}) });
+  return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
+};
+
+function bucketStart(time: number, bucket: "day" | "week" | "month"): string {
+  const d = new Date(time);
+  const day = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  if (bucket === "month") day.setUTCDate(1);
+  if (bucket === "week") day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+  return day.toISOString().slice(0, 10);
+}
+
+async function bruteForce(from: string, to: string, bucket: "day" | "week" | "month", asOf?: Date) {
+  const { store } = await getServices();
+  const counts = new Map<string, Record<string, number>>();
+  for (let after = 0; ;) {
+    const page = await store.readAll({ after, limit: 1000 });
+    if (page.events.length === 0) break;
+    for (const event of page.events) {
+      const series = activitySeries[event.type as keyof typeof activitySeries];
+      const day = event.recordedAt.toISOString().slice(0, 10);
+      if (!series || day < from || day >= to || (asOf && event.recordedAt > asOf)) continue;
+      const start = bucketStart(event.recordedAt.getTime(), bucket);
+      const point = counts.get(start) ?? {};
+      point[series] = (point[series] ?? 0) + 1;
+      counts.set(start, point);
+    }
+    after = page.lastPosition;
+  }
+  return counts;
+}
+
+describe.each(testBackends())("activity report on $name", (backend) => {
+  beforeAll(async () => {
+    const database = await backend.open();
+    provideDatabase(database);
+    await seedDemoUsers(database, { users: 150, months: 14, seed: 33, now: new Date() });
+    const { database: db, store } = await getServices();
+    while ((await runBatch(db, store, activityProjection, 500)) > 0);
+  });
+  afterAll(() => closeDatabase());
+
+  it.each(["day", "week", "month"] as const)("counts per %s equal the raw log, with every bucket of the window present", async (bucket) => {
+    const from = "2026-02-10";
+    const to = "2026-09-03";
+    const { status, text } = await get(`from=${from}&to=${to}&bucket=${bucket}`);
+    expect(status).toBe(200);
+    const body = JSON.parse(text) as { points: ActivityPoint[]; totals: Record<string, number>; freshness: { state: string } };
+    const expected = await bruteForce(from, to, bucket);
+    for (const point of body.points) {
+      const { start, ...series } = point;
+      expect(series, start).toEqual({ registrations: 0, renames: 0, emailChanges: 0, deactivations: 0, ...expected.get(start) });
+    }
+    expect([...expected.keys()].every((start) => body.points.some((point) => point.start === start))).toBe(true);
+    const starts = body.points.map((point) => point.start);
+    expect(starts).toEqual([...starts].sort());
+    expect(new Set(starts).size).toBe(starts.length);
+    expect(body.totals.renames).toBe([...expected.values()].reduce((sum, point) => sum + (point.renames ?? 0), 0));
+    expect(body.freshness.state).toBe("up to date");
+  });
+
+  it("reads as of an instant in the middle of a day: whole days before it, and that day up to it", async () => {
+    const { store } = await getServices();
+    const renames = (await store.readAll({ limit: 10_000, types: ["user.renamed"] })).events
+      .map((event) => event.recordedAt.getTime())
+      .sort((a, b) => a - b);
+    const asOf = new Date(renames[Math.floor(renames.length * 0.6)]!);
+    const { text } = await get(`asOf=${asOf.toISOString()}&bucket=day&from=2025-01-01&to=2027-01-01`);
+    const body = JSON.parse(text) as { points: ActivityPoint[] };
+    const expected = await bruteForce("2025-01-01", "2027-01-01", "day", asOf);
+    for (const point of body.points) {
+      const { start, ...series } = point;
+      expect(series, start).toEqual({ registrations: 0, renames: 0, emailChanges: 0, deactivations: 0, ...expected.get(start) });
+    }
+    const asOfDay = asOf.toISOString().slice(0, 10);
+    const thatDay = body.points.find((point) => point.start === asOfDay)!;
+    expect(thatDay.renames).toBeGreaterThan(0);
+  });
+
+  it("exports CSV that parses back to the same points", async () => {
+    const json = JSON.parse((await get("bucket=month")).text) as { points: ActivityPoint[] };
+    const csv = await get("bucket=month&format=csv");
+    expect(csv.type).toBe("text/csv; charset=utf-8");
+    const [header, ...rows] = csv.text
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n")
+      .map((line) => line.split(","));
+    expect(header).toEqual(["start", "registrations", "renames", "emailChanges", "deactivations"]);
+    expect(rows).toEqual(json.points.map((p) => [p.start, p.registrations, p.renames, p.emailChanges, p.deactivations].map(String)));
+  });
+
+  it.each(["bucket=year", "from=2025-13-01", "from=2025-02-01&to=2025-01-01", "from=2000-01-01&to=2025-01-01", "asOf=soon"])(
+    "refuses %s with 400",
+    async (query) => {
+      const response = await get(query);
+      expect(response.status).toBe(400);
+      expect(response.type).toBe("application/problem+json");
+    },
+  );
+});
