@@ -24,6 +24,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/" className="text-slate-700 hover:text-indigo-700">
                 Users
               </Link>
+              <Link href="/reports" className="ml-4 text-slate-700 hover:text-indigo-700">
+                Reports
+              </Link>
               <Link href="/admin/projections" className="ml-4 text-slate-700 hover:text-indigo-700">
                 Projections
               </Link>
