@@ -7,6 +7,14 @@ const instant = z
   })
   .transform((value) => new Date(value));
 
+const startOfNextUtcDay = (date: Date) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1));
+
+const monthsBefore = (date: Date, months: number) => {
+  const earlier = new Date(date);
+  earlier.setUTCMonth(earlier.getUTCMonth() - months);
+  return earlier;
+};
+
 export const nameChangesQuery = z
   .strictObject({
     from: instant.optional(),
@@ -29,20 +37,10 @@ export const nameChangesQuery = z
   })
   .transform((query) => {
     // The default window: the six months before the report's instant.
-    const to = query.to ?? query.asOf ?? new Date();
-    const from =
-      query.from ??
-      new Date(
-        Date.UTC(
-          to.getUTCFullYear(),
-          to.getUTCMonth() - 6,
-          to.getUTCDate(),
-          to.getUTCHours(),
-          to.getUTCMinutes(),
-          to.getUTCSeconds(),
-          to.getUTCMilliseconds(),
-        ),
-      );
+    // The default window: six months up to the report's instant — as of a date, up to and including
+    // it; otherwise up to the end of today (UTC), which nothing recorded yet lies beyond.
+    const to = query.to ?? (query.asOf ? new Date(query.asOf.getTime() + 1) : startOfNextUtcDay(new Date()));
+    const from = query.from ?? monthsBefore(to, 6);
     return { ...query, from, to };
   })
   .refine((query) => query.from < query.to, { message: "from must be before to", path: ["from"] });

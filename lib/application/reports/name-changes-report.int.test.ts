@@ -110,19 +110,34 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
   const report = async (query: string) => {
     const response = await api.get(`/api/reports/name-changes?${query}`);
     expect(response.status).toBe(200);
-    return response.body as { items: NameChangeRow[]; total: number; freshness: { state: string; lagEvents: number } };
+    return response.body as {
+      items: NameChangeRow[];
+      total: number;
+      window: { from: string; to: string };
+      freshness: { state: string; lagEvents: number };
+    };
   };
 
   it("equals the brute-force answer for the default window (the past six months), and says it is fresh", async () => {
     const renames = await allRenames();
-    const now = new Date();
     const body = await report("limit=1000");
-    const from = new Date(now);
-    from.setUTCMonth(from.getUTCMonth() - 6);
-    expect(body.items).toEqual(bruteForce(renames, from, now, now, byLastRenameDesc));
+    const to = new Date(body.window.to);
+    const from = new Date(body.window.from);
+    // Six months up to the end of today.
+    expect(to.getTime()).toBeGreaterThan(Date.now());
+    expect(to.getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
+    expect(Math.round((to.getTime() - from.getTime()) / 86_400_000)).toBeGreaterThanOrEqual(181);
+    expect(Math.round((to.getTime() - from.getTime()) / 86_400_000)).toBeLessThanOrEqual(184);
+    expect(body.items).toEqual(bruteForce(renames, from, to, new Date(), byLastRenameDesc));
     expect(body.total).toBe(body.items.length);
     expect(body.items.length).toBeGreaterThan(20);
     expect(body.freshness).toMatchObject({ state: "up to date", lagEvents: 0 });
+    // Users renamed and later deactivated still changed their name: they are in the report.
+    const { database } = await getServices();
+    const deactivated = new Set(
+      (await database.query<{ id: string }>("SELECT id FROM users WHERE status = 'deactivated'")).map((row) => row.id),
+    );
+    expect(body.items.some((row) => deactivated.has(row.userId))).toBe(true);
   });
 
   it("includes a rename exactly at `from`, excludes one exactly at `to`, and pages in order", async () => {
@@ -144,11 +159,14 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
 
   it("reads as it would have on an earlier date: later renames and later names do not count", async () => {
     const renames = (await allRenames()).sort((a, b) => a.at - b.at);
-    const asOf = new Date(renames[Math.floor(renames.length / 2)]!.at + 1);
-    const from = new Date(asOf);
+    // Exactly at a rename: "as it read on D" includes what was recorded at D.
+    const asOf = new Date(renames[Math.floor(renames.length / 2)]!.at);
+    const from = new Date(asOf.getTime() + 1);
     from.setUTCMonth(from.getUTCMonth() - 6);
     const body = await report(`asOf=${asOf.toISOString()}&limit=1000`);
-    expect(body.items).toEqual(bruteForce(renames, from, asOf, asOf, byLastRenameDesc));
+    expect(body.window).toEqual({ from: from.toISOString(), to: new Date(asOf.getTime() + 1).toISOString() });
+    expect(body.items).toEqual(bruteForce(renames, from, new Date(asOf.getTime() + 1), asOf, byLastRenameDesc));
+    expect(body.items.some((row) => row.lastRenameAt === asOf.toISOString())).toBe(true);
     const today = await report("limit=1000");
     expect(body.items).not.toEqual(today.items);
   });

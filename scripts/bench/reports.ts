@@ -1,0 +1,137 @@
+// `npm run bench:reports`: the reports on ~1M events (100,000 users) in PostgreSQL, each beside the
+// naive answer in the same run — the same question asked of the events table directly.
+// Usage: DATABASE_URL=postgresql://… npm run bench:reports -- [--users 100000] [--repeats 20]
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { GET as activityRoute } from "../../app/api/reports/activity/route";
+import { GET as nameChangesRoute } from "../../app/api/reports/name-changes/route";
+import { getServices } from "../../lib/application/services";
+import { activityProjection, activitySeries } from "../../lib/application/users/activity-projection";
+import { nameChangesProjection } from "../../lib/application/users/name-changes-projection";
+import { seedDemoUsers } from "../../lib/application/users/seed-demo-users";
+import { closeDatabase, provideDatabase } from "../../lib/db";
+import { createPostgresDatabase } from "../../lib/db/database";
+import { migrate } from "../../lib/db/migrate";
+import { rebuildProjection } from "../../lib/projections/rebuild";
+import { fixed, machineDescription, parseFlags, percentile, timeRepeatedly } from "./harness";
+
+const flags = parseFlags(process.argv.slice(2));
+const users = Number(flags.get("users") ?? 100_000);
+const repeats = Number(flags.get("repeats") ?? 20);
+const serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  console.error("bench:reports measures against PostgreSQL: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).");
+  process.exit(1);
+}
+const benchName = `rewind_bench_reports_${randomBytes(4).toString("hex")}`;
+const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${benchName}` }).toString();
+async function onServer(sql: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+const call = async (route: typeof nameChangesRoute, path: string) => {
+  const response = await route(new Request(`http://rewind.test${path}`), { params: Promise.resolve({}) });
+  if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return response.text();
+};
+
+// The naive answers: the same questions asked of the events table.
+const naiveNameChanges = (limit: string) => `
+WITH renames AS (
+  SELECT stream_id, version, data->>'previousName' AS previous_name, data->>'name' AS name, recorded_at FROM events
+   WHERE type = 'user.renamed' AND recorded_at >= $1 AND recorded_at < $2 AND recorded_at <= $3
+), per_user AS (
+  SELECT stream_id, count(*) AS renames, min(recorded_at) AS first_rename_at, max(recorded_at) AS last_rename_at,
+         (array_agg(previous_name ORDER BY version))[1] AS name_before, array_agg(name ORDER BY version) AS new_names
+    FROM renames GROUP BY stream_id
+)
+SELECT p.*, (SELECT e.data->>'name' FROM events e WHERE e.stream_id = p.stream_id AND e.type = 'user.renamed' AND e.recorded_at <= $3
+              ORDER BY e.version DESC LIMIT 1) AS current_name
+  FROM per_user p ORDER BY last_rename_at DESC, stream_id DESC ${limit}`;
+const naiveActivity = `
+SELECT date_trunc('week', recorded_at) AS start, type, count(*) FROM events
+ WHERE type = ANY($1::text[]) AND recorded_at >= $2 AND recorded_at < $3 GROUP BY 1, 2 ORDER BY 1`;
+
+await onServer(`CREATE DATABASE ${benchName}`);
+try {
+  const database = createPostgresDatabase(benchUrl, { maxConnections: 8 });
+  await migrate(database);
+  provideDatabase(database);
+  const services = await getServices();
+  const seeded = await seedDemoUsers(database, { users, months: 12, seed: 9, now: new Date() });
+  for (const projection of [nameChangesProjection, activityProjection]) await rebuildProjection(services, projection, { batchSize: 2000 });
+  const [{ server_version: serverVersion } = { server_version: "?" }] = await database.query<{ server_version: string }>(
+    "SELECT current_setting('server_version') AS server_version",
+  );
+  console.log(`Machine: ${machineDescription(`PostgreSQL ${serverVersion}`)}`);
+  console.log(
+    `${seeded.users} users, ${seeded.events} events; p50 of ${repeats} runs after a warm-up; the naive answer in the same run.\n`,
+  );
+
+  const now = new Date();
+  const sixMonthsAgo = new Date(now);
+  sixMonthsAgo.setUTCMonth(now.getUTCMonth() - 6);
+  const asOf = new Date(now.getTime() - 90 * 86_400_000);
+  const asOfFrom = new Date(asOf);
+  asOfFrom.setUTCMonth(asOf.getUTCMonth() - 6);
+  const pool = new pg.Pool({ connectionString: benchUrl, max: 2 });
+  const naive = (sql: string, values: unknown[]) => () => pool.query(sql, values);
+  const p50 = async (operation: () => Promise<unknown>) => {
+    await operation();
+    return percentile(await timeRepeatedly(repeats, operation), 0.5);
+  };
+
+  const rows: [string, number, number, string][] = [];
+  const measure = async (what: string, ours: () => Promise<unknown>, baseline: () => Promise<unknown>, goal: string, once = false) => {
+    const oursMs = once ? (await timeRepeatedly(3, ours))[1]! : await p50(ours);
+    const baselineMs = once ? (await timeRepeatedly(3, baseline))[1]! : await p50(baseline);
+    console.log(`${what}: ${fixed(oursMs, 1)} ms (naive ${fixed(baselineMs, 1)} ms)`);
+    rows.push([what, oursMs, baselineMs, goal]);
+  };
+
+  await measure(
+    "name changes, past six months, first page of 100 (p50)",
+    () => call(nameChangesRoute, "/api/reports/name-changes?limit=100"),
+    naive(naiveNameChanges("LIMIT 100"), [sixMonthsAgo, now, now]),
+    "≤ 50 ms",
+  );
+  await measure(
+    "name changes, full CSV (median of 3)",
+    () => call(nameChangesRoute, "/api/reports/name-changes?format=csv"),
+    naive(naiveNameChanges(""), [sixMonthsAgo, now, now]),
+    "≤ 2,000 ms",
+    true,
+  );
+  await measure(
+    "activity per week, past six months (p50)",
+    () => call(activityRoute, "/api/reports/activity?bucket=week"),
+    naive(naiveActivity, [Object.keys(activitySeries), sixMonthsAgo, now]),
+    "≤ 100 ms",
+  );
+  await measure(
+    "name changes as of 90 days ago, first page (p50)",
+    () => call(nameChangesRoute, `/api/reports/name-changes?limit=100&asOf=${asOf.toISOString()}`),
+    naive(naiveNameChanges("LIMIT 100"), [asOfFrom, asOf, asOf]),
+    "≤ 1,000 ms",
+  );
+  await measure(
+    "activity per week as of 90 days ago (p50)",
+    () => call(activityRoute, `/api/reports/activity?bucket=week&asOf=${asOf.toISOString()}`),
+    naive(naiveActivity, [Object.keys(activitySeries), asOfFrom, asOf]),
+    "≤ 1,000 ms",
+  );
+  await pool.end();
+
+  console.log("\n| report | Rewind (from projections) | naive (events table) | ratio | goal |\n|---|---|---|---|---|");
+  for (const [what, ours, baseline, goal] of rows)
+    console.log(`| ${what} | ${fixed(ours, 1)} ms | ${fixed(baseline, 1)} ms | ${fixed(ours / baseline, 2)}× | ${goal} |`);
+} finally {
+  await closeDatabase().catch(() => {});
+  await onServer(`DROP DATABASE IF EXISTS ${benchName} WITH (FORCE)`);
+}
