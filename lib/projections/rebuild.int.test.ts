@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nameChangesProjection } from "../application/users/name-changes-projection";
 import { createEventNotifier, createEventStore, type EventNotifier, type EventStore } from "../eventstore";
+import { nameChangesByBruteForce, nameChangesProjected } from "../testing/name-changes";
 import { testBackends, type TestDatabase } from "../testing/databases";
 import { RebuildInProgress, rebuildProjection } from "./rebuild";
 import { readStatus, runBatch, runProjections } from "./runner";
@@ -20,13 +21,8 @@ describe.each(testBackends())("projection rebuild on $name", (backend) => {
     await database?.close();
   });
 
-  const bruteForce = () =>
-    database.query(
-      `SELECT substring(stream_id from 6)::uuid AS user_id, version, position, data->>'previousName' AS previous_name,
-              data->>'name' AS name, recorded_at AS renamed_at
-         FROM events WHERE type = 'user.renamed' ORDER BY user_id, version`,
-    );
-  const projected = () => database.query("SELECT * FROM name_changes ORDER BY user_id, version");
+  const bruteForce = () => nameChangesByBruteForce(database);
+  const projected = () => nameChangesProjected(database);
   const rowCount = async () => (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM name_changes"))[0]!.n;
 
   async function renames(users: number, each: number) {

@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nameChangesProjection } from "../application/users/name-changes-projection";
 import { createPostgresDatabase } from "../db/database";
 import { createEventNotifier, createEventStore, type EventNotifier, type EventStore } from "../eventstore";
+import { nameChangesByBruteForce, nameChangesProjected } from "../testing/name-changes";
 import { testBackends, type TestDatabase } from "../testing/databases";
 import type { Projection } from "./projection";
 import { readStatus, runBatch, runProjections } from "./runner";
-
-type Row = { user_id: string; version: number; position: number; previous_name: string; name: string; renamed_at: Date };
 
 describe.each(testBackends())("projection runner on $name", (backend) => {
   let database: TestDatabase;
@@ -23,14 +22,8 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
     await database?.close();
   });
 
-  /** The projection as a brute-force query over the raw log would have it. */
-  const bruteForce = () =>
-    database.query<Row>(
-      `SELECT substring(stream_id from 6)::uuid AS user_id, version, position, data->>'previousName' AS previous_name,
-              data->>'name' AS name, recorded_at AS renamed_at
-         FROM events WHERE type = 'user.renamed' ORDER BY user_id, version`,
-    );
-  const projected = () => database.query<Row>("SELECT * FROM name_changes ORDER BY user_id, version");
+  const bruteForce = () => nameChangesByBruteForce(database);
+  const projected = () => nameChangesProjected(database);
 
   async function renameMany(users: number, renames: number, slowEvery = 0) {
     await Promise.all(

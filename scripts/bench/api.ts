@@ -2,36 +2,20 @@
 // Usage: DATABASE_URL=postgresql://… npm run bench:api -- [--seconds 10] [--users 2000]
 // Baselines in the same run: raw single-row INSERT commits/s through `pg` at the same concurrency,
 // and a trivial route handler of the same build (the framework's own ceiling).
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
 import { seedDemoUsers } from "../../lib/application/users/seed-demo-users";
 import { createPostgresDatabase } from "../../lib/db/database";
 import { migrate } from "../../lib/db/migrate";
 import { fixed, machineDescription, measure, parseFlags, ratio } from "./harness";
+import { createBenchDatabase } from "./database";
 import { startProductionServer, type RunningServer } from "./server";
 
 const flags = parseFlags(process.argv.slice(2));
 const seconds = Number(flags.get("seconds") ?? 10);
 const userCount = Number(flags.get("users") ?? 2000);
 const concurrency = 16;
-const serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) {
-  console.error("bench:api measures against PostgreSQL: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).");
-  process.exit(1);
-}
-const benchName = `rewind_bench_api_${randomBytes(4).toString("hex")}`;
-const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${benchName}` }).toString();
-
-async function onServer(sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 interface Figures {
   requests: number;
@@ -52,7 +36,8 @@ async function drive(base: string, request: autocannon.Request, duration = secon
 
 const show = (f: Figures) => `${fixed(f.requests)} req/s (p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.errors} errors)`;
 
-await onServer(`CREATE DATABASE ${benchName}`);
+const bench = await createBenchDatabase("bench:api");
+const benchUrl = bench.url;
 let server: RunningServer | undefined;
 try {
   const setup = createPostgresDatabase(benchUrl, { maxConnections: 4 });
@@ -145,5 +130,5 @@ try {
   }
 } finally {
   await server?.stop();
-  await onServer(`DROP DATABASE IF EXISTS ${benchName} WITH (FORCE)`);
+  await bench.drop();
 }

@@ -4,7 +4,7 @@
 //  2. append → Server-Sent Events delivery latency through the production server;
 //  3. the state of a 10,000-event stream at a random version, with snapshots and without.
 // Usage: DATABASE_URL=postgresql://… npm run bench:projections -- [--users 100000]
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { getServices } from "../../lib/application/services";
 import { seedDemoUsers } from "../../lib/application/users/seed-demo-users";
@@ -16,30 +16,15 @@ import { migrate } from "../../lib/db/migrate";
 import { userStreamId } from "../../lib/domain/users";
 import { rebuildProjection } from "../../lib/projections/rebuild";
 import { fixed, machineDescription, parseFlags, percentile } from "./harness";
+import { createBenchDatabase } from "./database";
 import { startProductionServer, type RunningServer } from "./server";
 
 const flags = parseFlags(process.argv.slice(2));
 const users = Number(flags.get("users") ?? 100_000);
-const serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) {
-  console.error("bench:projections measures against PostgreSQL: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).");
-  process.exit(1);
-}
-const benchName = `rewind_bench_projections_${randomBytes(4).toString("hex")}`;
-const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${benchName}` }).toString();
-
-async function onServer(sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const rows: string[] = [];
-await onServer(`CREATE DATABASE ${benchName}`);
+const bench = await createBenchDatabase("bench:projections");
+const benchUrl = bench.url;
 let server: RunningServer | undefined;
 try {
   const database = createPostgresDatabase(benchUrl, { maxConnections: 16 });
@@ -191,5 +176,5 @@ try {
 } finally {
   await server?.stop();
   await closeDatabase().catch(() => {});
-  await onServer(`DROP DATABASE IF EXISTS ${benchName} WITH (FORCE)`);
+  await bench.drop();
 }

@@ -1,7 +1,7 @@
 // `npm run bench:reports`: the reports on ~1M events (100,000 users) in PostgreSQL, each beside the
 // naive answer in the same run — the same question asked of the events table directly.
 // Usage: DATABASE_URL=postgresql://… npm run bench:reports -- [--users 100000] [--repeats 20]
-import { randomBytes } from "node:crypto";
+
 import pg from "pg";
 import { GET as activityRoute } from "../../app/api/reports/activity/route";
 import { GET as nameChangesRoute } from "../../app/api/reports/name-changes/route";
@@ -13,27 +13,12 @@ import { closeDatabase, provideDatabase } from "../../lib/db";
 import { createPostgresDatabase } from "../../lib/db/database";
 import { migrate } from "../../lib/db/migrate";
 import { rebuildProjection } from "../../lib/projections/rebuild";
+import { createBenchDatabase } from "./database";
 import { fixed, machineDescription, parseFlags, percentile, timeRepeatedly } from "./harness";
 
 const flags = parseFlags(process.argv.slice(2));
 const users = Number(flags.get("users") ?? 100_000);
 const repeats = Number(flags.get("repeats") ?? 10);
-const serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) {
-  console.error("bench:reports measures against PostgreSQL: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).");
-  process.exit(1);
-}
-const benchName = `rewind_bench_reports_${randomBytes(4).toString("hex")}`;
-const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${benchName}` }).toString();
-async function onServer(sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const call = async (route: typeof nameChangesRoute, path: string) => {
   const response = await route(new Request(`http://rewind.test${path}`), { params: Promise.resolve({}) });
@@ -60,7 +45,8 @@ const naiveActivity = `
 SELECT date_trunc('week', recorded_at) AS start, type, count(*) FROM events
  WHERE type = ANY($1::text[]) AND recorded_at >= $2 AND recorded_at < $3 GROUP BY 1, 2 ORDER BY 1`;
 
-await onServer(`CREATE DATABASE ${benchName}`);
+const bench = await createBenchDatabase("bench:reports");
+const benchUrl = bench.url;
 try {
   const database = createPostgresDatabase(benchUrl, { maxConnections: 8 });
   await migrate(database);
@@ -135,5 +121,5 @@ try {
     console.log(`| ${what} | ${fixed(ours, 1)} ms | ${fixed(baseline, 1)} ms | ${fixed(ours / baseline, 2)}× | ${goal} |`);
 } finally {
   await closeDatabase().catch(() => {});
-  await onServer(`DROP DATABASE IF EXISTS ${benchName} WITH (FORCE)`);
+  await bench.drop();
 }

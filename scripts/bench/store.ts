@@ -2,7 +2,7 @@
 // Usage: DATABASE_URL=postgresql://… npm run bench:store -- [--seconds 5] [--stream-events 10000]
 // Works in a fresh database it creates on that server and drops afterwards.
 import { execFileSync } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,34 +10,13 @@ import pg from "pg";
 import { createPostgresDatabase } from "../../lib/db/database";
 import { migrate } from "../../lib/db/migrate";
 import { createEventStore, type RecordedEvent } from "../../lib/eventstore";
+import { createBenchDatabase } from "./database";
 import { fixed, machineDescription, measureInterleaved, parseFlags, percentile, ratio, timeRepeatedly, type Measurement } from "./harness";
 
 const flags = parseFlags(process.argv.slice(2));
 const seconds = Number(flags.get("seconds") ?? 8);
 const streamEvents = Number(flags.get("stream-events") ?? 10_000);
 const rounds = Number(flags.get("rounds") ?? 4);
-const serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) {
-  console.error("bench:store measures a PostgreSQL server: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).");
-  process.exit(1);
-}
-
-const benchName = `rewind_bench_${randomBytes(4).toString("hex")}`;
-const benchUrl = (() => {
-  const url = new URL(serverUrl);
-  url.pathname = `/${benchName}`;
-  return url.toString();
-})();
-
-async function onServer(sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 // A row shaped like the ones appendToStream writes.
 const sampleData = { name: "Ada Lovelace", email: "ada@example.com", schemaVersion: 1 };
@@ -115,10 +94,11 @@ function pgbench(concurrency: number): number | undefined {
 
 // A checkpoint before each measurement, so that none pays for the WAL another one wrote.
 async function checkpoint() {
-  await onServer("CHECKPOINT").catch(() => {});
+  await bench.onServer("CHECKPOINT").catch(() => {});
 }
 
-await onServer(`CREATE DATABASE ${benchName}`);
+const bench = await createBenchDatabase("bench:store");
+const benchUrl = bench.url;
 try {
   const setup = createPostgresDatabase(benchUrl, { maxConnections: 2 });
   await migrate(setup);
@@ -309,5 +289,5 @@ try {
   for (const row of rows)
     console.log(`| ${row.what} | ${row.concurrency} | ${row.baseline} | ${row.figure} | ${row.ratio} | ${row.goal} |`);
 } finally {
-  await onServer(`DROP DATABASE IF EXISTS ${benchName} WITH (FORCE)`);
+  await bench.drop();
 }
