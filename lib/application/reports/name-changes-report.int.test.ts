@@ -140,6 +140,20 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     expect(body.items.some((row) => deactivated.has(row.userId))).toBe(true);
   });
 
+  it("pages the default view (latest renames first) exactly as the brute force orders it, across the fast pages and beyond", async () => {
+    const renames = await allRenames();
+    const { window } = await report("limit=1");
+    const expected = bruteForce(renames, new Date(window.from), new Date(window.to), new Date(), byLastRenameDesc);
+    const pages: NameChangeRow[] = [];
+    for (let page = 1; page <= 30; page++) {
+      const body = await report(`limit=5&page=${page}`);
+      pages.push(...body.items);
+      if (body.items.length < 5) break;
+    }
+    expect(pages).toEqual(expected.slice(0, pages.length));
+    expect(pages.length).toBe(Math.min(expected.length, 150));
+  });
+
   it("includes a rename exactly at `from`, excludes one exactly at `to`, and pages in order", async () => {
     const renames = (await allRenames()).sort((a, b) => a.at - b.at);
     const from = new Date(renames[Math.floor(renames.length / 4)]!.at);
