@@ -1,6 +1,6 @@
 // The asynchronous projections Rewind keeps, and the runner the server starts for them.
 import { RebuildInProgress, rebuildProjection } from "../projections/rebuild";
-import { ensureCheckpoint, readStatus, runProjections } from "../projections/runner";
+import { checkpointOf, readStatus, runProjections } from "../projections/runner";
 import type { Projection } from "../projections/projection";
 import { getServices } from "./services";
 import { activityProjection } from "./users/activity-projection";
@@ -50,8 +50,7 @@ export async function projectionViews(): Promise<ProjectionView[]> {
   const head = await store.headPosition();
   return Promise.all(
     projections.map(async (projection) => {
-      await ensureCheckpoint(database, projection);
-      const status = (await readStatus(database, projection.name))!;
+      const status = await checkpointOf(database, projection);
       const lagEvents = await store.countAfter(status.position).catch(() => 0);
       const behindSince = status.caughtUpAt ?? status.updatedAt;
       const state = status.rebuild ? "rebuilding" : status.lastError ? "failing" : lagEvents > 0 ? "catching up" : "up to date";

@@ -31,6 +31,14 @@ export async function ensureCheckpoint(database: Database, projection: Projectio
   });
 }
 
+/** The projection's checkpoint, created on first use: one read, and a write only the first time. */
+export async function checkpointOf(database: Database, projection: Projection): Promise<ProjectionStatus> {
+  const status = await readStatus(database, projection.name);
+  if (status) return status;
+  await ensureCheckpoint(database, projection);
+  return (await readStatus(database, projection.name))!;
+}
+
 export async function readStatus(database: Database, name: string): Promise<ProjectionStatus | undefined> {
   const [row] = await database.query<{
     name: string;
@@ -76,8 +84,7 @@ export async function runBatch(
   projection: Projection,
   batchSize = defaultBatchSize,
 ): Promise<number> {
-  await ensureCheckpoint(database, projection);
-  const status = (await readStatus(database, projection.name))!;
+  const status = await checkpointOf(database, projection);
   if (status.version !== projection.version) {
     // Rebuilt into copies while the old version keeps serving; another runner may be doing it.
     try {
