@@ -70,7 +70,7 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
     stop.abort();
     await running;
     expect(await projected()).toEqual(await bruteForce());
-    expect((await projected()).length).toBe(3 * 3 + 8 * 11);
+    expect((await projected()).renames.length).toBe(3 * 3 + 8 * 11);
   });
 
   it("a batch that fails half-way applies nothing; after a restart every event is applied exactly once", async () => {
@@ -120,7 +120,7 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
   it("rebuilds from the first event when its version is raised, and reports a failing projection without stopping the others", async () => {
     while ((await runBatch(database, store, nameChangesProjection)) > 0);
     await database.query("DELETE FROM name_changes WHERE version = 2");
-    const raised = { ...nameChangesProjection, version: 2 };
+    const raised = { ...nameChangesProjection, version: nameChangesProjection.version + 1 };
     const broken: Projection = {
       name: "always_fails",
       version: 1,
@@ -138,7 +138,7 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
     stop.abort();
     await running;
     expect(await projected()).toEqual(await bruteForce());
-    expect((await readStatus(database, raised.name))!.version).toBe(2);
+    expect((await readStatus(database, raised.name))!.version).toBe(raised.version);
     const failing = (await readStatus(database, broken.name))!;
     expect(failing.lastError).toBe("Error: bad projection");
     expect(failing.position).toBe(0);

@@ -1,11 +1,27 @@
-// The name_changes projection as a brute-force query over the raw log would have it, and as it is.
+// The name_changes projection (its renames, each renamed user's latest rename, and the users per
+// day of their latest rename) as a brute-force query over the raw log would have it, and as it is.
 import type { Queryable } from "../db/database";
 
-export const nameChangesByBruteForce = (database: Queryable) =>
-  database.query(
+export const nameChangesByBruteForce = async (database: Queryable) => ({
+  renames: await database.query(
     `SELECT substring(stream_id from 6)::uuid AS user_id, version, position, data->>'previousName' AS previous_name,
             data->>'name' AS name, recorded_at AS renamed_at
        FROM events WHERE type = 'user.renamed' ORDER BY user_id, version`,
-  );
+  ),
+  users: await database.query(
+    `SELECT substring(stream_id from 6)::uuid AS user_id, max(recorded_at) AS last_renamed_at
+       FROM events WHERE type = 'user.renamed' GROUP BY 1 ORDER BY 1`,
+  ),
+  lastDays: await database.query(
+    `SELECT (last_renamed_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS users
+       FROM (SELECT max(recorded_at) AS last_renamed_at FROM events WHERE type = 'user.renamed' GROUP BY stream_id) latest
+      GROUP BY 1 ORDER BY 1`,
+  ),
+});
 
-export const nameChangesProjected = (database: Queryable) => database.query("SELECT * FROM name_changes ORDER BY user_id, version");
+export const nameChangesProjected = async (database: Queryable) => ({
+  renames: await database.query("SELECT * FROM name_changes ORDER BY user_id, version"),
+  users: await database.query("SELECT * FROM name_change_users ORDER BY user_id"),
+  // Days whose users all moved on to a later rename stay as zero rows.
+  lastDays: await database.query("SELECT day, users FROM name_change_last_days WHERE users <> 0 ORDER BY day"),
+});

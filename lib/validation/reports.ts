@@ -36,7 +36,6 @@ export const nameChangesQuery = z
     format: z.enum(["json", "csv"], { error: 'Must be "json" or "csv"' }).default("json"),
   })
   .transform((query) => {
-    // The default window: the six months before the report's instant.
     // The default window: six months up to the report's instant — as of a date, up to and including
     // it; otherwise up to the end of today (UTC), which nothing recorded yet lies beyond.
     const to = query.to ?? (query.asOf ? new Date(query.asOf.getTime() + 1) : startOfNextUtcDay(new Date()));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "@/lib/db";
 import { testBackends } from "@/lib/testing/databases";
+import { nameChangesProjection } from "@/lib/application/users/name-changes-projection";
 import { GET } from "./route";
 import { POST } from "./[name]/rebuild/route";
 
@@ -19,7 +20,7 @@ describe.each(testBackends())("projections API on $name", (backend) => {
     expect(listed.body.items).toEqual([
       expect.objectContaining({
         name: "name_changes",
-        version: 1,
+        version: nameChangesProjection.version,
         position: 0,
         lagEvents: 0,
         lagSeconds: 0,

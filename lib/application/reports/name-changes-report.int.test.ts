@@ -10,6 +10,10 @@ import { seedDemoUsers } from "../users/seed-demo-users";
 import { nameChangesProjection } from "../users/name-changes-projection";
 import { GET } from "../../../app/api/reports/name-changes/route";
 import type { NameChangeRow } from "./name-changes-report";
+import { userStreamId } from "../../domain/users";
+import { toNewEvent } from "../users/user-events";
+
+const outOfOrderUser = "00000000-0000-4000-8000-00000000ada0";
 
 interface Rename {
   userId: string;
@@ -103,7 +107,35 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     expect((await api.post(`/api/users/${items[0].id}/rename`, { name: 'Doe, "Jr." 😀' })).status).toBe(200);
     expect((await api.post(`/api/users/${items[1].id}/rename`, { name: "Zoë\nNewline" })).status).toBe(200);
     const { database: db, store } = await getServices();
-    while ((await runBatch(db, store, nameChangesProjection, 500)) > 0);
+    // A user whose renames were recorded out of time order (as an import of another system's
+    // history may record them): the latest rename is not the last one.
+    const day = 86_400_000;
+    await store.appendToStream(
+      userStreamId(outOfOrderUser),
+      [
+        {
+          ...toNewEvent({
+            type: "user.registered",
+            data: { userId: outOfOrderUser, name: "Ada", email: "ada@example.com", passwordHash: "x" },
+          }),
+          recordedAt: new Date(Date.now() - 300 * day),
+        },
+        {
+          ...toNewEvent({ type: "user.renamed", data: { previousName: "Ada", name: "Ada B" } }),
+          recordedAt: new Date(Date.now() - 20 * day),
+        },
+        {
+          ...toNewEvent({ type: "user.renamed", data: { previousName: "Ada B", name: "Ada C" } }),
+          recordedAt: new Date(Date.now() - 250 * day),
+        },
+        {
+          ...toNewEvent({ type: "user.renamed", data: { previousName: "Ada C", name: "Ada D" } }),
+          recordedAt: new Date(Date.now() - 100 * day),
+        },
+      ],
+      { expectedVersion: "no_stream" },
+    );
+    while ((await runBatch(db, store, nameChangesProjection, 7)) > 0);
   });
   afterAll(() => closeDatabase());
 
@@ -152,6 +184,32 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     }
     expect(pages).toEqual(expected.slice(0, pages.length));
     expect(pages.length).toBe(Math.min(expected.length, 150));
+  });
+
+  it("counts its users exactly for any window and instant: day edges, rename instants, empty and future windows", async () => {
+    const renames = await allRenames();
+    expect(renames.filter((rename) => rename.userId === outOfOrderUser)).toHaveLength(3);
+    const instants = renames.map((rename) => rename.at);
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pick = (): number => {
+      const at = instants[Math.floor(random() * instants.length)]!;
+      const midnight = Math.floor(at / 86_400_000) * 86_400_000;
+      return [at, at - 1, at + 1, midnight, midnight - 1, midnight + 86_400_000, Date.now() + 86_400_000 * random()][
+        Math.floor(random() * 7)
+      ]!;
+    };
+    for (let i = 0; i < 150; i++) {
+      const [from, to] = [pick(), pick()].sort((a, b) => a - b) as [number, number];
+      if (from === to) continue;
+      const asOf = random() < 0.5 ? undefined : pick();
+      if (asOf !== undefined && asOf > Date.now()) continue;
+      const query = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}${asOf === undefined ? "" : `&asOf=${new Date(asOf).toISOString()}`}`;
+      const expected = bruteForce(renames, new Date(from), new Date(to), new Date(asOf ?? Date.now()), byLastRenameDesc);
+      const body = await report(`${query}&limit=3`);
+      expect({ query, total: body.total }).toEqual({ query, total: expected.length });
+      expect(body.items).toEqual(expected.slice(0, 3));
+    }
   });
 
   it("includes a rename exactly at `from`, excludes one exactly at `to`, and pages in order", async () => {

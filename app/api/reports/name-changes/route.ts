@@ -1,5 +1,5 @@
 // GET /api/reports/name-changes — users who changed their name in a window (JSON, or CSV streamed)
-import { nameChangeCsvLine, nameChangesCsvHeader, nameChangesPage, streamNameChanges } from "@/lib/application/reports/name-changes-report";
+import { nameChangesCsvHeader, nameChangesPage, streamNameChangesCsv } from "@/lib/application/reports/name-changes-report";
 import { reportFreshness } from "@/lib/application/reports/freshness";
 import { parseQuery } from "@/lib/http/request";
 import { methodNotAllowed, route } from "@/lib/http/route";
@@ -16,7 +16,7 @@ export const GET = route(async (request) => {
         // A byte-order mark, so that spreadsheet programs read the UTF-8 as UTF-8.
         controller.enqueue(encoder.encode(`\uFEFF${nameChangesCsvHeader.join(",")}\r\n`));
         try {
-          await streamNameChanges(query, (rows) => controller.enqueue(encoder.encode(rows.map(nameChangeCsvLine).join(""))));
+          await streamNameChangesCsv(query, (lines) => controller.enqueue(encoder.encode(lines)));
           controller.close();
         } catch (error) {
           console.error("name changes CSV export failed:", error);
