@@ -7,6 +7,16 @@ export async function register() {
   const { seedDemoDataIfEmpty } = await import("./lib/application/demo-on-first-start");
   const database = await getDatabase();
   console.log(`Rewind: database ready (${database.backend === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  const { ensureFirstAdmin } = await import("./lib/application/auth/admins");
+  const admin = await ensureFirstAdmin(database);
+  if (admin?.generatedPassword) {
+    // Printed once, when the account is created; README: how to choose your own.
+    console.log(
+      `Rewind: created the admin ${admin.email} with the password ${admin.generatedPassword}\n` +
+        `        (shown only now; set ADMIN_EMAIL and ADMIN_PASSWORD and restart to choose your own)`,
+    );
+  } else if (admin && admin.change !== "unchanged")
+    console.log(`Rewind: admin ${admin.email} ${admin.change} from ADMIN_EMAIL / ADMIN_PASSWORD`);
   const seeded = await seedDemoDataIfEmpty();
   if (seeded) console.log(`Rewind: ${seeded}`);
   const { startProjectionRunner, projections } = await import("./lib/application/projections");

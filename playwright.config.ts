@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumLaunchOptions } from "./e2e/chromium";
+import { adminEmail, adminPassword, sessionStatePath } from "./e2e/credentials";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 // Every run starts on a fresh embedded database.
@@ -24,10 +25,17 @@ export default defineConfig({
   },
   projects: [
     {
+      name: "sign-in",
+      testMatch: /auth\.setup\.ts/,
+      use: { ...devices["Desktop Chrome"], launchOptions: chromiumLaunchOptions },
+    },
+    {
       name: "chromium",
+      dependencies: ["sign-in"],
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: chromiumLaunchOptions,
+        storageState: sessionStatePath,
       },
     },
   ],
@@ -37,6 +45,12 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: "pipe",
-    env: { REWIND_DATA_DIR: dataDir, DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      REWIND_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ADMIN_EMAIL: adminEmail,
+      ADMIN_PASSWORD: adminPassword,
+    },
   },
 });

@@ -1,5 +1,6 @@
 // What an admin does in the dashboard, in a real browser against the production build.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
@@ -119,15 +120,15 @@ test("create a user, rename twice, and travel through its history with the slide
   await expect(page).toHaveURL(/at=/);
 });
 
-test("the as-of list shows a name as it was before a rename", async ({ page, request }) => {
+test("the as-of list shows a name as it was before a rename", async ({ page, api }) => {
   const tag = unique();
   const created = await (
-    await request.post("/api/users", { data: { name: `Before ${tag}`, email: `asof-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", { data: { name: `Before ${tag}`, email: `asof-${tag}@example.com`, password: "long enough secret" } })
   ).json();
   await new Promise((done) => setTimeout(done, 50));
   const instant = new Date().toISOString();
   await new Promise((done) => setTimeout(done, 50));
-  expect((await request.post(`/api/users/${created.id}/rename`, { data: { name: `After ${tag}` } })).status()).toBe(200);
+  expect((await api.post(`/api/users/${created.id}/rename`, { data: { name: `After ${tag}` } })).status()).toBe(200);
 
   await page.goto(`/?q=${tag}`);
   await expect(page.getByRole("link", { name: `After ${tag}` })).toBeVisible();
@@ -150,16 +151,16 @@ test("the as-of list shows a name as it was before a rename", async ({ page, req
   await expect(page.getByText("No user matches these filters.")).toBeVisible();
 });
 
-test("a stale edit shows the conflict, and reloading shows the other change", async ({ page, request }) => {
+test("a stale edit shows the conflict, and reloading shows the other change", async ({ page, api }) => {
   const tag = unique();
   const created = await (
-    await request.post("/api/users", { data: { name: `Mine ${tag}`, email: `stale-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", { data: { name: `Mine ${tag}`, email: `stale-${tag}@example.com`, password: "long enough secret" } })
   ).json();
   await openUserPage(page, created.id);
   await expect(page.getByRole("heading", { level: 1, name: `Mine ${tag}` })).toBeVisible();
 
   // Someone else renames the user meanwhile.
-  expect((await request.post(`/api/users/${created.id}/rename`, { data: { name: `Theirs ${tag}` } })).status()).toBe(200);
+  expect((await api.post(`/api/users/${created.id}/rename`, { data: { name: `Theirs ${tag}` } })).status()).toBe(200);
 
   await commands(page).getByLabel("Name").fill(`Mine again ${tag}`);
   await commands(page).getByRole("button", { name: "Rename" }).click();
@@ -169,23 +170,23 @@ test("a stale edit shows the conflict, and reloading shows the other change", as
   await expect(commands(page).getByRole("alert")).toHaveCount(0);
 });
 
-test("an invalid email shows the API's message next to the field", async ({ page, request }) => {
+test("an invalid email shows the API's message next to the field", async ({ page, api }) => {
   const tag = unique();
   const created = await (
-    await request.post("/api/users", { data: { name: `Valid ${tag}`, email: `valid-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", { data: { name: `Valid ${tag}`, email: `valid-${tag}@example.com`, password: "long enough secret" } })
   ).json();
   await openUserPage(page, created.id);
   await commands(page).getByLabel("Email").fill("not-an-email");
   await commands(page).getByRole("button", { name: "Change email" }).click();
   await expect(commands(page).getByText("Email must be a valid address like name@example.com")).toBeVisible();
   await expect(commands(page).getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
-  expect((await (await request.get(`/api/users/${created.id}`)).json()).email).toBe(`valid-${tag}@example.com`);
+  expect((await (await api.get(`/api/users/${created.id}`)).json()).email).toBe(`valid-${tag}@example.com`);
 });
 
-test("the user page is usable on a 390 px phone", async ({ page, request }) => {
+test("the user page is usable on a 390 px phone", async ({ page, api }) => {
   const tag = unique();
   const created = await (
-    await request.post("/api/users", { data: { name: `Phone ${tag}`, email: `phone-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", { data: { name: `Phone ${tag}`, email: `phone-${tag}@example.com`, password: "long enough secret" } })
   ).json();
   await page.setViewportSize({ width: 390, height: 844 });
   await openUserPage(page, created.id);

@@ -1,5 +1,5 @@
 // The admin watches the projections and rebuilds one.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("the projections page shows checkpoint and lag, and a rebuild runs to completion", async ({ page }) => {
   await page.goto("/admin/projections");

@@ -1,5 +1,5 @@
 // The product owner's questions, answered in the browser.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("the reports show who changed their name in the past six months, the activity chart, and a CSV with the same rows", async ({
   page,

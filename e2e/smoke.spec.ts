@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("the users list opens on the embedded database with demo users", async ({ page }) => {
   const consoleErrors: string[] = [];

@@ -35,10 +35,13 @@ export async function apiFetch<T>(
 ): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: "application/json", ...init.headers };
   if (init.body !== undefined) headers["content-type"] = "application/json";
+  const method = init.method ?? "GET";
+  // The session's CSRF token, which only our own pages can read, proves a change comes from them.
+  if (method !== "GET") headers["x-csrf-token"] = readCookie("rewind_csrf") ?? "";
   let response: Response;
   try {
     response = await fetch(path, {
-      method: init.method ?? "GET",
+      method,
       headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
@@ -47,6 +50,10 @@ export async function apiFetch<T>(
   }
   const text = await response.text();
   const parsed: unknown = text ? JSON.parse(text) : undefined;
+  if (response.status === 401 && typeof window !== "undefined" && !window.location.pathname.startsWith("/sign-in")) {
+    // The session ended (expired, or signed out elsewhere): sign in again, then come back here.
+    window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   if (!response.ok) {
     const problem = (parsed ?? {}) as { title?: string; detail?: string; errors?: FieldProblem[]; currentVersion?: number };
     throw new ApiError(
@@ -58,4 +65,13 @@ export async function apiFetch<T>(
     );
   }
   return { body: parsed as T, etag: response.headers.get("etag") };
+}
+
+function readCookie(name: string): string | undefined {
+  if (typeof document === "undefined") return undefined;
+  return document.cookie
+    .split(";")
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 }

@@ -21,7 +21,12 @@ export const errorTable = {
   invalid_argument: { status: 400, title: "Your request is not valid" },
   malformed_json: { status: 400, title: "The request body is not valid JSON" },
   unknown_position: { status: 400, title: "No event at that position" },
+  unauthenticated: { status: 401, title: "Sign in first" },
+  invalid_credentials: { status: 401, title: "Wrong email or password" },
+  csrf_failed: { status: 403, title: "Request refused: cross-site request forgery protection" },
+  forbidden: { status: 403, title: "Not allowed" },
   user_not_found: { status: 404, title: "User not found" },
+  token_not_found: { status: 404, title: "API token not found" },
   not_found: { status: 404, title: "Not found" },
   method_not_allowed: { status: 405, title: "Method not allowed" },
   user_already_registered: { status: 409, title: "User already registered" },
@@ -34,6 +39,7 @@ export const errorTable = {
   payload_too_large: { status: 413, title: "Request body too large" },
   unsupported_media_type: { status: 415, title: "Send JSON" },
   idempotency_key_reused: { status: 422, title: "Idempotency key already used for another request" },
+  too_many_attempts: { status: 429, title: "Too many attempts" },
   database_unavailable: { status: 503, title: "The database is unavailable" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -51,6 +57,7 @@ function extensionsOf(error: Error): Record<string, unknown> {
   const extensions: Record<string, unknown> = {};
   if (error instanceof HttpError) Object.assign(extensions, error.extensions);
   if ("problems" in error && Array.isArray(error.problems)) extensions.errors = error.problems;
+  if ("retryAfterSeconds" in error && typeof error.retryAfterSeconds === "number") extensions.retryAfterSeconds = error.retryAfterSeconds;
   if ("actualVersion" in error && typeof error.actualVersion === "number") extensions.currentVersion = error.actualVersion;
   return extensions;
 }
@@ -89,7 +96,9 @@ export function problemFor(error: unknown, correlationId: string): Response {
       ...extensionsOf(error),
       correlationId,
     };
-    return problemResponse(problem, error instanceof HttpError ? error.headers : {});
+    const headers = error instanceof HttpError ? { ...error.headers } : {};
+    if (typeof problem.retryAfterSeconds === "number") headers["retry-after"] = String(problem.retryAfterSeconds);
+    return problemResponse(problem, headers);
   }
   if (isDatabaseUnavailable(error)) {
     console.error(`[${correlationId}] database unavailable:`, error);

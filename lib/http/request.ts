@@ -1,6 +1,7 @@
 // Reading what a request says, safely: headers, query and body, each checked before use.
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import { actorOf, type Principal } from "../application/auth/principal";
 import { HttpError } from "./errors";
 
 export const maxBodyBytes = 64 * 1024;
@@ -115,9 +116,9 @@ export interface RequestMetadata {
   correlationId: string;
 }
 
-/** Who is asking (X-Actor until sign-in exists) and the correlation id to record. */
-export function requestMetadata(request: Request, correlationId: string): RequestMetadata {
-  return { actor: optionalHeader(request, "x-actor") ?? "anonymous", correlationId };
+/** Who is asking (the signed-in admin or the API token) and the correlation id to record. */
+export function requestMetadata(context: { principal: Principal; correlationId: string }): RequestMetadata {
+  return { actor: actorOf(context.principal), correlationId: context.correlationId };
 }
 
 export function correlationIdOf(request: Request): string {

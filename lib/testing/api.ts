@@ -1,4 +1,7 @@
 // Calls the API's route handlers in-process, as Next.js would, against the test database.
+import { randomUUID } from "node:crypto";
+import { createApiToken } from "@/lib/application/auth/api-tokens";
+import { getDatabase } from "@/lib/db";
 import * as eventsRoute from "@/app/api/events/route";
 import * as userRoute from "@/app/api/users/[id]/route";
 import * as changeEmailRoute from "@/app/api/users/[id]/change-email/route";
@@ -9,6 +12,10 @@ import * as reactivateRoute from "@/app/api/users/[id]/reactivate/route";
 import * as renameRoute from "@/app/api/users/[id]/rename/route";
 import * as usersRoute from "@/app/api/users/route";
 import * as nameChangesRoute from "@/app/api/reports/name-changes/route";
+import * as sessionRoute from "@/app/api/auth/session/route";
+import * as signOutRoute from "@/app/api/auth/sign-out/route";
+import * as tokensRoute from "@/app/api/tokens/route";
+import * as revokeTokenRoute from "@/app/api/tokens/[id]/revoke/route";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type RouteModule = Record<string, unknown>;
@@ -24,6 +31,10 @@ const routes: [RegExp, RouteModule][] = [
   [/^\/api\/users\/(?<id>[^/]+)\/events$/, userEventsRoute],
   [/^\/api\/events$/, eventsRoute],
   [/^\/api\/reports\/name-changes$/, nameChangesRoute],
+  [/^\/api\/auth\/session$/, sessionRoute],
+  [/^\/api\/auth\/sign-out$/, signOutRoute],
+  [/^\/api\/tokens$/, tokensRoute],
+  [/^\/api\/tokens\/(?<id>[^/]+)\/revoke$/, revokeTokenRoute],
 ];
 
 export interface ApiResponse<Body = any> {
@@ -33,7 +44,40 @@ export interface ApiResponse<Body = any> {
   text: string;
 }
 
+/**
+ * An admin and an API token in the current test database, made on first use: what the helpers
+ * below send unless a test says otherwise.
+ */
+const credentialsPerDatabase = new WeakMap<object, Promise<{ adminId: string; token: string }>>();
+export async function testCredentials(): Promise<{ adminId: string; token: string }> {
+  const database = await getDatabase();
+  let credentials = credentialsPerDatabase.get(database);
+  if (!credentials) {
+    credentials = (async () => {
+      const adminId = randomUUID();
+      await database.query("INSERT INTO admins (id, email, password_hash) VALUES ($1, $2, $3)", [
+        adminId,
+        `tests-${adminId}@rewind.test`,
+        "none",
+      ]);
+      const { token } = await createApiToken(database, "integration tests", adminId);
+      return { adminId, token };
+    })();
+    credentialsPerDatabase.set(database, credentials);
+  }
+  return credentials;
+}
+
+/** A request as a service holding the test token would send it. */
+export async function authorizedRequest(url: string | URL, init: RequestInit = {}): Promise<Request> {
+  const headers = new Headers(init.headers);
+  if (!headers.has("authorization")) headers.set("authorization", `Bearer ${(await testCredentials()).token}`);
+  return new Request(url, { ...init, headers });
+}
+
 export interface CallOptions {
+  /** "none": send no credentials (the default is the test API token). */
+  credentials?: "token" | "none";
   body?: unknown;
   /** Sent as is, without JSON encoding or a content type. */
   rawBody?: string | Uint8Array;
@@ -47,6 +91,9 @@ export async function call(method: string, pathAndQuery: string, options: CallOp
   const handler = match.module[method] as Handler | undefined;
   if (!handler) throw new Error(`${url.pathname} exports no ${method}`);
   const headers = new Headers(options.headers);
+  if (options.credentials !== "none" && !headers.has("authorization") && !headers.has("cookie")) {
+    headers.set("authorization", `Bearer ${(await testCredentials()).token}`);
+  }
   let body: BodyInit | undefined;
   if (options.rawBody !== undefined) body = options.rawBody as BodyInit;
   else if (options.body !== undefined) {

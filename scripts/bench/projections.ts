@@ -122,7 +122,7 @@ try {
   server = await startProductionServer({ DATABASE_URL: benchUrl, DATABASE_POOL_SIZE: "16" });
   const ids = (await database.query<{ id: string }>("SELECT id FROM users WHERE status = 'active' LIMIT 200")).map((row) => row.id);
   const abort = new AbortController();
-  const stream = await fetch(`${server.base}/api/events/stream?from=now`, { signal: abort.signal });
+  const stream = await fetch(`${server.base}/api/events/stream?from=now`, { signal: abort.signal, headers: server.auth });
   const reader = stream.body!.getReader();
   const received = new Map<string, number>();
   const reading = (async () => {
@@ -151,7 +151,7 @@ try {
     const at = performance.now();
     const response = await fetch(`${server.base}/api/users/${id}/rename`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...server.auth },
       body: JSON.stringify({ name: `Live ${i}` }),
     });
     const user = (await response.json()) as { version: number };

@@ -5,6 +5,8 @@
 import pg from "pg";
 import { GET as activityRoute } from "../../app/api/reports/activity/route";
 import { GET as nameChangesRoute } from "../../app/api/reports/name-changes/route";
+import { ensureFirstAdmin } from "../../lib/application/auth/admins";
+import { createApiToken } from "../../lib/application/auth/api-tokens";
 import { getServices } from "../../lib/application/services";
 import { activityProjection, activitySeries } from "../../lib/application/users/activity-projection";
 import { nameChangesProjection } from "../../lib/application/users/name-changes-projection";
@@ -20,8 +22,9 @@ const flags = parseFlags(process.argv.slice(2));
 const users = Number(flags.get("users") ?? 100_000);
 const repeats = Number(flags.get("repeats") ?? 10);
 
+let authorization = "";
 const call = async (route: typeof nameChangesRoute, path: string) => {
-  const response = await route(new Request(`http://rewind.test${path}`), { params: Promise.resolve({}) });
+  const response = await route(new Request(`http://rewind.test${path}`, { headers: { authorization } }), { params: Promise.resolve({}) });
   if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.text();
 };
@@ -52,6 +55,10 @@ try {
   await migrate(database);
   provideDatabase(database);
   const services = await getServices();
+  // The reports are called as a service would call them: with an API token.
+  const admin = await ensureFirstAdmin(database, { ADMIN_EMAIL: "bench-admin@rewind.test", ADMIN_PASSWORD: "bench admin password" });
+  const [{ id: adminId } = { id: "" }] = await database.query<{ id: string }>("SELECT id FROM admins WHERE email = $1", [admin!.email]);
+  authorization = `Bearer ${(await createApiToken(database, "benchmark", adminId)).token}`;
   const seeded = await seedDemoUsers(database, { users, months: 12, seed: 9, now: new Date() });
   for (const projection of [nameChangesProjection, activityProjection]) await rebuildProjection(services, projection, { batchSize: 2000 });
   const [{ server_version: serverVersion } = { server_version: "?" }] = await database.query<{ server_version: string }>(

@@ -27,7 +27,36 @@ async function waitFor(url: string, timeoutMs = 60_000) {
 
 export interface RunningServer {
   base: string;
+  /** Headers that authenticate as a service (a bearer API token created for the benchmark). */
+  auth: Record<string, string>;
+  /** The signed-in admin's session cookie, for a browser. */
+  sessionCookie: { name: string; value: string };
   stop(): Promise<void>;
+}
+
+const benchAdmin = { email: "bench-admin@rewind.test", password: "bench admin password" };
+
+/** Signs the benchmark's admin in over HTTP, and creates an API token with that session. */
+async function credentials(base: string): Promise<Pick<RunningServer, "auth" | "sessionCookie">> {
+  const signedIn = await fetch(`${base}/api/auth/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(benchAdmin),
+  });
+  if (!signedIn.ok) throw new Error(`sign-in: ${signedIn.status} ${await signedIn.text()}`);
+  const cookies = Object.fromEntries(signedIn.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!.split("=") as [string, string]));
+  const created = await fetch(`${base}/api/tokens`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      cookie: `rewind_session=${cookies.rewind_session}`,
+      "x-csrf-token": cookies.rewind_csrf!,
+    },
+    body: JSON.stringify({ name: "benchmark" }),
+  });
+  if (!created.ok) throw new Error(`token: ${created.status} ${await created.text()}`);
+  const { token } = (await created.json()) as { token: string };
+  return { auth: { authorization: `Bearer ${token}` }, sessionCookie: { name: "rewind_session", value: cookies.rewind_session! } };
 }
 
 export async function startProductionServer(env: Record<string, string>): Promise<RunningServer> {
@@ -36,13 +65,14 @@ export async function startProductionServer(env: Record<string, string>): Promis
   // next's own entry point, not npx: a signal then reaches the server itself.
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const server = spawn(process.execPath, [nextBin, "start", "--port", String(port)], {
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ADMIN_EMAIL: benchAdmin.email, ADMIN_PASSWORD: benchAdmin.password, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/api/health`);
   return {
     base,
+    ...(await credentials(base)),
     async stop() {
       if (server.exitCode !== null) return;
       const exited = new Promise((done) => server.once("exit", done));

@@ -19,7 +19,7 @@ try {
   const post = async (pathname: string, body: unknown) => {
     const response = await fetch(server.base + pathname, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...server.auth },
       body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
@@ -29,6 +29,7 @@ try {
   for (let version = 2; version <= eventCount; version++) await post(`/api/users/${user.id}/rename`, { name: `Long History ${version}` });
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.context().addCookies([{ ...server.sessionCookie, url: server.base }]);
   const lcps: number[] = [];
   for (let load = 0; load < 5; load++) {
     await page.goto(`${server.base}/users/${user.id}`, { waitUntil: "load" });

@@ -1,5 +1,7 @@
 // Shared pieces of the users API's route handlers: no SQL and no business rules here.
+import { actorOf } from "@/lib/application/auth/principal";
 import { HttpError, problemFor } from "@/lib/http/errors";
+import type { HandlerContext } from "@/lib/http/route";
 import { clientHasCurrent, etagOf, idempotencyKeyOf } from "@/lib/http/request";
 import { runIdempotently, sha256, type StoredResponse } from "@/lib/application/idempotency";
 import type { UserView } from "@/lib/application/users/user-view";
@@ -34,13 +36,14 @@ async function stored(response: Response): Promise<StoredResponse> {
 export async function respondIdempotently(
   request: Request,
   validatedBody: unknown,
-  correlationId: string,
+  { correlationId, principal }: HandlerContext,
   produce: (commandId: string | undefined) => Promise<Response>,
 ): Promise<Response> {
   const key = idempotencyKeyOf(request);
   if (key === undefined) return produce(undefined);
   const { pathname } = new URL(request.url);
-  const scopedKey = `${request.method} ${pathname} ${key}`;
+  // Keys are the caller's own: the same key from another admin or token is another request.
+  const scopedKey = `${actorOf(principal)} ${request.method} ${pathname} ${key}`;
   const fingerprint = sha256(`${request.method} ${pathname} ${request.headers.get("if-match") ?? ""} ${JSON.stringify(validatedBody)}`);
   const { response, replayed } = await runIdempotently(scopedKey, fingerprint, async (commandId) => {
     try {

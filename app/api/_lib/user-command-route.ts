@@ -10,12 +10,12 @@ export function userCommandRoute<Schema extends z.ZodType>(
   run: (userId: string, body: z.output<Schema>, context: CommandContext) => Promise<CommandOutcome>,
   { bodyOptional = false } = {},
 ) {
-  return route<{ id: string }>(async (request, params, correlationId) => {
+  return route<{ id: string }>(async (request, params, context) => {
     const userId = userIdFrom(params.id);
     const body = await readJsonBody(request, bodySchema, { optional: bodyOptional });
     const expectedVersion = expectedVersionFromIfMatch(request);
-    const metadata = requestMetadata(request, correlationId);
-    return respondIdempotently(request, body, correlationId, async (commandId) => {
+    const metadata = requestMetadata(context);
+    return respondIdempotently(request, body, context, async (commandId) => {
       const { user } = await run(userId, body, { ...metadata, expectedVersion, commandId });
       return userResponse(user);
     });

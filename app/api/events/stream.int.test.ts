@@ -1,3 +1,4 @@
+import { authorizedRequest } from "@/lib/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getServices } from "@/lib/application/services";
 import { closeDatabase, provideDatabase } from "@/lib/db";
@@ -15,7 +16,7 @@ interface Message {
 /** Opens the stream and collects messages until `enough` says stop; then disconnects. */
 async function collect(headers: Record<string, string>, query: string, enough: (messages: Message[]) => boolean, timeoutMs = 20_000) {
   const abort = new AbortController();
-  const response = await GET(new Request(`http://rewind.test/api/events/stream${query}`, { headers, signal: abort.signal }), {
+  const response = await GET(await authorizedRequest(`http://rewind.test/api/events/stream${query}`, { headers, signal: abort.signal }), {
     params: Promise.resolve({}),
   });
   expect(response.status).toBe(200);
@@ -144,7 +145,9 @@ describe.each(testBackends())("event stream (SSE) on $name", (backend) => {
       [{}, "?after=-1"],
       [{}, "?from=later"],
     ] as const) {
-      const response = await GET(new Request(`http://rewind.test/api/events/stream${query}`, { headers }), { params: Promise.resolve({}) });
+      const response = await GET(await authorizedRequest(`http://rewind.test/api/events/stream${query}`, { headers }), {
+        params: Promise.resolve({}),
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get("content-type")).toBe("application/problem+json");
     }

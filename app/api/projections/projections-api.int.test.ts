@@ -1,3 +1,4 @@
+import { authorizedRequest } from "@/lib/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "@/lib/db";
 import { testBackends } from "@/lib/testing/databases";
@@ -6,7 +7,9 @@ import { GET } from "./route";
 import { POST } from "./[name]/rebuild/route";
 
 const call = async (handler: typeof GET | typeof POST, method: string, path: string, params: Record<string, string> = {}) => {
-  const response = await handler(new Request(`http://rewind.test${path}`, { method }), { params: Promise.resolve(params) } as never);
+  const response = await handler(await authorizedRequest(`http://rewind.test${path}`, { method }), {
+    params: Promise.resolve(params),
+  } as never);
   return { status: response.status, body: await response.json() };
 };
 

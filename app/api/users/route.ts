@@ -14,10 +14,10 @@ export const GET = route(async (request) => {
   return Response.json(await listUsers(query, cursor), { headers: { "cache-control": "no-store" } });
 });
 
-export const POST = route(async (request, _params, correlationId) => {
+export const POST = route(async (request, _params, context) => {
   const body = await readJsonBody(request, registerUserBody);
-  const metadata = requestMetadata(request, correlationId);
-  return respondIdempotently(request, body, correlationId, async (commandId) => {
+  const metadata = requestMetadata(context);
+  return respondIdempotently(request, body, context, async (commandId) => {
     const { user } = await executeUserCommand({ type: "RegisterUser", userId: randomUUID(), ...body }, { ...metadata, commandId });
     return userResponse(user, { status: 201, location: true });
   });

@@ -1,5 +1,6 @@
 // The activity report equals counting the raw event log by hand: per day, week and month, at window
 // edges and as of an instant in the middle of a day.
+import { authorizedRequest } from "../../testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
 import { runBatch } from "../../projections/runner";
@@ -11,7 +12,7 @@ import { seedDemoUsers } from "../users/seed-demo-users";
 import type { ActivityPoint } from "./activity-report";
 
 const get = async (query: string) => {
-  const response = await GET(new Request(`http://rewind.test/api/reports/activity?${query}`), { params: Promise.resolve({}) });
+  const response = await GET(await authorizedRequest(`http://rewind.test/api/reports/activity?${query}`), { params: Promise.resolve({}) });
   return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
 };
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
 import { runBatch } from "../../projections/runner";
-import { api } from "../../testing/api";
+import { api, authorizedRequest } from "../../testing/api";
 import { testBackends } from "../../testing/databases";
 import { getServices } from "../services";
 import { seedDemoUsers } from "../users/seed-demo-users";
@@ -245,7 +245,9 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
 
   it("exports CSV that parses back to the same rows, quoted and in UTF-8", async () => {
     const body = await report("limit=1000");
-    const response = await GET(new Request("http://rewind.test/api/reports/name-changes?format=csv"), { params: Promise.resolve({}) });
+    const response = await GET(await authorizedRequest("http://rewind.test/api/reports/name-changes?format=csv"), {
+      params: Promise.resolve({}),
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     const bytes = new Uint8Array(await response.arrayBuffer());

@@ -1,10 +1,12 @@
 import { listUsers } from "@/lib/application/users/user-queries";
 import { UserList, type UserListFilters } from "@/components/users/user-list";
 import { userListQuery } from "@/lib/validation/users";
+import { requireSignedIn } from "@/lib/http/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireSignedIn();
   const raw = Object.fromEntries(
     Object.entries(await searchParams).filter(([key, value]) => typeof value === "string" && ["q", "status", "at"].includes(key)),
   );

@@ -3,6 +3,7 @@ import { NotFound } from "@/lib/application/errors";
 import { getUser, getUserEvents } from "@/lib/application/users/user-queries";
 import { UserTimeTravel, type InitialPoint } from "@/components/user/user-time-travel";
 import { userIdPattern, userPointQuery } from "@/lib/validation/users";
+import { requireSignedIn } from "@/lib/http/page-auth";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +14,7 @@ export default async function UserPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
+  await requireSignedIn();
   const { id } = await params;
   if (!userIdPattern.test(id)) notFound();
   const query = userPointQuery.safeParse(

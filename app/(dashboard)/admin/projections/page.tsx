@@ -1,9 +1,11 @@
 import { projectionViews } from "@/lib/application/projections";
 import { ProjectionsTable } from "@/components/admin/projections-table";
+import { requireSignedIn } from "@/lib/http/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function ProjectionsPage() {
+  await requireSignedIn();
   const initial = await projectionViews();
   return (
     <section aria-labelledby="projections-title" className="space-y-4">

@@ -1,9 +1,11 @@
 import { Suspense } from "react";
 import { ReportsView } from "@/components/reports/reports-view";
+import { requireSignedIn } from "@/lib/http/page-auth";
 
 export const dynamic = "force-dynamic";
 
-export default function ReportsPage() {
+export default async function ReportsPage() {
+  await requireSignedIn();
   return (
     <section aria-labelledby="reports-title" className="space-y-4">
       <div>

@@ -1,0 +1,25 @@
+import { listApiTokens } from "@/lib/application/auth/api-tokens";
+import { ApiTokensPanel } from "@/components/admin/api-tokens-panel";
+import { getDatabase } from "@/lib/db";
+import { requireSignedIn } from "@/lib/http/page-auth";
+
+export const dynamic = "force-dynamic";
+
+export default async function ApiTokensPage() {
+  await requireSignedIn();
+  const initial = await listApiTokens(await getDatabase());
+  return (
+    <section aria-labelledby="tokens-title" className="space-y-4">
+      <div>
+        <h1 id="tokens-title" className="text-2xl font-semibold">
+          API tokens
+        </h1>
+        <p className="mt-1 text-slate-600">
+          Other services call the API with <code>Authorization: Bearer …</code>. A token is shown once, when it is created; only its hash is
+          kept. Revoking one refuses its next request.
+        </p>
+      </div>
+      <ApiTokensPanel initial={initial} />
+    </section>
+  );
+}

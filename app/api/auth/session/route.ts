@@ -1,0 +1,19 @@
+// GET /api/auth/session — who is signed in (the admin's email, or the API token's name)
+import { actorOf } from "@/lib/application/auth";
+import { methodNotAllowed, route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (_request, _params, { principal }) =>
+  Response.json(
+    principal.kind === "admin"
+      ? { kind: "admin", email: principal.email, actor: actorOf(principal) }
+      : { kind: "token", name: principal.name, actor: actorOf(principal) },
+    { headers: { "cache-control": "no-store" } },
+  ),
+);
+
+export const POST = methodNotAllowed(["GET"]);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

@@ -1,0 +1,25 @@
+// POST /api/auth/sign-in — an admin signs in with email and password; sets the session cookies
+import { signIn } from "@/lib/application/auth";
+import { getDatabase } from "@/lib/db";
+import { readJsonBody } from "@/lib/http/request";
+import { methodNotAllowed, publicRoute } from "@/lib/http/route";
+import { sessionCookies, withCookies } from "@/lib/http/session-cookies";
+import { signInBody } from "@/lib/validation/auth";
+
+export const dynamic = "force-dynamic";
+
+export const POST = publicRoute(async (request) => {
+  const { email, password } = await readJsonBody(request, signInBody);
+  // Behind a reverse proxy the first X-Forwarded-For entry is the browser (README: deployment).
+  const clientAddress = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+  const session = await signIn(await getDatabase(), email, password, clientAddress);
+  return withCookies(
+    Response.json({ email: session.email, expiresAt: session.expiresAt.toISOString() }, { headers: { "cache-control": "no-store" } }),
+    sessionCookies(request, session),
+  );
+});
+
+export const GET = methodNotAllowed(["POST"]);
+export const PUT = GET;
+export const PATCH = GET;
+export const DELETE = GET;

@@ -1,0 +1,20 @@
+// POST /api/tokens/:id/revoke — revoke an API token: every later request with it gets 401
+import { revokeApiToken } from "@/lib/application/auth/api-tokens";
+import { getDatabase } from "@/lib/db";
+import { requireAdmin } from "@/lib/http/authenticate";
+import { HttpError } from "@/lib/http/errors";
+import { methodNotAllowed, route } from "@/lib/http/route";
+import { apiTokenIdPattern } from "@/lib/validation/auth";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route<{ id: string }>(async (_request, { id }, { principal }) => {
+  requireAdmin(principal, "Only a signed-in admin revokes API tokens");
+  if (!apiTokenIdPattern.test(id)) throw new HttpError("token_not_found", `There is no API token ${JSON.stringify(id).slice(0, 80)}`);
+  return Response.json(await revokeApiToken(await getDatabase(), id), { headers: { "cache-control": "no-store" } });
+});
+
+export const GET = methodNotAllowed(["POST"]);
+export const PUT = GET;
+export const PATCH = GET;
+export const DELETE = GET;

@@ -1,0 +1,24 @@
+// GET /api/tokens — the API tokens (never their secrets); POST /api/tokens — create one, shown once
+import { createApiToken, listApiTokens } from "@/lib/application/auth/api-tokens";
+import { getDatabase } from "@/lib/db";
+import { requireAdmin } from "@/lib/http/authenticate";
+import { readJsonBody } from "@/lib/http/request";
+import { methodNotAllowed, route } from "@/lib/http/route";
+import { createApiTokenBody } from "@/lib/validation/auth";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async () =>
+  Response.json({ items: await listApiTokens(await getDatabase()) }, { headers: { "cache-control": "no-store" } }),
+);
+
+export const POST = route(async (request, _params, { principal }) => {
+  const admin = requireAdmin(principal, "Only a signed-in admin creates API tokens");
+  const { name } = await readJsonBody(request, createApiTokenBody);
+  const created = await createApiToken(await getDatabase(), name, admin.adminId);
+  return Response.json(created, { status: 201, headers: { "cache-control": "no-store" } });
+});
+
+export const PUT = methodNotAllowed(["GET", "POST"]);
+export const PATCH = PUT;
+export const DELETE = PUT;

@@ -1,0 +1,22 @@
+import { SignInForm } from "@/components/auth/sign-in-form";
+
+export const metadata = { title: "Sign in · Rewind" };
+
+/** Only a path on this site: a link to /sign-in?next=https://evil.example must not send anyone away. */
+function safeNext(next: string | string[] | undefined): string {
+  return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/";
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { next } = await searchParams;
+  return (
+    <main className="mx-auto mt-24 max-w-sm px-4">
+      <div className="mb-6 flex items-center gap-3">
+        {/* eslint-disable-next-line @next/next/no-img-element */}
+        <img src="/icon.svg" alt="" width={32} height={32} />
+        <h1 className="text-2xl font-semibold tracking-tight">Sign in to Rewind</h1>
+      </div>
+      <SignInForm next={safeNext(next)} />
+    </main>
+  );
+}

@@ -1,0 +1,127 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Field } from "@/components/field";
+import type { ApiTokenView } from "@/lib/application/auth/api-tokens";
+import { ApiError, apiFetch } from "@/lib/client/api";
+import { RelativeTime } from "../relative-time";
+
+export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
+  const tokens = useQuery({
+    queryKey: ["api-tokens"],
+    queryFn: async () => (await apiFetch<{ items: ApiTokenView[] }>("/api/tokens")).body.items,
+    initialData: initial,
+  });
+  const [name, setName] = useState("");
+  const [created, setCreated] = useState<(ApiTokenView & { token: string }) | undefined>();
+  const create = useMutation<ApiTokenView & { token: string }, ApiError, string>({
+    mutationFn: async (tokenName) =>
+      (await apiFetch<ApiTokenView & { token: string }>("/api/tokens", { method: "POST", body: { name: tokenName } })).body,
+    onSuccess: (token) => {
+      setCreated(token);
+      setName("");
+      void tokens.refetch();
+    },
+  });
+  const revoke = useMutation<unknown, ApiError, ApiTokenView>({
+    mutationFn: (token) => apiFetch(`/api/tokens/${token.id}/revoke`, { method: "POST" }),
+    onSettled: () => tokens.refetch(),
+  });
+
+  return (
+    <div className="space-y-4">
+      <form
+        aria-label="Create an API token"
+        className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+        onSubmit={(event) => {
+          event.preventDefault();
+          create.mutate(name);
+        }}
+      >
+        <div className="min-w-64 flex-1">
+          <Field label="Token name (the service that will use it)" value={name} onChange={setName} error={create.error?.forField("name")} />
+        </div>
+        <button
+          type="submit"
+          disabled={create.isPending}
+          className="rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+        >
+          Create token
+        </button>
+      </form>
+      {created && (
+        <div role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          <p className="font-medium">Copy the token for “{created.name}” now: it will not be shown again.</p>
+          <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-slate-900">
+            {created.token}
+          </code>
+        </div>
+      )}
+      {revoke.error && (
+        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {revoke.error.detail || revoke.error.title}
+        </p>
+      )}
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="px-3 py-2">
+                Name
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Created
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Last used
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Status
+              </th>
+              <th scope="col" className="px-3 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {tokens.data.length === 0 && (
+              <tr>
+                <td colSpan={5} className="px-3 py-6 text-center text-slate-500">
+                  No API tokens yet.
+                </td>
+              </tr>
+            )}
+            {tokens.data.map((token) => (
+              <tr key={token.id}>
+                <td className="px-3 py-2 font-medium">{token.name}</td>
+                <td className="px-3 py-2 text-slate-600">
+                  <RelativeTime iso={token.createdAt} /> by {token.createdBy}
+                </td>
+                <td className="px-3 py-2 text-slate-600">{token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} /> : "never"}</td>
+                <td className="px-3 py-2">
+                  {token.revokedAt ? <span className="text-red-700">revoked</span> : <span className="text-emerald-700">active</span>}
+                </td>
+                <td className="px-3 py-2 text-right">
+                  {!token.revokedAt && (
+                    <button
+                      type="button"
+                      className="rounded border border-red-300 px-2 py-1 text-red-700 hover:bg-red-50"
+                      aria-label={`Revoke ${token.name}`}
+                      onClick={() => {
+                        if (window.confirm(`Revoke “${token.name}”? Services using it will get 401 from their next request.`))
+                          revoke.mutate(token);
+                      }}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,8 @@
+// The admin the e2e server starts with (ADMIN_EMAIL / ADMIN_PASSWORD), and where the sign-in setup
+// leaves the browser session and the API token the other tests use.
+import path from "node:path";
+
+export const adminEmail = "e2e-admin@rewind.test";
+export const adminPassword = "e2e admin password, long enough";
+export const sessionStatePath = path.join("test-results", ".auth", "admin.json");
+export const apiTokenPath = path.join("test-results", ".auth", "api-token.txt");
