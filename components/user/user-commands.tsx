@@ -13,6 +13,8 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
   const [name, setName] = useState(user.name);
   const [email, setEmail] = useState(user.email);
   const [reason, setReason] = useState("");
+  // Why: goes with the next change into its events' metadata (the audit trail).
+  const [why, setWhy] = useState("");
   const [success, setSuccess] = useState<string | null>(null);
 
   const run = useMutation<UserView, ApiError, Command & { done: string }>({
@@ -24,12 +26,14 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
       setName(updated.name);
       setEmail(updated.email);
       setReason("");
+      setWhy("");
       await onChanged();
     },
     onMutate: () => setSuccess(null),
   });
   const error = run.error;
   const stale = error?.status === 412;
+  const withWhy = (body: Record<string, string>) => (why.trim() ? { ...body, reason: why.trim() } : body);
   const submit = (command: Command & { done: string }) => (event: FormEvent) => {
     event.preventDefault();
     run.mutate(command);
@@ -68,6 +72,7 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
       )}
       {user.status === "active" ? (
         <div className="mt-3 space-y-4">
+          <Field label="Why (optional, kept in the audit trail)" value={why} onChange={setWhy} error={fieldError("reason")} />
           <OneFieldForm
             label="Name"
             value={name}
@@ -75,7 +80,7 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
             error={fieldError("name")}
             action="Rename"
             pending={run.isPending}
-            onSubmit={submit({ path: "rename", body: { name }, done: "Renamed." })}
+            onSubmit={submit({ path: "rename", body: withWhy({ name }), done: "Renamed." })}
           />
           <OneFieldForm
             label="Email"
@@ -85,7 +90,7 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
             error={fieldError("email")}
             action="Change email"
             pending={run.isPending}
-            onSubmit={submit({ path: "change-email", body: { email }, done: "Email changed." })}
+            onSubmit={submit({ path: "change-email", body: withWhy({ email }), done: "Email changed." })}
           />
           <OneFieldForm
             label="Reason for deactivation"

@@ -331,11 +331,38 @@ const TimelineEntry = memo(function TimelineEntry({
             {after !== undefined && <span>{after}</span>}
           </p>
         )}
-        <p className="mt-1 text-xs text-slate-500">by {String(event.metadata.actor ?? "unknown")}</p>
+        <AuditLine metadata={event.metadata} />
       </button>
     </li>
   );
 });
+
+/** Who, why, and which request: the audit trail of one event. */
+function AuditLine({ metadata }: { metadata: Record<string, unknown> }) {
+  const text = (key: string) => (typeof metadata[key] === "string" ? (metadata[key] as string) : undefined);
+  const reason = text("reason");
+  const correlation = text("correlationId");
+  const causation = text("causationId");
+  return (
+    <div className="mt-1 space-y-0.5 text-xs text-slate-500" data-testid="audit">
+      <p>
+        by <span className="font-medium text-slate-600">{text("actor") ?? "unknown"}</span>
+        {reason && (
+          <>
+            {" "}
+            — <span className="italic">“{reason}”</span>
+          </>
+        )}
+      </p>
+      {correlation && (
+        <p className="truncate font-mono" title={`correlation ${correlation}${causation ? ` · caused by ${causation}` : ""}`}>
+          correlation {correlation.slice(0, 8)}
+          {causation && causation !== correlation && <> · caused by {causation.slice(0, 8)}</>}
+        </p>
+      )}
+    </div>
+  );
+}
 
 const Timeline = memo(function Timeline({
   history,

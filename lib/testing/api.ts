@@ -15,6 +15,8 @@ import * as nameChangesRoute from "@/app/api/reports/name-changes/route";
 import * as sessionRoute from "@/app/api/auth/session/route";
 import * as signOutRoute from "@/app/api/auth/sign-out/route";
 import * as tokensRoute from "@/app/api/tokens/route";
+import * as auditRoute from "@/app/api/audit/route";
+import * as signInRoute from "@/app/api/auth/sign-in/route";
 import * as revokeTokenRoute from "@/app/api/tokens/[id]/revoke/route";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -34,6 +36,8 @@ const routes: [RegExp, RouteModule][] = [
   [/^\/api\/auth\/session$/, sessionRoute],
   [/^\/api\/auth\/sign-out$/, signOutRoute],
   [/^\/api\/tokens$/, tokensRoute],
+  [/^\/api\/audit$/, auditRoute],
+  [/^\/api\/auth\/sign-in$/, signInRoute],
   [/^\/api\/tokens\/(?<id>[^/]+)\/revoke$/, revokeTokenRoute],
 ];
 

@@ -5,17 +5,26 @@ import { z } from "zod";
 const text = (field: string, max: number) =>
   z.string({ error: `${field} must be a string` }).max(max, `${field} must be at most ${max} characters`);
 
+/** Why the change was made, for the audit trail (every command takes one; deactivate requires it). */
+const auditReason = z
+  .string({ error: "Reason must be a string" })
+  .trim()
+  .max(500, "Reason must be at most 500 characters")
+  .optional()
+  .transform((value) => value || undefined);
+
 export const registerUserBody = z.strictObject({
   name: text("Name", 1000),
   email: text("Email", 1000),
   password: text("Password", 1024),
+  reason: auditReason,
 });
 
-export const renameUserBody = z.strictObject({ name: text("Name", 1000) });
-export const changeEmailBody = z.strictObject({ email: text("Email", 1000) });
-export const changePasswordBody = z.strictObject({ password: text("Password", 1024) });
+export const renameUserBody = z.strictObject({ name: text("Name", 1000), reason: auditReason });
+export const changeEmailBody = z.strictObject({ email: text("Email", 1000), reason: auditReason });
+export const changePasswordBody = z.strictObject({ password: text("Password", 1024), reason: auditReason });
 export const deactivateUserBody = z.strictObject({ reason: text("Reason", 2000) });
-export const reactivateUserBody = z.strictObject({});
+export const reactivateUserBody = z.strictObject({ reason: auditReason });
 
 const instant = z.iso
   .datetime({ offset: true, error: "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z" })

@@ -16,8 +16,14 @@ export function userCommandRoute<Schema extends z.ZodType>(
     const expectedVersion = expectedVersionFromIfMatch(request);
     const metadata = requestMetadata(context);
     return respondIdempotently(request, body, context, async (commandId) => {
-      const { user } = await run(userId, body, { ...metadata, expectedVersion, commandId });
+      const { user } = await run(userId, body, { ...metadata, expectedVersion, commandId, reason: reasonIn(body) });
       return userResponse(user);
     });
   });
+}
+
+/** The body's `reason`, when it has one (the deactivation reason doubles as the audit reason). */
+export function reasonIn(body: unknown): string | undefined {
+  const reason = (body as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === "string" && reason.trim() !== "" ? reason.trim() : undefined;
 }

@@ -1,5 +1,6 @@
 // GET /api/tokens — the API tokens (never their secrets); POST /api/tokens — create one, shown once
 import { createApiToken, listApiTokens } from "@/lib/application/auth/api-tokens";
+import { recordAdminAction } from "@/lib/application/auth/admin-actions";
 import { getDatabase } from "@/lib/db";
 import { requireAdmin } from "@/lib/http/authenticate";
 import { readJsonBody } from "@/lib/http/request";
@@ -12,10 +13,11 @@ export const GET = route(async () =>
   Response.json({ items: await listApiTokens(await getDatabase()) }, { headers: { "cache-control": "no-store" } }),
 );
 
-export const POST = route(async (request, _params, { principal }) => {
+export const POST = route(async (request, _params, { principal, correlationId }) => {
   const admin = requireAdmin(principal, "Only a signed-in admin creates API tokens");
   const { name } = await readJsonBody(request, createApiTokenBody);
   const created = await createApiToken(await getDatabase(), name, admin.adminId);
+  await recordAdminAction(admin, { type: "admin.api_token_created", data: { tokenId: created.id, name: created.name } }, correlationId);
   return Response.json(created, { status: 201, headers: { "cache-control": "no-store" } });
 });
 

@@ -18,7 +18,11 @@ export const POST = route(async (request, _params, context) => {
   const body = await readJsonBody(request, registerUserBody);
   const metadata = requestMetadata(context);
   return respondIdempotently(request, body, context, async (commandId) => {
-    const { user } = await executeUserCommand({ type: "RegisterUser", userId: randomUUID(), ...body }, { ...metadata, commandId });
+    const { reason, ...fields } = body;
+    const { user } = await executeUserCommand(
+      { type: "RegisterUser", userId: randomUUID(), ...fields },
+      { ...metadata, commandId, reason },
+    );
     return userResponse(user, { status: 201, location: true });
   });
 });

@@ -1,5 +1,6 @@
 // Signing in and out, and the process-wide sign-in limiter.
 import type { Queryable } from "../../db/database";
+import { recordAdminAction } from "./admin-actions";
 import { adminWithPassword } from "./admins";
 import { createSignInLimiter, type SignInLimiter } from "./sign-in-limiter";
 import { startSession, type NewSession } from "./sessions";
@@ -30,6 +31,7 @@ export async function signIn(
   email: string,
   password: string,
   clientAddress: string,
+  correlationId: string,
 ): Promise<NewSession & { email: string }> {
   const keys = [`email:${email.trim().toLowerCase()}`, `address:${clientAddress}`];
   const wait = limiter.retryAfter(keys);
@@ -40,5 +42,7 @@ export async function signIn(
     throw new InvalidCredentials();
   }
   limiter.succeeded([keys[0]!]);
-  return { ...(await startSession(database, admin.id)), email: admin.email };
+  const session = await startSession(database, admin.id);
+  await recordAdminAction({ adminId: admin.id, email: admin.email }, { type: "admin.signed_in", data: {} }, correlationId);
+  return { ...session, email: admin.email };
 }

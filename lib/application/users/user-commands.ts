@@ -16,6 +16,8 @@ export interface CommandContext {
   commandId?: string;
   /** From If-Match: the version the caller last saw. A user at another version → PreconditionFailed. */
   expectedVersion?: number;
+  /** Why, as the caller says: kept in the events' metadata for the audit trail. */
+  reason?: string;
 }
 
 export interface CommandOutcome {
@@ -74,7 +76,12 @@ export async function executeUserCommand(command: UserCommandInput, context: Com
     try {
       const result = await store.appendToStream(streamId, events.map(toNewEvent), {
         expectedVersion: version === 0 ? "no_stream" : version,
-        metadata: { commandId: context.commandId, correlationId: context.correlationId, actor: context.actor },
+        metadata: {
+          commandId: context.commandId,
+          correlationId: context.correlationId,
+          actor: context.actor,
+          ...(context.reason === undefined ? {} : { extra: { reason: context.reason } }),
+        },
         inlineStatement: upsertUserRow(expected),
       });
       const after = result.replayed

@@ -8,11 +8,11 @@ import { signInBody } from "@/lib/validation/auth";
 
 export const dynamic = "force-dynamic";
 
-export const POST = publicRoute(async (request) => {
+export const POST = publicRoute(async (request, _params, { correlationId }) => {
   const { email, password } = await readJsonBody(request, signInBody);
   // Behind a reverse proxy the first X-Forwarded-For entry is the browser (README: deployment).
   const clientAddress = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
-  const session = await signIn(await getDatabase(), email, password, clientAddress);
+  const session = await signIn(await getDatabase(), email, password, clientAddress, correlationId);
   return withCookies(
     Response.json({ email: session.email, expiresAt: session.expiresAt.toISOString() }, { headers: { "cache-control": "no-store" } }),
     sessionCookies(request, session),

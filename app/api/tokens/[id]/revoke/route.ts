@@ -1,5 +1,6 @@
 // POST /api/tokens/:id/revoke — revoke an API token: every later request with it gets 401
 import { revokeApiToken } from "@/lib/application/auth/api-tokens";
+import { recordAdminAction } from "@/lib/application/auth/admin-actions";
 import { getDatabase } from "@/lib/db";
 import { requireAdmin } from "@/lib/http/authenticate";
 import { HttpError } from "@/lib/http/errors";
@@ -8,10 +9,12 @@ import { apiTokenIdPattern } from "@/lib/validation/auth";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }>(async (_request, { id }, { principal }) => {
-  requireAdmin(principal, "Only a signed-in admin revokes API tokens");
+export const POST = route<{ id: string }>(async (_request, { id }, { principal, correlationId }) => {
+  const admin = requireAdmin(principal, "Only a signed-in admin revokes API tokens");
   if (!apiTokenIdPattern.test(id)) throw new HttpError("token_not_found", `There is no API token ${JSON.stringify(id).slice(0, 80)}`);
-  return Response.json(await revokeApiToken(await getDatabase(), id), { headers: { "cache-control": "no-store" } });
+  const revoked = await revokeApiToken(await getDatabase(), id);
+  await recordAdminAction(admin, { type: "admin.api_token_revoked", data: { tokenId: revoked.id, name: revoked.name } }, correlationId);
+  return Response.json(revoked, { headers: { "cache-control": "no-store" } });
 });
 
 export const GET = methodNotAllowed(["POST"]);

@@ -1,0 +1,19 @@
+// GET /api/audit?actor=&from=&to=&cursor=&limit= — what admins and API tokens did, newest first
+import { auditTrail, decodeAuditCursor } from "@/lib/application/audit";
+import { parseQuery, validationError } from "@/lib/http/request";
+import { methodNotAllowed, route } from "@/lib/http/route";
+import { auditQuery } from "@/lib/validation/audit";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (request) => {
+  const query = parseQuery(request, auditQuery);
+  const after = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
+  if (query.cursor !== undefined && !after) throw validationError([{ path: "cursor", message: "Not a cursor this API returned" }]);
+  return Response.json(await auditTrail({ ...query, after }), { headers: { "cache-control": "no-store" } });
+});
+
+export const POST = methodNotAllowed(["GET"]);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

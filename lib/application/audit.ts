@@ -1,0 +1,81 @@
+// The audit trail: what an actor (an admin or an API token) recorded in a period, newest first —
+// read straight from the event log, where every event carries its actor, reason and correlation.
+import type { RecordedEvent } from "../eventstore";
+import { getServices } from "./services";
+import { viewOfEvent, type EventView } from "./users/user-queries";
+
+export interface AuditQuery {
+  actor?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  /** Continue after this entry (the previous page's nextCursor). */
+  after?: { recordedAt: Date; position: number };
+}
+
+export interface AuditPage {
+  items: EventView[];
+  nextCursor: string | null;
+}
+
+export const encodeAuditCursor = (event: { recordedAt: string; position: number }) =>
+  Buffer.from(JSON.stringify([event.recordedAt, event.position])).toString("base64url");
+
+export function decodeAuditCursor(cursor: string): AuditQuery["after"] | undefined {
+  try {
+    const [recordedAt, position] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const at = new Date(String(recordedAt));
+    return Number.isSafeInteger(position) && !Number.isNaN(at.getTime()) ? { recordedAt: at, position: position as number } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function auditTrail(query: AuditQuery): Promise<AuditPage> {
+  const { database } = await getServices();
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const add = (condition: string, value: unknown) => {
+    values.push(value);
+    conditions.push(condition.replace("?", `$${values.length}`));
+  };
+  if (query.actor !== undefined) add("metadata->>'actor' = ?", query.actor);
+  if (query.from) add("recorded_at >= ?", query.from);
+  if (query.to) add("recorded_at < ?", query.to);
+  if (query.after) {
+    values.push(query.after.recordedAt, query.after.position);
+    conditions.push(`(recorded_at, position) < ($${values.length - 1}, $${values.length})`);
+  }
+  values.push(query.limit + 1);
+  const rows = await database.query<EventRow>(
+    `SELECT position, stream_id, stream_type, version, type, data, metadata, recorded_at FROM events
+      ${conditions.length ? `WHERE ${conditions.join(" AND ")}` : ""}
+      ORDER BY recorded_at DESC, position DESC LIMIT $${values.length}`,
+    values,
+  );
+  const items = rows.slice(0, query.limit).map((row) => viewOfEvent(toRecorded(row)));
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > query.limit && last ? encodeAuditCursor(last) : null };
+}
+
+interface EventRow extends Record<string, unknown> {
+  position: number;
+  stream_id: string;
+  stream_type: string;
+  version: number;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  position: row.position,
+  streamId: row.stream_id,
+  streamType: row.stream_type,
+  version: row.version,
+  type: row.type,
+  data: row.data as RecordedEvent["data"],
+  metadata: row.metadata as RecordedEvent["metadata"],
+  recordedAt: row.recorded_at,
+});
