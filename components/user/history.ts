@@ -58,7 +58,8 @@ export function describeEvent(event: EventView): { title: string; before?: strin
     case "user.password_changed":
       return { title: "Password changed" };
     case "user.deactivated":
-      return { title: "Deactivated", after: data.reason };
+      // Deactivations recorded before kinds existed read "unspecified" (upcast from schema version 1).
+      return { title: `Deactivated (${data.category})`, after: data.reason };
     case "user.reactivated":
       return { title: "Reactivated" };
     default:

@@ -2,6 +2,7 @@
 import { getDatabase, getPrisma, onDatabaseClose, type Database } from "../db";
 import type { PrismaClient } from "../db/prisma";
 import { createEventNotifier, createEventStore, type EventNotifier, type EventStore } from "../eventstore";
+import { upcastRecordedEvent } from "./users/user-events";
 
 export interface Services {
   database: Database;
@@ -17,7 +18,7 @@ export async function getServices(): Promise<Services> {
   let built = perDatabase.get(database);
   if (!built) {
     const notifier = createEventNotifier(database);
-    built = { notifier, store: createEventStore(database, { onAppended: notifier.appended }) };
+    built = { notifier, store: createEventStore(database, { onAppended: notifier.appended, upcast: upcastRecordedEvent }) };
     perDatabase.set(database, built);
     onDatabaseClose(database, notifier.close);
   }

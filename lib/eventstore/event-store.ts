@@ -183,9 +183,17 @@ function checkMetadata(metadata: AppendMetadata | undefined): AppendMetadata {
 export interface EventStoreOptions {
   /** Called after each append that wrote events (once committed): wakes subscribers up. */
   onAppended?: () => void;
+  /**
+   * Applied to every event read (streams, the feed, folds): turns an event stored in an older
+   * schema into today's shape. The stored row is never rewritten.
+   */
+  upcast?: (event: RecordedEvent) => RecordedEvent;
 }
 
 export function createEventStore(database: Database, storeOptions: EventStoreOptions = {}): EventStore {
+  const upcast = storeOptions.upcast ?? ((event: RecordedEvent) => event);
+  const read = (row: EventRow) => upcast(toRecordedEvent(row));
+
   async function streamVersion(streamId: string): Promise<number> {
     const [row] = await database.query<{ version: number }>({
       name: "rewind.stream_version",
@@ -202,7 +210,7 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       values: [streamId, commandId],
     });
     if (rows.length === 0) return undefined;
-    const events = rows.map(toRecordedEvent);
+    const events = rows.map(read);
     return { version: events[events.length - 1]!.version, events, replayed: true };
   }
 
@@ -319,7 +327,7 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       text: readStreamStatement,
       values: [streamId, fromVersion, toVersion, until],
     });
-    return rows.map(toRecordedEvent);
+    return rows.map(read);
   }
 
   async function readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
@@ -344,7 +352,7 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       const known = await database.query({ name: "rewind.position_exists", text: positionExistsStatement, values: [after] });
       if (known.length === 0) throw new UnknownPosition(after);
     }
-    const events = rows.map(toRecordedEvent);
+    const events = rows.map(read);
     return { events, lastPosition: events.length > 0 ? events[events.length - 1]!.position : after };
   }
 

@@ -1,6 +1,7 @@
 // Shapes of what the users API accepts, shared by the route handlers and the dashboard's forms.
 // The rules on values (lengths, email syntax) are the domain's; these only say what is a string.
 import { z } from "zod";
+import { deactivationCategories } from "../domain/users/events";
 
 const text = (field: string, max: number) =>
   z.string({ error: `${field} must be a string` }).max(max, `${field} must be at most ${max} characters`);
@@ -23,7 +24,10 @@ export const registerUserBody = z.strictObject({
 export const renameUserBody = z.strictObject({ name: text("Name", 1000), reason: auditReason });
 export const changeEmailBody = z.strictObject({ email: text("Email", 1000), reason: auditReason });
 export const changePasswordBody = z.strictObject({ password: text("Password", 1024), reason: auditReason });
-export const deactivateUserBody = z.strictObject({ reason: text("Reason", 2000) });
+export const deactivateUserBody = z.strictObject({
+  reason: text("Reason", 2000),
+  category: z.enum(deactivationCategories, { error: `Must be one of ${deactivationCategories.join(", ")}` }).optional(),
+});
 export const reactivateUserBody = z.strictObject({ reason: auditReason });
 
 const instant = z.iso

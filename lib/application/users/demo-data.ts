@@ -126,7 +126,13 @@ const lastNames = [
   "Rossi",
 ];
 const domains = ["example.com", "mail.example.org", "corp.example.net", "example.io", "post.example.co.uk"];
-const deactivationReasons = ["Left the company", "Requested by the user", "Suspicious activity", "Duplicate account", "Contract ended"];
+const deactivationReasons: [string, "requested" | "policy" | "inactivity" | "other"][] = [
+  ["Left the company", "other"],
+  ["Requested by the user", "requested"],
+  ["Suspicious activity", "policy"],
+  ["Duplicate account", "policy"],
+  ["No sign-in for a year", "inactivity"],
+];
 export const demoPasswords = ["rewind-demo-1", "rewind-demo-2", "rewind-demo-3", "rewind-demo-4"];
 
 const slug = (text: string) =>
@@ -202,7 +208,8 @@ export function* generateDemoHistories(options: DemoOptions, passwordHashes: str
           passwordHash: passwordHashes[(index + change) % passwordHashes.length]!,
         };
       } else {
-        command = { type: "DeactivateUser", userId, reason: pick(deactivationReasons) };
+        const [reason, category] = pick(deactivationReasons);
+        command = { type: "DeactivateUser", userId, reason, category };
         deactivated = true;
       }
       commands.push({ command, at: time });

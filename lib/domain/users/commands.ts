@@ -1,5 +1,5 @@
 import { UserAlreadyRegistered, UserIsDeactivated, UserNotFound } from "./errors";
-import type { UserEvent } from "./events";
+import type { DeactivationCategory, UserEvent } from "./events";
 import { checkPasswordRule, normaliseEmail, normaliseName, normaliseReason, valuesOrThrow } from "./rules";
 import type { UserState } from "./state";
 
@@ -9,7 +9,12 @@ export type RegisterUser = { type: "RegisterUser"; userId: string; name: string;
 export type RenameUser = { type: "RenameUser"; userId: string; name: string };
 export type ChangeEmail = { type: "ChangeEmail"; userId: string; email: string };
 export type ChangePassword = { type: "ChangePassword"; userId: string; password: string; passwordHash: string };
-export type DeactivateUser = { type: "DeactivateUser"; userId: string; reason: string };
+export type DeactivateUser = {
+  type: "DeactivateUser";
+  userId: string;
+  reason: string;
+  category?: Exclude<DeactivationCategory, "unspecified">;
+};
 export type ReactivateUser = { type: "ReactivateUser"; userId: string };
 
 export type UserCommand = RegisterUser | RenameUser | ChangeEmail | ChangePassword | DeactivateUser | ReactivateUser;
@@ -44,7 +49,7 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
     }
     case "DeactivateUser": {
       const [reason] = valuesOrThrow(normaliseReason(command.reason));
-      return [{ type: "user.deactivated", data: { reason } }];
+      return [{ type: "user.deactivated", data: { reason, category: command.category ?? "other" } }];
     }
     case "ReactivateUser":
       return state.status === "deactivated" ? [{ type: "user.reactivated", data: {} }] : [];

@@ -17,7 +17,7 @@ const registered: UserEvent = {
   type: "user.registered",
   data: { userId, name: "Ada Lovelace", email: "ada@example.com", passwordHash: "hash-1" },
 };
-const deactivated: UserEvent = { type: "user.deactivated", data: { reason: "left the company" } };
+const deactivated: UserEvent = { type: "user.deactivated", data: { reason: "left the company", category: "other" } };
 
 function given(...history: UserEvent[]) {
   const recorded: RecordedUserEvent[] = history.map(
@@ -140,8 +140,13 @@ describe("ChangePassword", () => {
 });
 
 describe("DeactivateUser", () => {
-  it("deactivates with a reason", () =>
+  it("deactivates with a reason, of kind 'other' unless the command says which", () =>
     given(registered).when({ type: "DeactivateUser", userId, reason: " left the company " }).then([deactivated]));
+
+  it("records the kind of reason the command gives", () =>
+    given(registered)
+      .when({ type: "DeactivateUser", userId, reason: "spam", category: "policy" })
+      .then([{ type: "user.deactivated", data: { reason: "spam", category: "policy" } }]));
 
   it("refuses an empty reason", () =>
     given(registered).when({ type: "DeactivateUser", userId, reason: " " }).thenFails(UserValidationFailed));

@@ -8,7 +8,11 @@ export type UserRegistered = {
 export type UserRenamed = { type: "user.renamed"; data: { name: string; previousName: string } };
 export type UserEmailChanged = { type: "user.email_changed"; data: { email: string; previousEmail: string } };
 export type UserPasswordChanged = { type: "user.password_changed"; data: { passwordHash: string } };
-export type UserDeactivated = { type: "user.deactivated"; data: { reason: string } };
+/** Why a user was deactivated, by kind; "unspecified" only on events recorded before kinds existed. */
+export const deactivationCategories = ["requested", "policy", "inactivity", "other"] as const;
+export type DeactivationCategory = (typeof deactivationCategories)[number] | "unspecified";
+/** Schema version 2 added `category` (version 1: `{ reason }` only — see upcasters.ts). */
+export type UserDeactivated = { type: "user.deactivated"; data: { reason: string; category: DeactivationCategory } };
 export type UserReactivated = { type: "user.reactivated"; data: Record<string, never> };
 
 export type UserEvent = UserRegistered | UserRenamed | UserEmailChanged | UserPasswordChanged | UserDeactivated | UserReactivated;
@@ -21,7 +25,7 @@ export const userEventSchemaVersions: Record<UserEventType, number> = {
   "user.renamed": 1,
   "user.email_changed": 1,
   "user.password_changed": 1,
-  "user.deactivated": 1,
+  "user.deactivated": 2,
   "user.reactivated": 1,
 };
 

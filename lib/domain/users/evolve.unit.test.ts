@@ -8,7 +8,7 @@ const history: RecordedUserEvent[] = [
   { type: "user.renamed", data: { name: "Ada King", previousName: "Ada" }, version: 2, recordedAt: at(2) },
   { type: "user.email_changed", data: { email: "ada@king.org", previousEmail: "ada@example.com" }, version: 3, recordedAt: at(3) },
   { type: "user.password_changed", data: { passwordHash: "h2" }, version: 4, recordedAt: at(4) },
-  { type: "user.deactivated", data: { reason: "moved away" }, version: 5, recordedAt: at(5) },
+  { type: "user.deactivated", data: { reason: "moved away", category: "requested" }, version: 5, recordedAt: at(5) },
   { type: "user.reactivated", data: {}, version: 6, recordedAt: at(6) },
 ];
 

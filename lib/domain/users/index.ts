@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./events";
 export * from "./rules";
 export * from "./state";
+export * from "./upcasters";

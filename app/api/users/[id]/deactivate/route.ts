@@ -5,7 +5,7 @@ import { deactivateUserBody } from "@/lib/validation/users";
 import { userCommandRoute } from "../../../_lib/user-command-route";
 
 export const POST = userCommandRoute(deactivateUserBody, (userId, body, context) =>
-  executeUserCommand({ type: "DeactivateUser", userId, reason: body.reason }, context),
+  executeUserCommand({ type: "DeactivateUser", userId, reason: body.reason, category: body.category }, context),
 );
 export const GET = methodNotAllowed(["POST"]);
 export const PUT = GET;
