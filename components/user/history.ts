@@ -62,6 +62,8 @@ export function describeEvent(event: EventView): { title: string; before?: strin
       return { title: `Deactivated (${data.category})`, after: data.reason };
     case "user.reactivated":
       return { title: "Reactivated" };
+    case "user.forgotten":
+      return { title: "Forgotten: personal data erased" };
     default:
       return { title: event.type };
   }

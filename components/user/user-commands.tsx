@@ -103,6 +103,10 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
             onSubmit={submit({ path: "deactivate", body: { reason }, done: "Deactivated." })}
           />
         </div>
+      ) : user.status === "forgotten" ? (
+        <p className="mt-3 text-sm text-slate-600">
+          This user was forgotten: their names and emails are erased from every event, and they accept no change.
+        </p>
       ) : (
         <div className="mt-3 flex items-center justify-between gap-2">
           <p className="text-sm text-slate-600">This user is deactivated: it accepts no change until reactivated.</p>
@@ -116,9 +120,68 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
           </button>
         </div>
       )}
+      {user.status !== "forgotten" && (
+        <PersonalData
+          userId={user.id}
+          pending={run.isPending}
+          onForget={() => run.mutate({ path: "forget", body: withWhy({}), done: "Forgotten: their personal data is erased." })}
+        />
+      )}
     </section>
   );
 });
+
+/** The data subject's rights: a copy of everything (access), and erasure — asked twice before it happens. */
+function PersonalData({ userId, pending, onForget }: { userId: string; pending: boolean; onForget: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <div className="mt-6 border-t border-slate-200 pt-4">
+      <h3 className="text-sm font-semibold text-slate-700">Personal data</h3>
+      <div className="mt-2 flex flex-wrap items-center gap-3 text-sm">
+        <a href={`/api/users/${userId}/export`} download className="text-indigo-700 underline hover:text-indigo-900">
+          Export everything (JSON)
+        </a>
+        {!confirming && (
+          <button
+            type="button"
+            onClick={() => setConfirming(true)}
+            className="rounded-md border border-red-300 px-3 py-1.5 font-medium text-red-700 hover:bg-red-50"
+          >
+            Forget this user…
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <div
+          role="alertdialog"
+          aria-labelledby={`forget-${userId}`}
+          className="mt-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900"
+        >
+          <p id={`forget-${userId}`}>
+            Erase every name and email this user ever had? Their events stay in the log but will read “[erased]” everywhere, for good. This
+            cannot be undone.
+          </p>
+          <div className="mt-3 flex gap-2">
+            <button
+              type="button"
+              disabled={pending}
+              onClick={() => {
+                setConfirming(false);
+                onForget();
+              }}
+              className="rounded-md bg-red-700 px-3 py-1.5 font-medium text-white hover:bg-red-600 disabled:opacity-60"
+            >
+              Yes, erase their personal data
+            </button>
+            <button type="button" onClick={() => setConfirming(false)} className="rounded-md border border-slate-300 bg-white px-3 py-1.5">
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
 
 function OneFieldForm({
   label,

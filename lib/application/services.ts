@@ -1,7 +1,8 @@
 // What the application layer works with, built once over the process-wide database.
 import { getDatabase, getPrisma, onDatabaseClose, type Database } from "../db";
 import type { PrismaClient } from "../db/prisma";
-import { createEventNotifier, createEventStore, type EventNotifier, type EventStore } from "../eventstore";
+import { createEventNotifier, createEventStore, type EventNotifier, type EventStore, type RecordedEvent } from "../eventstore";
+import { decryptPersonalData } from "./users/personal-data";
 import { upcastRecordedEvent } from "./users/user-events";
 
 export interface Services {
@@ -11,6 +12,11 @@ export interface Services {
   prisma: PrismaClient;
 }
 
+/** How events are read back: personal fields decrypted ("[erased]" once forgotten), old schemas upcast. */
+export function readTransformFor(database: Database) {
+  return async (events: RecordedEvent[]) => (await decryptPersonalData(database, events)).map(upcastRecordedEvent);
+}
+
 const perDatabase = new WeakMap<Database, { store: EventStore; notifier: EventNotifier }>();
 
 export async function getServices(): Promise<Services> {
@@ -18,7 +24,10 @@ export async function getServices(): Promise<Services> {
   let built = perDatabase.get(database);
   if (!built) {
     const notifier = createEventNotifier(database);
-    built = { notifier, store: createEventStore(database, { onAppended: notifier.appended, upcast: upcastRecordedEvent }) };
+    built = {
+      notifier,
+      store: createEventStore(database, { onAppended: notifier.appended, transformRead: readTransformFor(database) }),
+    };
     perDatabase.set(database, built);
     onDatabaseClose(database, notifier.close);
   }

@@ -184,15 +184,16 @@ export interface EventStoreOptions {
   /** Called after each append that wrote events (once committed): wakes subscribers up. */
   onAppended?: () => void;
   /**
-   * Applied to every event read (streams, the feed, folds): turns an event stored in an older
-   * schema into today's shape. The stored row is never rewritten.
+   * Applied to every batch of events read (streams, the feed, folds): decrypts what the application
+   * encrypted, turns an event stored in an older schema into today's shape. Stored rows are never
+   * rewritten.
    */
-  upcast?: (event: RecordedEvent) => RecordedEvent;
+  transformRead?: (events: RecordedEvent[]) => Promise<RecordedEvent[]> | RecordedEvent[];
 }
 
 export function createEventStore(database: Database, storeOptions: EventStoreOptions = {}): EventStore {
-  const upcast = storeOptions.upcast ?? ((event: RecordedEvent) => event);
-  const read = (row: EventRow) => upcast(toRecordedEvent(row));
+  const transformRead = storeOptions.transformRead ?? ((events: RecordedEvent[]) => events);
+  const read = async (rows: EventRow[]) => (rows.length === 0 ? [] : transformRead(rows.map(toRecordedEvent)));
 
   async function streamVersion(streamId: string): Promise<number> {
     const [row] = await database.query<{ version: number }>({
@@ -210,7 +211,7 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       values: [streamId, commandId],
     });
     if (rows.length === 0) return undefined;
-    const events = rows.map(read);
+    const events = await read(rows);
     return { version: events[events.length - 1]!.version, events, replayed: true };
   }
 
@@ -327,7 +328,7 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       text: readStreamStatement,
       values: [streamId, fromVersion, toVersion, until],
     });
-    return rows.map(read);
+    return await read(rows);
   }
 
   async function readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
@@ -352,7 +353,7 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       const known = await database.query({ name: "rewind.position_exists", text: positionExistsStatement, values: [after] });
       if (known.length === 0) throw new UnknownPosition(after);
     }
-    const events = rows.map(read);
+    const events = await read(rows);
     return { events, lastPosition: events.length > 0 ? events[events.length - 1]!.position : after };
   }
 

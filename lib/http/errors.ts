@@ -31,6 +31,7 @@ export const errorTable = {
   method_not_allowed: { status: 405, title: "Method not allowed" },
   user_already_registered: { status: 409, title: "User already registered" },
   user_deactivated: { status: 409, title: "User is deactivated" },
+  user_forgotten: { status: 410, title: "User was forgotten" },
   email_taken: { status: 409, title: "Email already in use" },
   wrong_expected_version: { status: 409, title: "The user changed meanwhile" },
   idempotent_request_in_progress: { status: 409, title: "The same request is still being processed" },

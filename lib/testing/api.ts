@@ -10,6 +10,8 @@ import * as deactivateRoute from "@/app/api/users/[id]/deactivate/route";
 import * as userEventsRoute from "@/app/api/users/[id]/events/route";
 import * as reactivateRoute from "@/app/api/users/[id]/reactivate/route";
 import * as renameRoute from "@/app/api/users/[id]/rename/route";
+import * as forgetRoute from "@/app/api/users/[id]/forget/route";
+import * as exportRoute from "@/app/api/users/[id]/export/route";
 import * as usersRoute from "@/app/api/users/route";
 import * as nameChangesRoute from "@/app/api/reports/name-changes/route";
 import * as sessionRoute from "@/app/api/auth/session/route";
@@ -31,6 +33,8 @@ const routes: [RegExp, RouteModule][] = [
   [/^\/api\/users\/(?<id>[^/]+)\/deactivate$/, deactivateRoute],
   [/^\/api\/users\/(?<id>[^/]+)\/reactivate$/, reactivateRoute],
   [/^\/api\/users\/(?<id>[^/]+)\/events$/, userEventsRoute],
+  [/^\/api\/users\/(?<id>[^/]+)\/forget$/, forgetRoute],
+  [/^\/api\/users\/(?<id>[^/]+)\/export$/, exportRoute],
   [/^\/api\/events$/, eventsRoute],
   [/^\/api\/reports\/name-changes$/, nameChangesRoute],
   [/^\/api\/auth\/session$/, sessionRoute],

@@ -1,13 +1,38 @@
 // The name_changes projection (its renames, each renamed user's latest rename, and the users per
 // day of their latest rename) as a brute-force query over the raw log would have it, and as it is.
+import { decryptPersonalData } from "../application/users/personal-data";
 import type { Queryable } from "../db/database";
+import type { RecordedEvent } from "../eventstore";
 
 export const nameChangesByBruteForce = async (database: Queryable) => ({
-  renames: await database.query(
-    `SELECT substring(stream_id from 6)::uuid AS user_id, version, position, data->>'previousName' AS previous_name,
-            data->>'name' AS name, recorded_at AS renamed_at
-       FROM events WHERE type = 'user.renamed' ORDER BY user_id, version`,
-  ),
+  // The names are encrypted in the log: read them as the store does.
+  renames: (
+    await decryptPersonalData(
+      database,
+      (
+        await database.query<{ position: number; stream_id: string; version: number; data: Record<string, unknown>; recorded_at: Date }>(
+          `SELECT position, stream_id, version, data, recorded_at FROM events WHERE type = 'user.renamed'
+            ORDER BY substring(stream_id from 6)::uuid, version`,
+        )
+      ).map((row) => ({
+        position: row.position,
+        streamId: row.stream_id,
+        streamType: "user",
+        version: row.version,
+        type: "user.renamed",
+        data: row.data as RecordedEvent["data"],
+        metadata: {} as RecordedEvent["metadata"],
+        recordedAt: row.recorded_at,
+      })),
+    )
+  ).map((event) => ({
+    user_id: event.streamId.slice(5),
+    version: event.version,
+    position: event.position,
+    previous_name: event.data.previousName,
+    name: event.data.name,
+    renamed_at: event.recordedAt,
+  })),
   users: await database.query(
     `SELECT substring(stream_id from 6)::uuid AS user_id, max(recorded_at) AS last_renamed_at
        FROM events WHERE type = 'user.renamed' GROUP BY 1 ORDER BY 1`,

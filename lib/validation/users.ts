@@ -29,6 +29,7 @@ export const deactivateUserBody = z.strictObject({
   category: z.enum(deactivationCategories, { error: `Must be one of ${deactivationCategories.join(", ")}` }).optional(),
 });
 export const reactivateUserBody = z.strictObject({ reason: auditReason });
+export const forgetUserBody = z.strictObject({ reason: auditReason });
 
 const instant = z.iso
   .datetime({ offset: true, error: "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z" })

@@ -1,3 +1,4 @@
+import { readTransformFor } from "../services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
 import { foldUser, userStreamId } from "../../domain/users";
@@ -29,7 +30,7 @@ describe.each(testBackends())("seeding demo users on $name", (backend) => {
       updated_at: Date;
     }>("SELECT * FROM users ORDER BY id");
     expect(rows).toHaveLength(40);
-    const store = createEventStore(database);
+    const store = createEventStore(database, { transformRead: readTransformFor(database) });
     let events = 0;
     for (const row of rows) {
       const recorded = await store.readStream(userStreamId(row.id));

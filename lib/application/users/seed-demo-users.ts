@@ -5,6 +5,7 @@ import { userStreamId } from "../../domain/users";
 import { createEventStore, WrongExpectedVersion } from "../../eventstore";
 import { demoPasswords, generateDemoHistories, type DemoOptions, type DemoUserHistory } from "./demo-data";
 import { hashPassword } from "./passwords";
+import { encryptPersonalData, newUserKey } from "./personal-data";
 import { toNewEvent } from "./user-events";
 import { viewOfState } from "./user-view";
 
@@ -59,11 +60,22 @@ export async function seedDemoUsers(
 
   const writeOne = async (history: DemoUserHistory) => {
     // The user ids come from the seed: a stream that exists already means this seed was used.
+    // Personal fields are encrypted like any command's, with the user's key stored by the same statement.
+    const streamId = userStreamId(history.userId);
+    const key = newUserKey();
     const result = await store
       .appendToStream(
-        userStreamId(history.userId),
-        history.events.map(({ event, recordedAt }) => ({ ...toNewEvent(event), recordedAt })),
-        { expectedVersion: "no_stream", metadata: { actor: "demo-seed", commandId: `demo-seed-${options.seed}` } },
+        streamId,
+        history.events.map(({ event, recordedAt }) => ({ ...encryptPersonalData(toNewEvent(event), streamId, key), recordedAt })),
+        {
+          expectedVersion: "no_stream",
+          metadata: { actor: "demo-seed", commandId: `demo-seed-${options.seed}` },
+          inlineStatement: {
+            name: "user_keys.insert",
+            text: "INSERT INTO user_keys (user_id, key) SELECT $1::uuid, $2::bytea WHERE EXISTS (SELECT 1 FROM appended)",
+            values: [history.userId, key],
+          },
+        },
       )
       .catch((error: unknown) => {
         throw error instanceof WrongExpectedVersion ? new AlreadySeeded(options.seed) : error;

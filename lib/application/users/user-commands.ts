@@ -5,6 +5,7 @@ import { WrongExpectedVersion, type EventStore } from "../../eventstore";
 import { PreconditionFailed } from "../errors";
 import { getServices } from "../services";
 import { hashPassword } from "./passwords";
+import { encryptPersonalData, personalFields, userKey } from "./personal-data";
 import { toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
 import { asEmailTaken, upsertUserRow } from "./users-projection";
 import { viewOfState, type UserView } from "./user-view";
@@ -54,7 +55,7 @@ async function decideWithPassword(input: UserCommandInput, state: UserState, has
 }
 
 export async function executeUserCommand(command: UserCommandInput, context: CommandContext): Promise<CommandOutcome> {
-  const { store } = await getServices();
+  const { store, database } = await getServices();
   const streamId = userStreamId(command.userId);
   const hashes = new Map<string, string>();
 
@@ -73,8 +74,12 @@ export async function executeUserCommand(command: UserCommandInput, context: Com
     );
     if (expected.status === "unregistered") throw new Error(`Events of ${streamId} fold to no user`);
 
+    // Names and emails go into the log encrypted with the user's key (made with the first of them).
+    const key = events.some((event) => personalFields[event.type]) ? await userKey(database, command.userId, { create: true }) : undefined;
+    const toStore = events.map((event) => (key ? encryptPersonalData(toNewEvent(event), streamId, key) : toNewEvent(event)));
+
     try {
-      const result = await store.appendToStream(streamId, events.map(toNewEvent), {
+      const result = await store.appendToStream(streamId, toStore, {
         expectedVersion: version === 0 ? "no_stream" : version,
         metadata: {
           commandId: context.commandId,
@@ -86,7 +91,11 @@ export async function executeUserCommand(command: UserCommandInput, context: Com
       });
       const after = result.replayed
         ? (await loadUser(store, streamId, result.version)).state
-        : result.events.reduce((current, event) => evolve(current, toRecordedUserEvent(event)), state);
+        : // The events as decided (in clear), at the versions and times the append gave them.
+          result.events.reduce(
+            (current, event, index) => evolve(current, toRecordedUserEvent({ ...event, data: events[index]!.data })),
+            state,
+          );
       if (after.status === "unregistered") throw new Error(`User stream ${streamId} folds to nothing after an append`);
       return { user: viewOfState(after), recorded: result.replayed ? 0 : result.events.length };
     } catch (error) {

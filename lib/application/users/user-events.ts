@@ -27,5 +27,5 @@ export function toNewEvent(event: UserEvent): NewEvent {
 export const userFold: Fold<UserState> = {
   initialState: initialUserState,
   evolve: (state, event) => evolve(state, toRecordedUserEvent(event)),
-  snapshots: { name: "user", version: 1, every: settings.snapshotEvery },
+  snapshots: { name: "user", version: 2, every: settings.snapshotEvery },
 };

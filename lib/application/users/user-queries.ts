@@ -1,10 +1,11 @@
 // Reading users: today's list and user from the users table; any past point by folding events.
-import { evolve, initialUserState, userStreamId, userStreamType, type RecordedUserEvent, type UserState } from "../../domain/users";
+import { evolve, initialUserState, userStreamId, userStreamType, type UserState } from "../../domain/users";
 import type { Prisma, User as UserRow } from "../../db/generated/prisma/client";
 import type { RecordedEvent } from "../../eventstore";
 import { NotFound } from "../errors";
 import { getServices } from "../services";
-import { userFold } from "./user-events";
+import { decryptPersonalData } from "./personal-data";
+import { toRecordedUserEvent, upcastRecordedEvent, userFold } from "./user-events";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
 
 export interface UserListQuery {
@@ -105,19 +106,39 @@ const isBefore = (user: UserView, cursor: CursorPosition) =>
  */
 async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPosition | undefined): Promise<UserList> {
   const { database } = await getServices();
-  const rows = await database.query<{ stream_id: string; version: number; type: string; data: Record<string, unknown>; recorded_at: Date }>(
-    {
-      name: "users.as_of",
-      text: `SELECT stream_id, version, type, data, recorded_at FROM events
+  const rows = await database.query<{
+    position: number;
+    stream_id: string;
+    version: number;
+    type: string;
+    data: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+    recorded_at: Date;
+  }>({
+    name: "users.as_of",
+    text: `SELECT position, stream_id, version, type, data, metadata, recorded_at FROM events
             WHERE stream_type = $1 AND recorded_at <= $2 ORDER BY stream_id, version`,
-      values: [userStreamType, at],
-    },
-  );
+    values: [userStreamType, at],
+  });
+  // Read as the store reads: personal fields decrypted ("[erased]" for the forgotten), old schemas upcast.
+  const events = (
+    await decryptPersonalData(
+      database,
+      rows.map((row) => ({
+        position: row.position,
+        streamId: row.stream_id,
+        streamType: userStreamType,
+        version: row.version,
+        type: row.type,
+        data: row.data as RecordedEvent["data"],
+        metadata: row.metadata as RecordedEvent["metadata"],
+        recordedAt: row.recorded_at,
+      })),
+    )
+  ).map(upcastRecordedEvent);
   const states = new Map<string, UserState>();
-  for (const row of rows) {
-    const event = { type: row.type, data: row.data, version: row.version, recordedAt: row.recorded_at.toISOString() } as RecordedUserEvent;
-    states.set(row.stream_id, evolve(states.get(row.stream_id) ?? initialUserState, event));
-  }
+  for (const event of events)
+    states.set(event.streamId, evolve(states.get(event.streamId) ?? initialUserState, toRecordedUserEvent(event)));
   const users = [...states.values()]
     .flatMap((state) => (state.status === "unregistered" ? [] : [viewOfState(state)]))
     .filter((user) => matches(user, query))
@@ -131,8 +152,12 @@ async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPositio
 export async function getUser(userId: string): Promise<UserView> {
   const { prisma } = await getServices();
   const row = await prisma.user.findUnique({ where: { id: userId } });
-  if (!row) throw new NotFound(`User ${userId} does not exist`);
-  return viewOfRow(row);
+  if (row) return viewOfRow(row);
+  // A forgotten user has no row any more, but their (erased) history is still theirs to show.
+  const { store } = await getServices();
+  const { state } = await store.aggregateStream(userStreamId(userId), userFold);
+  if (state.status !== "forgotten") throw new NotFound(`User ${userId} does not exist`);
+  return viewOfState(state);
 }
 
 /** The user as it was at a version or an instant: the fold, stopped early. */
@@ -187,4 +212,17 @@ export async function readEventFeed(after: number, limit: number): Promise<{ ite
   const { store } = await getServices();
   const page = await store.readAll({ after, limit });
   return { items: page.events.map(viewOfEvent), lastPosition: page.lastPosition };
+}
+
+export interface UserExport {
+  exportedAt: string;
+  user: UserView;
+  /** Every event of the user's stream, personal fields in clear (or "[erased]"), password hashes redacted. */
+  events: EventView[];
+}
+
+/** A subject access request: the user now and their whole history. */
+export async function exportUser(userId: string): Promise<UserExport> {
+  const [user, events] = await Promise.all([getUser(userId), getUserEvents(userId)]);
+  return { exportedAt: new Date().toISOString(), user, events };
 }

@@ -1,11 +1,11 @@
 // How a user is shown outside: never with its password hash.
-import type { UserState } from "../../domain/users";
+import type { UserState, UserStatus } from "../../domain/users";
 
 export interface UserView {
   id: string;
   name: string;
   email: string;
-  status: "active" | "deactivated";
+  status: UserStatus;
   version: number;
   createdAt: string;
   updatedAt: string;

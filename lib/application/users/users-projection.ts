@@ -9,6 +9,10 @@ import { EmailTaken } from "../errors";
  * actually appended; when the append is refused, `appended` is empty and nothing is written.
  */
 export function upsertUserRow(state: RegisteredUser): Statement {
+  // A forgotten user leaves the users table: nothing personal is kept outside the (erased) log.
+  if (state.status === "forgotten") {
+    return { name: "users.forget", text: `DELETE FROM users WHERE id = $1::uuid AND EXISTS (SELECT 1 FROM appended)`, values: [state.id] };
+  }
   return {
     name: "users.upsert",
     text: `INSERT INTO users (id, name, email, status, version, created_at, updated_at)

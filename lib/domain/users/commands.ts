@@ -1,4 +1,4 @@
-import { UserAlreadyRegistered, UserIsDeactivated, UserNotFound } from "./errors";
+import { UserAlreadyRegistered, UserIsDeactivated, UserIsForgotten, UserNotFound } from "./errors";
 import type { DeactivationCategory, UserEvent } from "./events";
 import { checkPasswordRule, normaliseEmail, normaliseName, normaliseReason, valuesOrThrow } from "./rules";
 import type { UserState } from "./state";
@@ -17,7 +17,9 @@ export type DeactivateUser = {
 };
 export type ReactivateUser = { type: "ReactivateUser"; userId: string };
 
-export type UserCommand = RegisterUser | RenameUser | ChangeEmail | ChangePassword | DeactivateUser | ReactivateUser;
+/** The right to erasure: the user's key is destroyed outside the domain; this records that it was. */
+export type ForgetUser = { type: "ForgetUser"; userId: string };
+export type UserCommand = RegisterUser | RenameUser | ChangeEmail | ChangePassword | DeactivateUser | ReactivateUser | ForgetUser;
 export type UserCommandType = UserCommand["type"];
 
 /**
@@ -32,6 +34,9 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
   }
 
   if (state.status === "unregistered") throw new UserNotFound(command.userId);
+  // Erasure is owed to any user, deactivated or not; asking twice changes nothing.
+  if (command.type === "ForgetUser") return state.status === "forgotten" ? [] : [{ type: "user.forgotten", data: {} }];
+  if (state.status === "forgotten") throw new UserIsForgotten(state.id);
   if (state.status === "deactivated" && command.type !== "ReactivateUser") throw new UserIsDeactivated(state.id);
 
   switch (command.type) {

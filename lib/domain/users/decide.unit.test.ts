@@ -5,6 +5,7 @@ import {
   foldUser,
   UserAlreadyRegistered,
   UserIsDeactivated,
+  UserIsForgotten,
   UserNotFound,
   UserValidationFailed,
   type RecordedUserEvent,
@@ -166,4 +167,34 @@ describe("ReactivateUser", () => {
   it("records nothing for an active user", () => given(registered).when({ type: "ReactivateUser", userId }).then([]));
 
   it("refuses a user that does not exist", () => given().when({ type: "ReactivateUser", userId }).thenFails(UserNotFound));
+});
+
+describe("ForgetUser", () => {
+  const forgotten: UserEvent = { type: "user.forgotten", data: {} };
+
+  it("records that an active user was forgotten", () => given(registered).when({ type: "ForgetUser", userId }).then([forgotten]));
+
+  it("forgets a deactivated user too: erasure is owed to anyone", () =>
+    given(registered, deactivated).when({ type: "ForgetUser", userId }).then([forgotten]));
+
+  it("records nothing when asked again", () => given(registered, forgotten).when({ type: "ForgetUser", userId }).then([]));
+
+  it("refuses every other change to a forgotten user", () => {
+    given(registered, forgotten).when({ type: "RenameUser", userId, name: "Back" }).thenFails(UserIsForgotten);
+    given(registered, forgotten).when({ type: "ReactivateUser", userId }).thenFails(UserIsForgotten);
+    given(registered, forgotten)
+      .when({ type: "RegisterUser", userId, name: "A", email: "a@example.com", password: "long enough", passwordHash: "h" })
+      .thenFails(UserAlreadyRegistered);
+  });
+
+  it("refuses a user that does not exist", () => given().when({ type: "ForgetUser", userId }).thenFails(UserNotFound));
+
+  it("leaves a state that holds no personal data", () => {
+    const state = foldUser(
+      [registered, forgotten].map(
+        (event, index) => ({ ...event, version: index + 1, recordedAt: "2025-01-01T00:00:00.000Z" }) as RecordedUserEvent,
+      ),
+    );
+    expect(state).toMatchObject({ status: "forgotten", name: "[erased]", email: "[erased]", passwordHash: "", version: 2 });
+  });
 });

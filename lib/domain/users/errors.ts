@@ -40,3 +40,11 @@ export class UserIsDeactivated extends UserDomainError {
     this.name = "UserIsDeactivated";
   }
 }
+
+export class UserIsForgotten extends UserDomainError {
+  readonly code = "user_forgotten";
+  constructor(readonly userId: string) {
+    super(`User ${userId} was forgotten: their personal data is erased and they accept no change`);
+    this.name = "UserIsForgotten";
+  }
+}

@@ -14,8 +14,14 @@ export type DeactivationCategory = (typeof deactivationCategories)[number] | "un
 /** Schema version 2 added `category` (version 1: `{ reason }` only — see upcasters.ts). */
 export type UserDeactivated = { type: "user.deactivated"; data: { reason: string; category: DeactivationCategory } };
 export type UserReactivated = { type: "user.reactivated"; data: Record<string, never> };
+/** The user's key was destroyed: their personal data reads as "[erased]" from now on, everywhere. */
+export type UserForgotten = { type: "user.forgotten"; data: Record<string, never> };
 
-export type UserEvent = UserRegistered | UserRenamed | UserEmailChanged | UserPasswordChanged | UserDeactivated | UserReactivated;
+/** What a personal field reads as once its owner was forgotten. */
+export const erasedValue = "[erased]";
+
+export type UserEvent =
+  UserRegistered | UserRenamed | UserEmailChanged | UserPasswordChanged | UserDeactivated | UserReactivated | UserForgotten;
 
 export type UserEventType = UserEvent["type"];
 
@@ -27,6 +33,7 @@ export const userEventSchemaVersions: Record<UserEventType, number> = {
   "user.password_changed": 1,
   "user.deactivated": 2,
   "user.reactivated": 1,
+  "user.forgotten": 1,
 };
 
 export const userEventTypes = Object.keys(userEventSchemaVersions) as UserEventType[];

@@ -1,6 +1,6 @@
-import type { RecordedUserEvent } from "./events";
+import { erasedValue, type RecordedUserEvent } from "./events";
 
-export type UserStatus = "active" | "deactivated";
+export type UserStatus = "active" | "deactivated" | "forgotten";
 
 export type RegisteredUser = {
   status: UserStatus;
@@ -49,6 +49,8 @@ export function evolve(state: UserState, event: RecordedUserEvent): UserState {
       return { ...touched, status: "deactivated", deactivationReason: event.data.reason };
     case "user.reactivated":
       return { ...touched, status: "active", deactivationReason: null };
+    case "user.forgotten":
+      return { ...touched, status: "forgotten", name: erasedValue, email: erasedValue, passwordHash: "", deactivationReason: null };
     default:
       return state;
   }

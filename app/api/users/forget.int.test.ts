@@ -1,0 +1,135 @@
+// The right to erasure without rewriting the log: forgetting a user destroys their key, so every
+// name and email they ever had reads "[erased]" everywhere — and a dump of the whole database holds
+// no plaintext of them. Their subject access export, before that, holds everything.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getServices } from "@/lib/application/services";
+import { nameChangesProjection } from "@/lib/application/users/name-changes-projection";
+import { closeDatabase, getDatabase, provideDatabase } from "@/lib/db";
+import { runBatch } from "@/lib/projections/runner";
+import { api, authorizedRequest, newUserInput } from "@/lib/testing/api";
+import { testBackends, type TestDatabase } from "@/lib/testing/databases";
+import { collect } from "@/lib/testing/event-stream";
+import { GET as nameChangesCsv } from "../reports/name-changes/route";
+
+/** Every row of every table of the schema, as text: what a logical dump would hold. */
+async function dumpAllRows(database: TestDatabase): Promise<string> {
+  const tables = await database.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()");
+  expect(tables.length).toBeGreaterThan(10);
+  const parts: string[] = [];
+  for (const { tablename } of tables) {
+    const rows = await database.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t`);
+    parts.push(`-- ${tablename}`, ...rows.map((row) => row.row));
+  }
+  return parts.join("\n");
+}
+
+const pgDump = "/usr/lib/postgresql/15/bin/pg_dump";
+
+describe.each(testBackends())("forgetting a user on $name", (backend) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await backend.open();
+    provideDatabase(database);
+  });
+  afterAll(() => closeDatabase());
+
+  it("erases their name and email from every reader and from a dump of the whole database, and keeps the log", async () => {
+    const tag = Math.random().toString(36).slice(2, 10);
+    const names = [`Zelda Unique${tag}`, `Zelda Renamed${tag}`, `Zelda Final${tag}`];
+    const emails = [`zelda.${tag}@example.com`, `zelda.new.${tag}@example.com`];
+    const user = (await api.post("/api/users", newUserInput({ name: names[0], email: emails[0] }))).body;
+    await api.post(`/api/users/${user.id}/rename`, { name: names[1] }, { headers: { "idempotency-key": `k-${tag}` } });
+    await api.post(`/api/users/${user.id}/change-email`, { email: emails[1] });
+    await api.post(`/api/users/${user.id}/rename`, { name: names[2] });
+    for (let i = 0; i < 4; i++)
+      await api.post(`/api/users/${user.id}/deactivate`, { reason: "r" }).then(() => api.post(`/api/users/${user.id}/reactivate`, {}));
+    const { store } = await getServices();
+    while ((await runBatch(database, store, nameChangesProjection, 100)) > 0);
+
+    // Before: the subject access export holds everything, and the log holds no plaintext at all.
+    const exported = await api.get(`/api/users/${user.id}/export`);
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get("content-disposition")).toBe(`attachment; filename="rewind-user-${user.id}.json"`);
+    expect(exported.body.user).toMatchObject({ id: user.id, name: names[2], email: emails[1] });
+    expect(exported.body.events.map((event: { type: string }) => event.type).slice(0, 4)).toEqual([
+      "user.registered",
+      "user.renamed",
+      "user.email_changed",
+      "user.renamed",
+    ]);
+    expect(exported.text).not.toContain("scrypt$");
+    const rawEvents = (
+      await database.query<{ data: string }>("SELECT data::text AS data FROM events WHERE stream_id = $1", [`user-${user.id}`])
+    )
+      .map((row) => row.data)
+      .join("\n");
+    for (const secret of [...names, ...emails]) expect(rawEvents).not.toContain(secret);
+    expect((await dumpAllRows(database)).includes(names[2]!)).toBe(true);
+
+    const forgotten = await api.post(`/api/users/${user.id}/forget`, { reason: "GDPR request #7" });
+    expect(forgotten.status).toBe(200);
+    expect(forgotten.body).toMatchObject({ id: user.id, name: "[erased]", email: "[erased]", status: "forgotten" });
+    while ((await runBatch(database, store, nameChangesProjection, 100)) > 0);
+
+    // Every reader: the user, time travel, the timeline, the feed, the list, the as-of list, the report, its CSV.
+    expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({ name: "[erased]", email: "[erased]", status: "forgotten" });
+    expect((await api.get(`/api/users/${user.id}?version=1`)).body).toMatchObject({
+      name: "[erased]",
+      email: "[erased]",
+      status: "active",
+    });
+    const events = (await api.get(`/api/users/${user.id}/events`)).body.items;
+    expect(events.at(-1)).toMatchObject({ type: "user.forgotten", metadata: { reason: "GDPR request #7" } });
+    expect(events[0].data).toMatchObject({ name: "[erased]", email: "[erased]" });
+    expect(events[1].data).toEqual({ name: "[erased]", previousName: "[erased]" });
+    const feed = (await api.get(`/api/events?after=${events[0].position - 1}&limit=3`)).body.items;
+    expect(feed[0].data).toMatchObject({ name: "[erased]", email: "[erased]" });
+    const streamed = await collect({}, `?after=${events[0].position - 1}`, (messages) =>
+      messages.some((m) => m.data.streamId === `user-${user.id}` && m.data.version === 2),
+    );
+    const sse = streamed.filter((message) => message.data.streamId === `user-${user.id}`);
+    expect(sse.map((message) => (message.data as unknown as { data: unknown }).data).slice(0, 2)).toEqual([
+      expect.objectContaining({ name: "[erased]", email: "[erased]" }),
+      { name: "[erased]", previousName: "[erased]" },
+    ]);
+    expect((await api.get(`/api/users?q=${encodeURIComponent(names[2]!)}`)).body.total).toBe(0);
+    const asOf = await api.get(`/api/users?at=${new Date().toISOString()}&limit=100&q=${encodeURIComponent("[erased]")}`);
+    expect(asOf.body.items.some((item: { id: string }) => item.id === user.id)).toBe(true);
+    const report = (await api.get("/api/reports/name-changes?limit=1000")).body.items.find(
+      (row: { userId: string }) => row.userId === user.id,
+    );
+    expect(report).toMatchObject({ currentName: "[erased]", names: ["[erased]", "[erased]", "[erased]"] });
+    const csv = await (
+      await nameChangesCsv(await authorizedRequest("http://rewind.test/api/reports/name-changes?format=csv"), {
+        params: Promise.resolve({}),
+      })
+    ).text();
+    expect(csv).toContain(`${user.id},[erased],2,`);
+
+    // No command takes a forgotten user; forgetting again is harmless.
+    expect((await api.post(`/api/users/${user.id}/rename`, { name: "Back" })).status).toBe(410);
+    expect((await api.post(`/api/users/${user.id}/forget`)).status).toBe(200);
+    expect((await api.get(`/api/users/${user.id}/export`)).body.user.name).toBe("[erased]");
+
+    // The log still holds every event, and nothing anywhere holds their name or email.
+    expect(
+      (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", [`user-${user.id}`]))[0]!.n,
+    ).toBe(events.length);
+    const dump = await dumpAllRows(database);
+    for (const secret of [...names, ...emails]) expect(dump.toLowerCase()).not.toContain(secret.toLowerCase());
+    if (backend.name === "postgres" && database.url && existsSync(pgDump)) {
+      const full = execFileSync(pgDump, ["--data-only", database.url], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+      expect(full).toContain(user.id);
+      for (const secret of [...names, ...emails]) expect(full.toLowerCase()).not.toContain(secret.toLowerCase());
+    }
+  });
+
+  it("refuses to forget a user who does not exist (404), and a service may not guess ids", async () => {
+    expect((await api.post("/api/users/00000000-0000-4000-8000-00000000dead/forget")).status).toBe(404);
+    expect((await api.post("/api/users/not-an-id/forget")).status).toBe(404);
+    expect((await api.get("/api/users/00000000-0000-4000-8000-00000000dead/export")).status).toBe(404);
+    expect(await getDatabase()).toBeTruthy();
+  });
+});
