@@ -1,7 +1,7 @@
 // The audit trail: what an actor (an admin or an API token) recorded in a period, newest first —
 // read straight from the event log, where every event carries its actor, reason and correlation.
-import type { RecordedEvent } from "../eventstore";
-import { getServices } from "./services";
+import { toRecordedEvent, type EventRow } from "../eventstore";
+import { getServices, readTransformFor } from "./services";
 import { viewOfEvent, type EventView } from "./users/user-queries";
 
 export interface AuditQuery {
@@ -53,29 +53,9 @@ export async function auditTrail(query: AuditQuery): Promise<AuditPage> {
       ORDER BY recorded_at DESC, position DESC LIMIT $${values.length}`,
     values,
   );
-  const items = rows.slice(0, query.limit).map((row) => viewOfEvent(toRecorded(row)));
+  // Read as the store reads: names and emails decrypted ("[erased]" once forgotten), old schemas upcast.
+  const events = await readTransformFor(database)(rows.slice(0, query.limit).map(toRecordedEvent));
+  const items = events.map(viewOfEvent);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > query.limit && last ? encodeAuditCursor(last) : null };
 }
-
-interface EventRow extends Record<string, unknown> {
-  position: number;
-  stream_id: string;
-  stream_type: string;
-  version: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  recorded_at: Date;
-}
-
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  position: row.position,
-  streamId: row.stream_id,
-  streamType: row.stream_type,
-  version: row.version,
-  type: row.type,
-  data: row.data as RecordedEvent["data"],
-  metadata: row.metadata as RecordedEvent["metadata"],
-  recordedAt: row.recorded_at,
-});

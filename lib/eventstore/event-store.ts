@@ -140,7 +140,8 @@ const maxAppendAttempts = 20;
 const maxReadAllLimit = 10_000;
 const maxStreamVersion = 2_147_483_647;
 
-interface EventRow extends Row {
+/** A row of the events table as selected with `*` (or these columns). */
+export interface EventRow extends Row {
   position: number;
   stream_id: string;
   stream_type: string;
@@ -151,7 +152,8 @@ interface EventRow extends Row {
   recorded_at: Date;
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
+/** A row of the events table as the store hands it out (before its read transform). */
+export function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
     position: row.position,
     streamId: row.stream_id,

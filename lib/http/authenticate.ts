@@ -49,14 +49,19 @@ export async function authenticate(request: Request): Promise<Principal> {
     throw unauthenticated(token ? "Your session has ended: sign in again" : "Sign in, or send an API token as Authorization: Bearer …");
   }
   if (!safeMethods.has(request.method)) {
-    const origin = request.headers.get("origin");
-    if (origin !== null && origin !== new URL(request.url).origin && origin !== forwardedOrigin(request)) {
-      throw new HttpError("csrf_failed", "This change came from another site");
-    }
+    refuseForeignOrigin(request);
     const sent = request.headers.get(csrfHeader) ?? "";
     if (!sameSecret(sent, principal.csrfToken)) throw new HttpError("csrf_failed", `Send the session's CSRF token in ${csrfHeader}`);
   }
   return principal;
+}
+
+/** A browser says where a request comes from: one from another site is refused (CSRF). */
+export function refuseForeignOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  if (origin !== null && origin !== new URL(request.url).origin && origin !== forwardedOrigin(request)) {
+    throw new HttpError("csrf_failed", "This request came from another site");
+  }
 }
 
 /** The origin the browser saw when a reverse proxy sits in front (X-Forwarded-Host/-Proto). */

@@ -2,7 +2,7 @@
 // day of their latest rename) as a brute-force query over the raw log would have it, and as it is.
 import { decryptPersonalData } from "../application/users/personal-data";
 import type { Queryable } from "../db/database";
-import type { RecordedEvent } from "../eventstore";
+import { toRecordedEvent, type EventRow } from "../eventstore";
 
 export const nameChangesByBruteForce = async (database: Queryable) => ({
   // The names are encrypted in the log: read them as the store does.
@@ -10,20 +10,10 @@ export const nameChangesByBruteForce = async (database: Queryable) => ({
     await decryptPersonalData(
       database,
       (
-        await database.query<{ position: number; stream_id: string; version: number; data: Record<string, unknown>; recorded_at: Date }>(
-          `SELECT position, stream_id, version, data, recorded_at FROM events WHERE type = 'user.renamed'
-            ORDER BY substring(stream_id from 6)::uuid, version`,
+        await database.query<EventRow>(
+          `SELECT * FROM events WHERE type = 'user.renamed' ORDER BY substring(stream_id from 6)::uuid, version`,
         )
-      ).map((row) => ({
-        position: row.position,
-        streamId: row.stream_id,
-        streamType: "user",
-        version: row.version,
-        type: "user.renamed",
-        data: row.data as RecordedEvent["data"],
-        metadata: {} as RecordedEvent["metadata"],
-        recordedAt: row.recorded_at,
-      })),
+      ).map(toRecordedEvent),
     )
   ).map((event) => ({
     user_id: event.streamId.slice(5),

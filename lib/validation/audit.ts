@@ -1,9 +1,6 @@
 // What the audit trail's query accepts.
 import { z } from "zod";
-
-const instant = z.iso
-  .datetime({ offset: true, error: "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z" })
-  .transform((value) => new Date(value));
+import { instant } from "./instant";
 
 export const auditQuery = z
   .strictObject({

@@ -1,6 +1,7 @@
 // Shapes of what the users API accepts, shared by the route handlers and the dashboard's forms.
 // The rules on values (lengths, email syntax) are the domain's; these only say what is a string.
 import { z } from "zod";
+import { instant } from "./instant";
 import { deactivationCategories } from "../domain/users/events";
 
 const text = (field: string, max: number) =>
@@ -30,10 +31,6 @@ export const deactivateUserBody = z.strictObject({
 });
 export const reactivateUserBody = z.strictObject({ reason: auditReason });
 export const forgetUserBody = z.strictObject({ reason: auditReason });
-
-const instant = z.iso
-  .datetime({ offset: true, error: "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z" })
-  .transform((value) => new Date(value));
 
 export const userListQuery = z.strictObject({
   q: z

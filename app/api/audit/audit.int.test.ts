@@ -79,6 +79,12 @@ describe.each(testBackends())("audit trail on $name", (backend) => {
       [`admin:${email}`],
     )) as [{ count: number }];
     expect(seen.length).toBe(count);
+    // Names read in clear, as everywhere else (they are encrypted in the log).
+    const registration = seen.find((event) => (event as unknown as { type: string }).type === "user.registered") as unknown as {
+      data: { name: string; email: string };
+    };
+    expect(registration.data.name).toMatch(/^Test User \d+$/);
+    expect(registration.data.email).toMatch(/@example\.com$/);
     // The sign-in itself is in the trail.
     expect(seen.some((event) => (event as unknown as { type: string }).type === "admin.signed_in")).toBe(true);
   });

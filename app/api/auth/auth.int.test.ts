@@ -129,6 +129,7 @@ describe.each(testBackends())("authentication on $name", (backend) => {
     expect(session).toMatch(/; SameSite=Lax/);
     expect(session).not.toMatch(/; Secure/);
     expect(cookies.find((cookie) => cookie.startsWith("rewind_csrf="))).not.toMatch(/HttpOnly/);
+    expect((await signIn(adminPassword, { origin: "https://evil.example" })).status).toBe(403);
     const overHttps = cookiesFrom(await signIn(adminPassword, { "x-forwarded-proto": "https" }));
     expect(overHttps.every((cookie) => cookie.includes("; Secure"))).toBe(true);
 

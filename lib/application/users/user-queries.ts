@@ -1,7 +1,7 @@
 // Reading users: today's list and user from the users table; any past point by folding events.
 import { evolve, initialUserState, userStreamId, userStreamType, type UserState } from "../../domain/users";
 import type { Prisma, User as UserRow } from "../../db/generated/prisma/client";
-import type { RecordedEvent } from "../../eventstore";
+import { toRecordedEvent, type EventRow, type RecordedEvent } from "../../eventstore";
 import { NotFound } from "../errors";
 import { getServices } from "../services";
 import { decryptPersonalData } from "./personal-data";
@@ -106,36 +106,14 @@ const isBefore = (user: UserView, cursor: CursorPosition) =>
  */
 async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPosition | undefined): Promise<UserList> {
   const { database } = await getServices();
-  const rows = await database.query<{
-    position: number;
-    stream_id: string;
-    version: number;
-    type: string;
-    data: Record<string, unknown>;
-    metadata: Record<string, unknown>;
-    recorded_at: Date;
-  }>({
+  const rows = await database.query<EventRow>({
     name: "users.as_of",
-    text: `SELECT position, stream_id, version, type, data, metadata, recorded_at FROM events
+    text: `SELECT position, stream_id, stream_type, version, type, data, metadata, recorded_at FROM events
             WHERE stream_type = $1 AND recorded_at <= $2 ORDER BY stream_id, version`,
     values: [userStreamType, at],
   });
   // Read as the store reads: personal fields decrypted ("[erased]" for the forgotten), old schemas upcast.
-  const events = (
-    await decryptPersonalData(
-      database,
-      rows.map((row) => ({
-        position: row.position,
-        streamId: row.stream_id,
-        streamType: userStreamType,
-        version: row.version,
-        type: row.type,
-        data: row.data as RecordedEvent["data"],
-        metadata: row.metadata as RecordedEvent["metadata"],
-        recordedAt: row.recorded_at,
-      })),
-    )
-  ).map(upcastRecordedEvent);
+  const events = (await decryptPersonalData(database, rows.map(toRecordedEvent))).map(upcastRecordedEvent);
   const states = new Map<string, UserState>();
   for (const event of events)
     states.set(event.streamId, evolve(states.get(event.streamId) ?? initialUserState, toRecordedUserEvent(event)));

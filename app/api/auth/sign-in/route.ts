@@ -1,6 +1,7 @@
 // POST /api/auth/sign-in — an admin signs in with email and password; sets the session cookies
 import { signIn } from "@/lib/application/auth";
 import { getDatabase } from "@/lib/db";
+import { refuseForeignOrigin } from "@/lib/http/authenticate";
 import { readJsonBody } from "@/lib/http/request";
 import { methodNotAllowed, publicRoute } from "@/lib/http/route";
 import { sessionCookies, withCookies } from "@/lib/http/session-cookies";
@@ -9,6 +10,8 @@ import { signInBody } from "@/lib/validation/auth";
 export const dynamic = "force-dynamic";
 
 export const POST = publicRoute(async (request, _params, { correlationId }) => {
+  // Another site must not sign a visitor into an account of its choosing.
+  refuseForeignOrigin(request);
   const { email, password } = await readJsonBody(request, signInBody);
   // Behind a reverse proxy the first X-Forwarded-For entry is the browser (README: deployment).
   const clientAddress = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
