@@ -418,8 +418,43 @@ describe.each(testBackends())("event store on $name", (backend) => {
       expect(rare.events.every((e) => e.type === "rare")).toBe(true);
 
       const last = all[all.length - 1]!.position;
-      expect(await store.readAll({ after: last })).toEqual({ events: [], lastPosition: last });
+      expect(await store.readAll({ after: last })).toEqual({ events: [], lastPosition: last, scanned: 0 });
       await expect(store.readAll({ after: last + 1_000_000 })).rejects.toBeInstanceOf(UnknownPosition);
+    });
+
+    it("keeps only some types, transforming only those, while moving past every event read", async () => {
+      const transformed: string[] = [];
+      const transforming = createEventStore(database, {
+        transformRead: (events) => {
+          transformed.push(...events.map((e) => e.type));
+          return events;
+        },
+      });
+      const streamId = newStreamId();
+      const written = await transforming.appendToStream(streamId, [event("skip"), event("keep"), event("skip"), event("skip")], {
+        expectedVersion: "no_stream",
+      });
+      const before = written.events[0]!.position - 1;
+      // The feed shows them once every older transaction on the server has ended (other test files').
+      let page = await transforming.readAll({ after: before, limit: 4, keepTypes: ["keep"] });
+      for (let tries = 0; page.scanned < 4 && tries < 400; tries++) {
+        await new Promise((done) => setTimeout(done, 25));
+        page = await transforming.readAll({ after: before, limit: 4, keepTypes: ["keep"] });
+      }
+      transformed.splice(0, transformed.length - page.events.length);
+      expect(page.scanned).toBe(4);
+      expect(page.events.map((e) => e.type)).toEqual(["keep"]);
+      expect(page.lastPosition).toBe(written.events[3]!.position);
+      expect(transformed).toEqual(["keep"]);
+
+      // A page with none of the kept types still moves past what it read.
+      const none = await transforming.readAll({ after: written.events[1]!.position, limit: 2, keepTypes: ["keep"] });
+      expect(none).toEqual({ events: [], lastPosition: written.events[3]!.position, scanned: 2 });
+      const end = await transforming.readAll({ after: written.events[3]!.position, limit: 10, keepTypes: ["keep"] });
+      expect(end).toEqual({ events: [], lastPosition: written.events[3]!.position, scanned: 0 });
+      await expect(transforming.readAll({ after: written.events[3]!.position + 1_000_000, keepTypes: ["keep"] })).rejects.toBeInstanceOf(
+        UnknownPosition,
+      );
     });
 
     it.skipIf(backend.name === "pglite")("never skips an event whose transaction commits after a later position was read", async () => {

@@ -109,6 +109,27 @@ SELECT ${eventColumns} FROM events ${afterCursor}
  ORDER BY transaction_id, position
  LIMIT $2`;
 
+// The same page, but only the kept types' rows come back whole (the others are only counted and
+// passed), with the page's last position and size on every row — or on one empty row when none is kept.
+const readAllKeptStatement = `
+WITH page AS (
+  SELECT transaction_id, position, type FROM events ${afterCursor}
+   ORDER BY transaction_id, position
+   LIMIT $2
+), last AS (
+  SELECT position, count(*) OVER () AS scanned FROM page ORDER BY transaction_id DESC, position DESC LIMIT 1
+)
+SELECT ${eventColumns
+  .split(", ")
+  .map((column) => `e.${column}`)
+  .join(", ")}, last.position AS last_position, last.scanned
+  FROM last
+  LEFT JOIN page ON page.type = ANY($3::text[])
+  -- One index probe per kept row: LIMIT keeps the planner from turning this into a join over the
+  -- whole table (which it does on a freshly loaded table, before statistics say positions are unique).
+  LEFT JOIN LATERAL (SELECT * FROM events WHERE events.position = page.position LIMIT 1) e ON true
+ ORDER BY page.transaction_id, page.position`;
+
 const nearestSnapshotStatement = `
 SELECT version, state, max_recorded_at FROM snapshots
  WHERE stream_id = $1 AND fold_name = $2 AND fold_version = $3 AND version <= $4
@@ -346,6 +367,7 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
     if (types !== null && (!Array.isArray(types) || types.some((type) => typeof type !== "string"))) {
       throw new InvalidEventStoreArgument("types", "must be an array of event types");
     }
+    if (options.keepTypes) return readAllKept(after, limit, options.keepTypes);
     const rows = await database.query<EventRow>({
       name: "rewind.read_all",
       text: readAllStatement,
@@ -356,7 +378,27 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       if (known.length === 0) throw new UnknownPosition(after);
     }
     const events = await read(rows);
-    return { events, lastPosition: events.length > 0 ? events[events.length - 1]!.position : after };
+    return { events, lastPosition: events.length > 0 ? events[events.length - 1]!.position : after, scanned: rows.length };
+  }
+
+  async function readAllKept(after: number, limit: number, keepTypes: readonly string[]): Promise<ReadAllResult> {
+    if (!Array.isArray(keepTypes) || keepTypes.some((type) => typeof type !== "string")) {
+      throw new InvalidEventStoreArgument("keepTypes", "must be an array of event types");
+    }
+    const rows = await database.query<EventRow & { last_position: number; scanned: number }>({
+      name: "rewind.read_all_kept",
+      text: readAllKeptStatement,
+      values: [after, limit, keepTypes],
+    });
+    if (rows.length === 0) {
+      if (after > 0) {
+        const known = await database.query({ name: "rewind.position_exists", text: positionExistsStatement, values: [after] });
+        if (known.length === 0) throw new UnknownPosition(after);
+      }
+      return { events: [], lastPosition: after, scanned: 0 };
+    }
+    const events = await read(rows.filter((row) => row.position !== null));
+    return { events, lastPosition: rows[0]!.last_position, scanned: Number(rows[0]!.scanned) };
   }
 
   async function aggregateStream<State>(

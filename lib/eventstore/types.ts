@@ -70,12 +70,20 @@ export interface ReadAllOptions {
   after?: number;
   limit?: number;
   types?: string[];
+  /**
+   * Of the `limit` events read, hand out (and pass through the read transform) only those of these
+   * types; `lastPosition` and `scanned` still cover every event read. For projections, which must
+   * move past every event but look at few.
+   */
+  keepTypes?: readonly string[];
 }
 
 export interface ReadAllResult {
   events: RecordedEvent[];
-  /** The position to pass as `after` next time: the last event returned, or `after` itself when none. */
+  /** The position to pass as `after` next time: the last event read, or `after` itself when none. */
   lastPosition: number;
+  /** How many events were read (more than `events.length` when `keepTypes` left some out). */
+  scanned: number;
 }
 
 export interface Fold<State, Event extends RecordedEvent = RecordedEvent> {

@@ -38,20 +38,30 @@ export async function rebuildProjection(
     for (const table of projection.tables) {
       await database.exec(`DROP TABLE IF EXISTS "${shadowOf(table)}"; CREATE TABLE "${shadowOf(table)}" (LIKE "${table}" INCLUDING ALL)`);
     }
-    const wanted = new Set(projection.eventTypes);
     let cursor = 0;
     let applied = 0;
+    const readAfter = (after: number) => store.readAll({ after, limit: batchSize, keepTypes: projection.eventTypes });
+    // The next page is read (and decoded) while this one is written: reading does not depend on the
+    // shadow tables, and the two use different connections (PGlite simply takes them in turn).
+    let reading = readAfter(cursor);
+    let progressWrittenAt = 0;
     for (;;) {
-      const page = await store.readAll({ after: cursor, limit: batchSize });
-      if (page.events.length === 0) break;
-      const relevant = page.events.filter((event) => wanted.has(event.type));
-      if (relevant.length > 0) await database.transaction((tx) => projection.apply(tx, relevant, shadowTables));
+      const page = await reading;
+      if (page.scanned === 0) break;
+      reading = readAfter(page.lastPosition);
+      // A failed write must not leave the read ahead unobserved.
+      reading.catch(() => {});
+      if (page.events.length > 0) await database.transaction((tx) => projection.apply(tx, page.events, shadowTables));
       cursor = page.lastPosition;
-      applied += page.events.length;
-      await database.query(`UPDATE projection_checkpoints SET rebuild_applied = $2, updated_at = now() WHERE name = $1`, [
-        projection.name,
-        applied,
-      ]);
+      applied += page.scanned;
+      // Progress (and the heartbeat that says this rebuild is alive) a few times a second, not per batch.
+      if (performance.now() - progressWrittenAt >= 200) {
+        progressWrittenAt = performance.now();
+        await database.query(`UPDATE projection_checkpoints SET rebuild_applied = $2, updated_at = now() WHERE name = $1`, [
+          projection.name,
+          applied,
+        ]);
+      }
       onProgress?.(applied, Math.max(total, applied));
     }
 

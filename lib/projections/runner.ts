@@ -96,8 +96,9 @@ export async function runBatch(
     return 1;
   }
 
-  const page = await store.readAll({ after: status.position, limit: batchSize });
-  if (page.events.length === 0) {
+  // Only the projection's own events are decoded; the checkpoint still moves past every event read.
+  const page = await store.readAll({ after: status.position, limit: batchSize, keepTypes: projection.eventTypes });
+  if (page.scanned === 0) {
     await database.query({
       name: "projections.caught_up",
       text: `UPDATE projection_checkpoints SET caught_up_at = now(), last_error = NULL WHERE name = $1 AND position = $2`,
@@ -105,8 +106,6 @@ export async function runBatch(
     });
     return 0;
   }
-  const wanted = new Set(projection.eventTypes);
-  const relevant = page.events.filter((event) => wanted.has(event.type));
   try {
     await database.transaction(async (tx) => {
       const moved = await tx.query(
@@ -115,13 +114,13 @@ export async function runBatch(
         [projection.name, projection.version, page.lastPosition, status.position],
       );
       if (moved.length === 0) throw new CheckpointMoved();
-      if (relevant.length > 0) await projection.apply(tx, relevant, liveTables);
+      if (page.events.length > 0) await projection.apply(tx, page.events, liveTables);
     });
   } catch (error) {
     if (error instanceof CheckpointMoved) return 1;
     throw error;
   }
-  return page.events.length;
+  return page.scanned;
 }
 
 async function recordError(database: Database, projection: Projection, error: unknown): Promise<void> {
