@@ -5,7 +5,9 @@ import { useState } from "react";
 import { Field } from "@/components/field";
 import type { ApiTokenView } from "@/lib/application/auth/api-tokens";
 import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiErrorAlert } from "../api-error-alert";
 import { RelativeTime } from "../relative-time";
+import { TableHead } from "../table-head";
 
 export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
   const tokens = useQuery({
@@ -58,32 +60,10 @@ export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
           </code>
         </div>
       )}
-      {revoke.error && (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {revoke.error.detail || revoke.error.title}
-        </p>
-      )}
+      <ApiErrorAlert error={revoke.error} />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Name
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Created
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Last used
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Status
-              </th>
-              <th scope="col" className="px-3 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Created", "Last used", "Status", { label: "Actions", srOnly: true }]} />
           <tbody className="divide-y divide-slate-100">
             {tokens.data.length === 0 && (
               <tr>

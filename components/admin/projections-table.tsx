@@ -3,7 +3,9 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import type { ProjectionView } from "@/lib/application/projections";
+import { ApiErrorAlert } from "../api-error-alert";
 import { RelativeTime } from "../relative-time";
+import { TableHead } from "../table-head";
 
 const stateStyle: Record<ProjectionView["state"], string> = {
   "up to date": "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
@@ -26,35 +28,19 @@ export function ProjectionsTable({ initial }: { initial: ProjectionView[] }) {
 
   return (
     <div className="space-y-3">
-      {rebuild.error && (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {rebuild.error.detail || rebuild.error.title}
-        </p>
-      )}
+      <ApiErrorAlert error={rebuild.error} />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Projection
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Status
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Checkpoint
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Lag
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Last error
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Rebuild
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Projection",
+              "Status",
+              { label: "Checkpoint", align: "right" },
+              { label: "Lag", align: "right" },
+              "Last error",
+              "Rebuild",
+            ]}
+          />
           <tbody className="divide-y divide-slate-100">
             {query.data.map((projection) => {
               const percent = projection.rebuild

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { memo, useState, type FormEvent } from "react";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import type { UserView } from "@/lib/application/users/user-view";
+import { ApiErrorAlert } from "../api-error-alert";
 import { Field } from "../field";
 
 type Command = { path: string; body: Record<string, string> };
@@ -60,11 +61,7 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
           </button>
         </div>
       )}
-      {error && !stale && error.fieldProblems.length === 0 && (
-        <p role="alert" className="mt-3 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {error.detail || error.title}
-        </p>
-      )}
+      <ApiErrorAlert error={error && !stale && error.fieldProblems.length === 0 ? error : null} className="mt-3" />
       {success && (
         <p role="status" className="mt-3 rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
           {success}

@@ -9,6 +9,7 @@ import type { UserList as UserListPage } from "@/lib/application/users/user-quer
 import type { UserView } from "@/lib/application/users/user-view";
 import { AbsoluteTime, RelativeTime } from "../relative-time";
 import { StatusBadge } from "../status-badge";
+import { TableHead } from "../table-head";
 import { useLiveEvents } from "../use-live-events";
 import { AsOfControl } from "./as-of-control";
 import { CreateUserForm } from "./create-user-form";
@@ -141,25 +142,7 @@ export function UserList({ filters, initialPage }: { filters: UserListFilters; i
               ? "Loading users…"
               : `${total.toLocaleString("en")} ${total === 1 ? "user" : "users"}${filters.q ? ` matching “${filters.q}”` : ""}`}
           </caption>
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Name
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Email
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Status
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Version
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Last change
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Email", "Status", { label: "Version", align: "right" }, "Last change"]} />
           <tbody className="divide-y divide-slate-100">
             {query.isPending && <SkeletonRows />}
             {query.isError && (
