@@ -24,6 +24,14 @@ test("a change made with a reason shows who made it and why in the timeline, and
   );
   await page.screenshot({ path: "e2e/screenshots/audit-timeline.png" });
 
+  // A deactivation says what kind it is, and the timeline shows it.
+  await commands.getByLabel("Kind of deactivation").selectOption("policy");
+  await commands.getByLabel("Reason for deactivation").fill("spam");
+  await commands.getByRole("button", { name: "Deactivate" }).click();
+  await expect(commands.getByRole("status")).toHaveText("Deactivated.");
+  await expect(timeline.getByRole("listitem").filter({ hasText: "Deactivated (policy)" })).toContainText("spam");
+
   const trail = await (await api.get(`/api/audit?actor=${encodeURIComponent(`admin:${adminEmail}`)}&limit=5`)).json();
-  expect(trail.items[0]).toMatchObject({ type: "user.renamed", streamId: `user-${user.id}`, metadata: { reason: `ticket ${tag}` } });
+  expect(trail.items[0]).toMatchObject({ type: "user.deactivated", data: { reason: "spam", category: "policy" } });
+  expect(trail.items[1]).toMatchObject({ type: "user.renamed", streamId: `user-${user.id}`, metadata: { reason: `ticket ${tag}` } });
 });

@@ -5,6 +5,7 @@ import { memo, useState, type FormEvent } from "react";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import type { UserView } from "@/lib/application/users/user-view";
 import { ApiErrorAlert } from "../api-error-alert";
+import { deactivationCategories } from "@/lib/domain/users/events";
 import { Field } from "../field";
 
 type Command = { path: string; body: Record<string, string> };
@@ -14,6 +15,7 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
   const [name, setName] = useState(user.name);
   const [email, setEmail] = useState(user.email);
   const [reason, setReason] = useState("");
+  const [category, setCategory] = useState<(typeof deactivationCategories)[number]>("other");
   // Why: goes with the next change into its events' metadata (the audit trail).
   const [why, setWhy] = useState("");
   const [success, setSuccess] = useState<string | null>(null);
@@ -89,6 +91,20 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
             pending={run.isPending}
             onSubmit={submit({ path: "change-email", body: withWhy({ email }), done: "Email changed." })}
           />
+          <label className="block text-sm font-medium text-slate-700">
+            Kind of deactivation
+            <select
+              value={category}
+              onChange={(event) => setCategory(event.target.value as (typeof deactivationCategories)[number])}
+              className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1 font-normal"
+            >
+              {deactivationCategories.map((kind) => (
+                <option key={kind} value={kind}>
+                  {kind}
+                </option>
+              ))}
+            </select>
+          </label>
           <OneFieldForm
             label="Reason for deactivation"
             value={reason}
@@ -97,7 +113,7 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
             action="Deactivate"
             danger
             pending={run.isPending}
-            onSubmit={submit({ path: "deactivate", body: { reason }, done: "Deactivated." })}
+            onSubmit={submit({ path: "deactivate", body: { reason, category }, done: "Deactivated." })}
           />
         </div>
       ) : user.status === "forgotten" ? (
