@@ -31,7 +31,11 @@ const unauthenticated = (detail: string, bearerError?: string) =>
     },
   );
 
-const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+function sameSecret(sent: string, expected: string): boolean {
+  // Compared as bytes: a header of the same length in characters may differ in bytes.
+  const [a, b] = [Buffer.from(sent), Buffer.from(expected)];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** The request's principal; 401 without valid credentials, 403 for a cookie-authenticated change without CSRF proof. */
 export async function authenticate(request: Request): Promise<Principal> {
