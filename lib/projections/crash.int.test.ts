@@ -1,5 +1,6 @@
 // A runner process killed with SIGKILL in the middle of a batch: after a restart, every event is
 // applied exactly once.
+import { catchUp } from "../testing/projections";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
@@ -13,7 +14,7 @@ import { openPGlite } from "../db/open";
 import { createEventStore } from "../eventstore";
 import { nameChangesByBruteForce, nameChangesProjected } from "../testing/name-changes";
 import { testBackends } from "../testing/databases";
-import { readStatus, runBatch } from "./runner";
+import { readStatus } from "./runner";
 
 const script = path.join(import.meta.dirname, "testing", "slow-runner.ts");
 
@@ -46,7 +47,7 @@ async function killMidBatch(target: string) {
 
 async function expectExactlyOnce(database: Database) {
   const store = createEventStore(database);
-  while ((await runBatch(database, store, nameChangesProjection, 10)) > 0);
+  await catchUp(database, store, nameChangesProjection, 10);
   const projected = await nameChangesProjected(database);
   const expected = await nameChangesByBruteForce(database);
   expect(projected).toEqual(expected);

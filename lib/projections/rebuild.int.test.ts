@@ -1,3 +1,4 @@
+import { catchUp } from "../testing/projections";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nameChangesProjection } from "../application/users/name-changes-projection";
@@ -5,7 +6,7 @@ import { createEventNotifier, createEventStore, type EventNotifier, type EventSt
 import { nameChangesByBruteForce, nameChangesProjected } from "../testing/name-changes";
 import { testBackends, type TestDatabase } from "../testing/databases";
 import { RebuildInProgress, rebuildProjection } from "./rebuild";
-import { readStatus, runBatch, runProjections } from "./runner";
+import { readStatus, runProjections } from "./runner";
 
 describe.each(testBackends())("projection rebuild on $name", (backend) => {
   let database: TestDatabase;
@@ -41,7 +42,7 @@ describe.each(testBackends())("projection rebuild on $name", (backend) => {
 
   it("swaps in the rebuilt tables at once: concurrent readers only ever see the whole projection", async () => {
     await renames(30, 6);
-    while ((await runBatch(database, store, nameChangesProjection)) > 0);
+    await catchUp(database, store, nameChangesProjection);
     const complete = await rowCount();
     expect(complete).toBe(30 * 5);
 

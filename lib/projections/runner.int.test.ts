@@ -1,3 +1,4 @@
+import { catchUp } from "../testing/projections";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nameChangesProjection } from "../application/users/name-changes-projection";
@@ -90,7 +91,7 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
     const stalled = (await readStatus(database, crashing.name))!;
 
     // "Restart": the plain projection continues from the checkpoint the failed batch never moved.
-    while ((await runBatch(database, store, nameChangesProjection, 5)) > 0);
+    await catchUp(database, store, nameChangesProjection, 5);
     expect((await readStatus(database, nameChangesProjection.name))!.position).toBeGreaterThan(stalled.position);
     expect(await projected()).toEqual(await bruteForce());
   });
@@ -118,7 +119,7 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
   });
 
   it("rebuilds from the first event when its version is raised, and reports a failing projection without stopping the others", async () => {
-    while ((await runBatch(database, store, nameChangesProjection)) > 0);
+    await catchUp(database, store, nameChangesProjection);
     await database.query("DELETE FROM name_changes WHERE version = 2");
     const raised = { ...nameChangesProjection, version: nameChangesProjection.version + 1 };
     const broken: Projection = {

@@ -1,9 +1,9 @@
 // The activity report equals counting the raw event log by hand: per day, week and month, at window
 // edges and as of an instant in the middle of a day.
+import { catchUp } from "../../testing/projections";
 import { authorizedRequest } from "../../testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
-import { runBatch } from "../../projections/runner";
 import { testBackends } from "../../testing/databases";
 import { GET } from "../../../app/api/reports/activity/route";
 import { getServices } from "../services";
@@ -50,7 +50,7 @@ describe.each(testBackends())("activity report on $name", (backend) => {
     provideDatabase(database);
     await seedDemoUsers(database, { users: 150, months: 14, seed: 33, now: new Date() });
     const { database: db, store } = await getServices();
-    while ((await runBatch(db, store, activityProjection, 500)) > 0);
+    await catchUp(db, store, activityProjection, 500);
   });
   afterAll(() => closeDatabase());
 

@@ -1,8 +1,8 @@
 // The name-changes report equals a brute-force computation over the raw event log, for windows,
 // their edges, instants in the past, every sort order, and its CSV.
+import { catchUp } from "../../testing/projections";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
-import { runBatch } from "../../projections/runner";
 import { api, authorizedRequest } from "../../testing/api";
 import { testBackends } from "../../testing/databases";
 import { getServices } from "../services";
@@ -135,7 +135,7 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
       ],
       { expectedVersion: "no_stream" },
     );
-    while ((await runBatch(db, store, nameChangesProjection, 7)) > 0);
+    await catchUp(db, store, nameChangesProjection, 7);
   });
   afterAll(() => closeDatabase());
 
