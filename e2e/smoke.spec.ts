@@ -12,4 +12,8 @@ test("the users list opens on the embedded database with demo users", async ({ p
   await expect(page.getByRole("table").getByRole("caption")).toHaveText(/\d+ users/);
   await expect(page.getByRole("table").getByRole("row")).not.toHaveCount(1);
   expect(consoleErrors).toEqual([]);
+  // Browsers ask for /favicon.ico now and then whatever the page declares: it must not be a 404.
+  const favicon = await page.request.get("/favicon.ico");
+  expect(favicon.status()).toBe(200);
+  expect(favicon.headers()["content-type"]).toMatch(/^image\/svg\+xml/);
 });
