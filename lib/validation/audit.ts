@@ -1,6 +1,6 @@
 // What the audit trail's query accepts.
 import { z } from "zod";
-import { instant } from "./instant";
+import { instant, pageLimit } from "./query-fields";
 
 export const auditQuery = z
   .strictObject({
@@ -8,11 +8,6 @@ export const auditQuery = z
     from: instant.optional(),
     to: instant.optional(),
     cursor: z.string().max(500).optional(),
-    limit: z.coerce
-      .number({ error: "Must be a whole number from 1 to 200" })
-      .int("Must be a whole number from 1 to 200")
-      .min(1, "Must be a whole number from 1 to 200")
-      .max(200, "Must be a whole number from 1 to 200")
-      .default(50),
+    limit: pageLimit(200, 50),
   })
   .refine((query) => !query.from || !query.to || query.from < query.to, { message: "from must be before to", path: ["from"] });

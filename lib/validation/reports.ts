@@ -1,5 +1,6 @@
 // What the reports API accepts; shared by the route and the /reports page.
 import { z } from "zod";
+import { pageLimit } from "./query-fields";
 
 const instant = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], {
@@ -27,12 +28,7 @@ export const nameChangesQuery = z
       .default("last_rename"),
     order: z.enum(["asc", "desc"], { error: 'Must be "asc" or "desc"' }).default("desc"),
     page: z.coerce.number().int("Must be a whole number from 1").min(1, "Must be a whole number from 1").max(100_000).default(1),
-    limit: z.coerce
-      .number()
-      .int("Must be a whole number from 1 to 1000")
-      .min(1, "Must be a whole number from 1 to 1000")
-      .max(1000, "Must be a whole number from 1 to 1000")
-      .default(100),
+    limit: pageLimit(1000, 100),
     format: z.enum(["json", "csv"], { error: 'Must be "json" or "csv"' }).default("json"),
   })
   .transform((query) => {

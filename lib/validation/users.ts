@@ -1,7 +1,7 @@
 // Shapes of what the users API accepts, shared by the route handlers and the dashboard's forms.
 // The rules on values (lengths, email syntax) are the domain's; these only say what is a string.
 import { z } from "zod";
-import { instant } from "./instant";
+import { instant, pageLimit } from "./query-fields";
 import { deactivationCategories } from "../domain/users/events";
 
 const text = (field: string, max: number) =>
@@ -41,12 +41,7 @@ export const userListQuery = z.strictObject({
     .transform((value) => value || undefined),
   status: z.enum(["active", "deactivated"], { error: 'Must be "active" or "deactivated"' }).optional(),
   cursor: z.string().max(500).optional(),
-  limit: z.coerce
-    .number({ error: "Must be a whole number from 1 to 100" })
-    .int("Must be a whole number from 1 to 100")
-    .min(1, "Must be a whole number from 1 to 100")
-    .max(100, "Must be a whole number from 1 to 100")
-    .default(20),
+  limit: pageLimit(100, 20),
   at: instant.optional(),
 });
 
@@ -67,12 +62,7 @@ export const eventFeedQuery = z.strictObject({
     .regex(/^\d{1,15}$/, "Must be a position: a whole number from 0")
     .transform(Number)
     .default(0),
-  limit: z.coerce
-    .number()
-    .int("Must be a whole number from 1 to 1000")
-    .min(1, "Must be a whole number from 1 to 1000")
-    .max(1000, "Must be a whole number from 1 to 1000")
-    .default(100),
+  limit: pageLimit(1000, 100),
 });
 
 export const emptyQuery = z.strictObject({});
