@@ -3,23 +3,25 @@
 // fill an empty embedded database with demo users; keep the asynchronous projections caught up.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { logger } = await import("./lib/observability/logger");
+  const log = logger();
   const { getDatabase } = await import("./lib/db");
   const { seedDemoDataIfEmpty } = await import("./lib/application/demo-on-first-start");
   const database = await getDatabase();
-  console.log(`Rewind: database ready (${database.backend === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
-  const { ensureFirstAdmin } = await import("./lib/application/auth/admins");
+  log.info({ backend: database.backend }, `database ready (${database.backend === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  const { ensureFirstAdmin, writeInitialAdminPassword } = await import("./lib/application/auth/admins");
   const admin = await ensureFirstAdmin(database);
   if (admin?.generatedPassword) {
-    // Printed once, when the account is created; README: how to choose your own.
-    console.log(
-      `Rewind: created the admin ${admin.email} with the password ${admin.generatedPassword}\n` +
-        `        (shown only now; set ADMIN_EMAIL and ADMIN_PASSWORD and restart to choose your own)`,
+    // Secrets never go to the log: the generated password waits in a file only this user can read.
+    const file = await writeInitialAdminPassword(admin.generatedPassword);
+    log.warn(
+      { file },
+      `created the demo admin ${admin.email}; its password is in ${file} (set ADMIN_EMAIL and ADMIN_PASSWORD and restart to choose your own)`,
     );
-  } else if (admin && admin.change !== "unchanged")
-    console.log(`Rewind: admin ${admin.email} ${admin.change} from ADMIN_EMAIL / ADMIN_PASSWORD`);
+  } else if (admin && admin.change !== "unchanged") log.info(`the admin from ADMIN_EMAIL / ADMIN_PASSWORD: ${admin.change}`);
   const seeded = await seedDemoDataIfEmpty();
-  if (seeded) console.log(`Rewind: ${seeded}`);
+  if (seeded) log.info(seeded);
   const { startProjectionRunner, projections } = await import("./lib/application/projections");
   await startProjectionRunner();
-  console.log(`Rewind: keeping ${projections.length} projection(s) caught up: ${projections.map((p) => p.name).join(", ")}`);
+  log.info({ projections: projections.map((p) => p.name) }, "keeping the projections caught up");
 }

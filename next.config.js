@@ -4,7 +4,7 @@ const nextConfig = {
   poweredByHeader: false,
   // Loaded from node_modules at run time rather than bundled: PGlite ships its own WebAssembly and
   // data files, and one copy of each driver keeps one connection pool per process.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg"],
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "prom-client"],
   // On every answer, pages and API alike (pages also get a per-request Content-Security-Policy from proxy.ts).
   async headers() {
     return [

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumLaunchOptions } from "./e2e/chromium";
-import { adminEmail, adminPassword, sessionStatePath } from "./e2e/credentials";
+import { adminEmail, adminPassword, serverLogPath, sessionStatePath } from "./e2e/credentials";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 // Every run starts on a fresh embedded database.
@@ -32,19 +32,27 @@ export default defineConfig({
     {
       name: "chromium",
       dependencies: ["sign-in"],
+      testIgnore: /server-log\.spec\.ts/,
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: chromiumLaunchOptions,
         storageState: sessionStatePath,
       },
     },
+    {
+      // Last: reads the server's log of the whole run.
+      name: "server-log",
+      dependencies: ["chromium"],
+      testMatch: /server-log\.spec\.ts/,
+    },
   ],
   webServer: {
-    command: "npx next start --port " + port,
+    // The server's log is kept for the last project, which checks it holds no personal data or secrets.
+    command: `npx next start --port ${port} 2>&1 | tee ${serverLogPath}`,
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
-    stdout: "pipe",
+    stdout: "ignore",
     env: {
       REWIND_DATA_DIR: dataDir,
       DATABASE_URL: "",

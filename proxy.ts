@@ -7,7 +7,8 @@ const isDevelopment = process.env.NODE_ENV === "development";
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (!pathname.startsWith("/api/") && pathname !== "/sign-in" && !request.cookies.has("rewind_session")) {
+  const isPublicPage = pathname === "/sign-in" || pathname === "/docs/api";
+  if (!pathname.startsWith("/api/") && !isPublicPage && !request.cookies.has("rewind_session")) {
     const signIn = new URL("/sign-in", request.url);
     if (pathname !== "/") signIn.searchParams.set("next", pathname + search);
     return NextResponse.redirect(signIn);

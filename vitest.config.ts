@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
+    // The request log is tested where it matters (observability tests read it from a stream).
+    env: { LOG_LEVEL: "silent" },
     projects: [
       {
         extends: true,

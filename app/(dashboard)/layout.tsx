@@ -27,6 +27,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <Link href="/admin/tokens" className="ml-4 text-slate-700 hover:text-indigo-700">
               API tokens
             </Link>
+            <Link href="/docs/api" className="ml-4 text-slate-700 hover:text-indigo-700">
+              API reference
+            </Link>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
             <span data-testid="signed-in-as">{admin.email}</span>

@@ -3,6 +3,7 @@ import { RebuildInProgress, rebuildProjection } from "../projections/rebuild";
 import { checkpointOf, readStatus, runProjections } from "../projections/runner";
 import type { Projection } from "../projections/projection";
 import { getServices } from "./services";
+import { logger } from "../observability/logger";
 import { activityProjection } from "./users/activity-projection";
 import { nameChangesProjection } from "./users/name-changes-projection";
 
@@ -18,7 +19,9 @@ export async function startProjectionRunner(): Promise<AbortController> {
   const stop = new AbortController();
   holder[runnerKey] = stop;
   const services = await getServices();
-  void runProjections(services, projections, stop.signal).catch((error: unknown) => console.error("projection runner stopped:", error));
+  void runProjections(services, projections, stop.signal).catch((error: unknown) =>
+    logger().error({ err: error }, "projection runner stopped"),
+  );
   return stop;
 }
 
@@ -84,7 +87,7 @@ export async function startRebuild(name: string): Promise<void> {
   const current = await readStatus(database, name);
   if (current?.rebuild) throw new RebuildInProgress(name);
   void rebuildProjection(services, projection).catch(async (error: unknown) => {
-    console.error(`rebuild of ${name} failed:`, error);
+    logger().error({ projection: name, err: error }, "rebuild failed");
     await database
       .query(`UPDATE projection_checkpoints SET last_error = $2, last_error_at = now() WHERE name = $1`, [name, String(error)])
       .catch(() => {});

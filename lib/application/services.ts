@@ -1,6 +1,7 @@
 // What the application layer works with, built once over the process-wide database.
 import { getDatabase, getPrisma, onDatabaseClose, type Database } from "../db";
 import type { PrismaClient } from "../db/prisma";
+import { logger } from "../observability/logger";
 import { createEventNotifier, createEventStore, type EventNotifier, type EventStore, type RecordedEvent } from "../eventstore";
 import { decryptPersonalData } from "./users/personal-data";
 import { upcastRecordedEvent } from "./users/user-events";
@@ -26,7 +27,11 @@ export async function getServices(): Promise<Services> {
     const notifier = createEventNotifier(database);
     built = {
       notifier,
-      store: createEventStore(database, { onAppended: notifier.appended, transformRead: readTransformFor(database) }),
+      store: createEventStore(database, {
+        onAppended: notifier.appended,
+        transformRead: readTransformFor(database),
+        onSnapshotFailed: (streamId, error) => logger().warn({ streamId, err: error }, "could not keep snapshots"),
+      }),
     };
     perDatabase.set(database, built);
     onDatabaseClose(database, notifier.close);

@@ -212,10 +212,15 @@ export interface EventStoreOptions {
    * rewritten.
    */
   transformRead?: (events: RecordedEvent[]) => Promise<RecordedEvent[]> | RecordedEvent[];
+  /** Keeping snapshots is best effort: a failure is reported here (default: the console) and reads fold from events. */
+  onSnapshotFailed?: (streamId: string, error: unknown) => void;
 }
 
 export function createEventStore(database: Database, storeOptions: EventStoreOptions = {}): EventStore {
   const transformRead = storeOptions.transformRead ?? ((events: RecordedEvent[]) => events);
+  const onSnapshotFailed =
+    storeOptions.onSnapshotFailed ??
+    ((streamId: string, error: unknown) => console.warn(`Could not keep snapshots of ${streamId}:`, error));
   const read = async (rows: EventRow[]) => (rows.length === 0 ? [] : transformRead(rows.map(toRecordedEvent)));
 
   async function streamVersion(streamId: string): Promise<number> {
@@ -461,7 +466,7 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
           taken.map((snapshot) => new Date(snapshot.maxRecordedAt)),
         ],
       })
-      .catch((error: unknown) => console.warn(`Could not keep snapshots of ${streamId}:`, error));
+      .catch((error: unknown) => onSnapshotFailed(streamId, error));
   }
 
   async function headPosition(): Promise<number> {

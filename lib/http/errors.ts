@@ -1,6 +1,7 @@
 // One table from error code to HTTP status, and one function that turns any thrown error into a
 // problem+json response. Unknown errors become a 500 that says nothing of the internals; the
 // details go to the server log under the request's correlation id.
+import { logger } from "../observability/logger";
 import { problemResponse, type ProblemDetails } from "./problem";
 
 /** An error raised at the HTTP edge (bad header, body too large…), with its status. */
@@ -102,14 +103,14 @@ export function problemFor(error: unknown, correlationId: string): Response {
     return problemResponse(problem, headers);
   }
   if (isDatabaseUnavailable(error)) {
-    console.error(`[${correlationId}] database unavailable:`, error);
+    logger().warn({ correlationId, err: error }, "database unavailable");
     const { status, title } = errorTable.database_unavailable;
     return problemResponse(
       { type: problemTypeBase + "database-unavailable", title, status, detail: "Try again in a few seconds.", correlationId },
       { "retry-after": "2" },
     );
   }
-  console.error(`[${correlationId}] unexpected error:`, error);
+  logger().error({ correlationId, err: error }, "unexpected error");
   const { status, title } = errorTable.internal_error;
   return problemResponse({
     type: problemTypeBase + "internal-error",

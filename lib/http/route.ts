@@ -1,8 +1,11 @@
 // The one wrapper every route handler goes through: correlation id in, authentication (unless the
-// route is public), problem+json out.
+// route is public), problem+json out, and one log line and one latency sample per request.
 import type { Principal } from "../application/auth/principal";
+import { logger } from "../observability/logger";
+import { metrics } from "../observability/metrics";
 import { authenticate } from "./authenticate";
 import { HttpError, problemFor } from "./errors";
+import { routeTemplates } from "./openapi/document";
 import { correlationIdOf } from "./request";
 
 export interface RouteContext<Params> {
@@ -20,8 +23,17 @@ export interface PublicHandlerContext {
 
 type Wrapped<Params> = (request: Request, context: RouteContext<Params>) => Promise<Response>;
 
+let templates: ReturnType<typeof routeTemplates> | undefined;
+
+/** The route's template (/api/users/{id}), never the path itself: ids would make every path its own series. */
+export function routeOf(pathname: string): string {
+  templates ??= routeTemplates();
+  return templates.find(({ pattern }) => pattern.test(pathname))?.template ?? "(unknown)";
+}
+
 function wrap<Params>(run: (request: Request, params: Params, correlationId: string) => Promise<Response>): Wrapped<Params> {
   return async (request, context) => {
+    const started = performance.now();
     const correlationId = correlationIdOf(request);
     let response: Response;
     try {
@@ -30,6 +42,13 @@ function wrap<Params>(run: (request: Request, params: Params, correlationId: str
       response = problemFor(error, correlationId);
     }
     response.headers.set("x-correlation-id", correlationId);
+    const seconds = (performance.now() - started) / 1000;
+    const route = routeOf(new URL(request.url).pathname);
+    metrics().httpRequestDuration.observe({ route, method: request.method, status: String(response.status) }, seconds);
+    logger().info(
+      { route, method: request.method, status: response.status, durationMs: Math.round(seconds * 10_000) / 10, correlationId },
+      "request",
+    );
     return response;
   };
 }

@@ -2,48 +2,17 @@
 import { randomUUID } from "node:crypto";
 import { createApiToken } from "@/lib/application/auth/api-tokens";
 import { getDatabase } from "@/lib/db";
-import * as eventsRoute from "@/app/api/events/route";
-import * as userRoute from "@/app/api/users/[id]/route";
-import * as changeEmailRoute from "@/app/api/users/[id]/change-email/route";
-import * as changePasswordRoute from "@/app/api/users/[id]/change-password/route";
-import * as deactivateRoute from "@/app/api/users/[id]/deactivate/route";
-import * as userEventsRoute from "@/app/api/users/[id]/events/route";
-import * as reactivateRoute from "@/app/api/users/[id]/reactivate/route";
-import * as renameRoute from "@/app/api/users/[id]/rename/route";
-import * as forgetRoute from "@/app/api/users/[id]/forget/route";
-import * as exportRoute from "@/app/api/users/[id]/export/route";
-import * as usersRoute from "@/app/api/users/route";
-import * as nameChangesRoute from "@/app/api/reports/name-changes/route";
-import * as sessionRoute from "@/app/api/auth/session/route";
-import * as signOutRoute from "@/app/api/auth/sign-out/route";
-import * as tokensRoute from "@/app/api/tokens/route";
-import * as auditRoute from "@/app/api/audit/route";
-import * as signInRoute from "@/app/api/auth/sign-in/route";
-import * as revokeTokenRoute from "@/app/api/tokens/[id]/revoke/route";
+import { routeFiles } from "./routes";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type RouteModule = Record<string, unknown>;
 
-const routes: [RegExp, RouteModule][] = [
-  [/^\/api\/users$/, usersRoute],
-  [/^\/api\/users\/(?<id>[^/]+)$/, userRoute],
-  [/^\/api\/users\/(?<id>[^/]+)\/rename$/, renameRoute],
-  [/^\/api\/users\/(?<id>[^/]+)\/change-email$/, changeEmailRoute],
-  [/^\/api\/users\/(?<id>[^/]+)\/change-password$/, changePasswordRoute],
-  [/^\/api\/users\/(?<id>[^/]+)\/deactivate$/, deactivateRoute],
-  [/^\/api\/users\/(?<id>[^/]+)\/reactivate$/, reactivateRoute],
-  [/^\/api\/users\/(?<id>[^/]+)\/events$/, userEventsRoute],
-  [/^\/api\/users\/(?<id>[^/]+)\/forget$/, forgetRoute],
-  [/^\/api\/users\/(?<id>[^/]+)\/export$/, exportRoute],
-  [/^\/api\/events$/, eventsRoute],
-  [/^\/api\/reports\/name-changes$/, nameChangesRoute],
-  [/^\/api\/auth\/session$/, sessionRoute],
-  [/^\/api\/auth\/sign-out$/, signOutRoute],
-  [/^\/api\/tokens$/, tokensRoute],
-  [/^\/api\/audit$/, auditRoute],
-  [/^\/api\/auth\/sign-in$/, signInRoute],
-  [/^\/api\/tokens\/(?<id>[^/]+)\/revoke$/, revokeTokenRoute],
-];
+// Every route under app/api (but the catch-all 404), found on disk: a new route needs no entry here.
+const routes = routeFiles()
+  .filter((route) => !route.catchAll)
+  .map((route) => ({
+    pattern: new RegExp(`^${route.template.replace(/\{(\w+)\}/g, "(?<$1>[^/]+)").replaceAll(".", "\\.")}$`),
+    module: () => import(/* @vite-ignore */ route.file) as Promise<Record<string, unknown>>,
+  }));
 
 export interface ApiResponse<Body = any> {
   status: number;
@@ -94,9 +63,9 @@ export interface CallOptions {
 
 export async function call(method: string, pathAndQuery: string, options: CallOptions = {}): Promise<ApiResponse> {
   const url = new URL(pathAndQuery, "http://rewind.test");
-  const match = routes.map(([pattern, module]) => ({ found: pattern.exec(url.pathname), module })).find(({ found }) => found);
+  const match = routes.map(({ pattern, module }) => ({ found: pattern.exec(url.pathname), module })).find(({ found }) => found);
   if (!match) throw new Error(`No route for ${url.pathname}`);
-  const handler = match.module[method] as Handler | undefined;
+  const handler = (await match.module())[method] as Handler | undefined;
   if (!handler) throw new Error(`${url.pathname} exports no ${method}`);
   const headers = new Headers(options.headers);
   if (options.credentials !== "none" && !headers.has("authorization") && !headers.has("cookie")) {

@@ -1,40 +1,17 @@
 // Who may call the API: every route but the health check and sign-in wants a signed-in admin or an
 // API token; cookies come with CSRF protection, tokens can be revoked, sign-ins are rate-limited.
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureFirstAdmin } from "@/lib/application/auth/admins";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ensureFirstAdmin, writeInitialAdminPassword } from "@/lib/application/auth/admins";
 import { closeDatabase, getDatabase, provideDatabase } from "@/lib/db";
 import { api, call, newUserInput } from "@/lib/testing/api";
 import { testBackends } from "@/lib/testing/databases";
+import { httpMethods as methods, routeFiles } from "@/lib/testing/routes";
 import { POST as signInRoute } from "./sign-in/route";
 
-const apiFolder = path.resolve(import.meta.dirname, "..");
-const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-const publicEndpoints = new Set(["GET /api/health", "POST /api/auth/sign-in"]);
-
-/** Every route file under app/api, with each method it exports and sample params for its segments. */
-function routeFiles(): { url: string; file: string; params: Record<string, unknown> }[] {
-  const found: { url: string; file: string; params: Record<string, unknown> }[] = [];
-  const walk = (folder: string, segments: string[]) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (entry.isDirectory() && !entry.name.startsWith("_")) walk(path.join(folder, entry.name), [...segments, entry.name]);
-      if (entry.isFile() && entry.name === "route.ts") {
-        const params: Record<string, unknown> = {};
-        const url = segments.map((segment) => {
-          const catchAll = /^\[\.\.\.(\w+)\]$/.exec(segment);
-          const dynamic = /^\[(\w+)\]$/.exec(segment);
-          if (catchAll) return ((params[catchAll[1]!] = ["anything"]), "anything");
-          if (dynamic) return ((params[dynamic[1]!] = "00000000-0000-4000-8000-000000000001"), "00000000-0000-4000-8000-000000000001");
-          return segment;
-        });
-        found.push({ url: `/api/${url.join("/")}`, file: path.join(folder, entry.name), params });
-      }
-    }
-  };
-  walk(apiFolder, []);
-  return found;
-}
+const publicEndpoints = new Set(["GET /api/health", "GET /api/ready", "GET /api/openapi.json", "POST /api/auth/sign-in"]);
 
 type Handler = (request: Request, context: { params: Promise<unknown> }) => Promise<Response>;
 
@@ -246,6 +223,11 @@ describe.each(testBackends())("authentication on $name", (backend) => {
     });
     expect(await ensureFirstAdmin(database, {})).toBeUndefined();
     expect((await signIn(generated!.generatedPassword!, {}, "admin@rewind.local")).status).toBe(200);
+    // The generated password is left in a file only its owner reads, not in the log.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "rewind-admin-")), "nested", "initial-admin-password");
+    expect(await writeInitialAdminPassword(generated!.generatedPassword!, file)).toBe(file);
+    expect(readFileSync(file, "utf8")).toBe(`${generated!.generatedPassword}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
 
     expect(await ensureFirstAdmin(database, { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword })).toMatchObject({
       change: "created",

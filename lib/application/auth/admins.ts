@@ -1,6 +1,8 @@
 // Admin accounts: the first comes from ADMIN_EMAIL / ADMIN_PASSWORD (or, on a demo without them, is
-// created with a generated password printed once).
+// created with a generated password left in a file for its owner).
 import { randomUUID } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { z } from "zod";
 import type { Queryable } from "../../db/database";
 import { hashPassword, verifyPassword } from "../users/passwords";
@@ -18,6 +20,15 @@ export interface FirstAdminOutcome {
   /** Set only when Rewind chose the password: show it once. */
   generatedPassword?: string;
   change: "created" | "password updated" | "unchanged";
+}
+
+export const initialAdminPasswordFile = path.join(".data", "initial-admin-password");
+
+/** Leaves the generated password where only this OS user can read it (never in the log); returns the file. */
+export async function writeInitialAdminPassword(password: string, file = initialAdminPasswordFile): Promise<string> {
+  await mkdir(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
+  await writeFile(/*turbopackIgnore: true*/ file, `${password}\n`, { mode: 0o600 });
+  return file;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { decide, evolve, userStreamId, type UserCommand, type UserState } from "../../domain/users";
 import { WrongExpectedVersion, type EventStore } from "../../eventstore";
 import { PreconditionFailed } from "../errors";
+import { metrics } from "../../observability/metrics";
 import { getServices } from "../services";
 import { hashPassword } from "./passwords";
 import { encryptPersonalData, personalFields, userKey } from "./personal-data";
@@ -54,7 +55,20 @@ async function decideWithPassword(input: UserCommandInput, state: UserState, has
   return decide({ ...input, passwordHash }, state);
 }
 
+/** Handles one user command; counted in the metrics by its type and outcome. */
 export async function executeUserCommand(command: UserCommandInput, context: CommandContext): Promise<CommandOutcome> {
+  try {
+    const outcome = await handleUserCommand(command, context);
+    metrics().commands.inc({ command: command.type, outcome: outcome.recorded > 0 ? "recorded" : "unchanged" });
+    return outcome;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    metrics().commands.inc({ command: command.type, outcome: typeof code === "string" && /^[a-z_]+$/.test(code) ? code : "error" });
+    throw error;
+  }
+}
+
+async function handleUserCommand(command: UserCommandInput, context: CommandContext): Promise<CommandOutcome> {
   const { store, database } = await getServices();
   const streamId = userStreamId(command.userId);
   const hashes = new Map<string, string>();
@@ -79,16 +93,19 @@ export async function executeUserCommand(command: UserCommandInput, context: Com
     const toStore = events.map((event) => (key ? encryptPersonalData(toNewEvent(event), streamId, key) : toNewEvent(event)));
 
     try {
-      const result = await store.appendToStream(streamId, toStore, {
-        expectedVersion: version === 0 ? "no_stream" : version,
-        metadata: {
-          commandId: context.commandId,
-          correlationId: context.correlationId,
-          actor: context.actor,
-          ...(context.reason === undefined ? {} : { extra: { reason: context.reason } }),
-        },
-        inlineStatement: upsertUserRow(expected),
-      });
+      const stopTimer = metrics().appendDuration.startTimer();
+      const result = await store
+        .appendToStream(streamId, toStore, {
+          expectedVersion: version === 0 ? "no_stream" : version,
+          metadata: {
+            commandId: context.commandId,
+            correlationId: context.correlationId,
+            actor: context.actor,
+            ...(context.reason === undefined ? {} : { extra: { reason: context.reason } }),
+          },
+          inlineStatement: upsertUserRow(expected),
+        })
+        .finally(stopTimer);
       const after = result.replayed
         ? (await loadUser(store, streamId, result.version)).state
         : // The events as decided (in clear), at the versions and times the append gave them.

@@ -3,6 +3,8 @@
 import { checkFeedPosition, followEvents, headPosition } from "@/lib/application/event-feed";
 import { parseQuery, validationError } from "@/lib/http/request";
 import { methodNotAllowed, route } from "@/lib/http/route";
+import { logger } from "@/lib/observability/logger";
+import { metrics } from "@/lib/observability/metrics";
 import { eventStreamQuery } from "@/lib/validation/users";
 
 export const dynamic = "force-dynamic";
@@ -31,15 +33,17 @@ export const GET = route(async (request) => {
         }
       };
       send(`retry: 2000\n: following events after ${after}\n\n`);
+      metrics().sseClients.inc();
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
       try {
         for await (const events of followEvents(after, stopped.signal)) {
           for (const event of events) send(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         }
       } catch (error) {
-        console.error("event stream stopped:", error);
+        logger().error({ err: error }, "event stream stopped");
       } finally {
         clearInterval(heartbeat);
+        metrics().sseClients.dec();
         try {
           controller.close();
         } catch {}

@@ -3,6 +3,7 @@ import { nameChangesCsvHeader, nameChangesPage, streamNameChangesCsv } from "@/l
 import { reportFreshness } from "@/lib/application/reports/freshness";
 import { parseQuery } from "@/lib/http/request";
 import { methodNotAllowed, route } from "@/lib/http/route";
+import { logger } from "@/lib/observability/logger";
 import { nameChangesQuery } from "@/lib/validation/reports";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +20,7 @@ export const GET = route(async (request) => {
           await streamNameChangesCsv(query, (lines) => controller.enqueue(encoder.encode(lines)));
           controller.close();
         } catch (error) {
-          console.error("name changes CSV export failed:", error);
+          logger().error({ err: error }, "name changes CSV export failed");
           controller.error(error);
         }
       },

@@ -1,0 +1,17 @@
+// GET /api/metrics — Prometheus metrics in the text exposition format (scrape with an API token)
+import { databaseReadings } from "@/lib/application/operations";
+import { methodNotAllowed, route } from "@/lib/http/route";
+import { metrics } from "@/lib/observability/metrics";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async () => {
+  const { registry, recordDatabaseReadings } = metrics();
+  recordDatabaseReadings(await databaseReadings());
+  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
+});
+
+export const POST = methodNotAllowed(["GET"]);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

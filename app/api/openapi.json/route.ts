@@ -1,0 +1,10 @@
+// GET /api/openapi.json — the OpenAPI 3.1 document of this API, generated from the handlers' zod schemas
+import { methodNotAllowed, publicRoute } from "@/lib/http/route";
+import { openApiDocument } from "@/lib/http/openapi/document";
+
+export const GET = publicRoute(async () => Response.json(openApiDocument(), { headers: { "cache-control": "public, max-age=300" } }));
+
+export const POST = methodNotAllowed(["GET"]);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;

@@ -1,0 +1,426 @@
+// The OpenAPI 3.1 document of the whole API, generated from the zod schemas the route handlers parse
+// with (lib/validation) and the ones that describe their answers (./response-schemas). Nothing here
+// is a second copy of a shape: a change to a schema changes the document.
+import { z } from "zod";
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from "zod-openapi";
+import { errorTable, type ErrorCode } from "../errors";
+import { maxBodyBytes } from "../request";
+import { auditQuery } from "../../validation/audit";
+import { createApiTokenBody, signInBody } from "../../validation/auth";
+import { activityQuery, nameChangesQuery } from "../../validation/reports";
+import {
+  changeEmailBody,
+  changePasswordBody,
+  deactivateUserBody,
+  emptyQuery,
+  eventFeedQuery,
+  eventStreamQuery,
+  forgetUserBody,
+  reactivateUserBody,
+  registerUserBody,
+  renameUserBody,
+  userListQuery,
+  userPointQuery,
+} from "../../validation/users";
+import * as answers from "./response-schemas";
+
+const json = (schema: z.ZodType) => ({ "application/json": { schema } });
+
+const problemTypeBase = "https://rewind.dev/problems/";
+
+/** Responses for the errors an operation can answer with, grouped by status. */
+function problems(...codes: ErrorCode[]): ZodOpenApiResponsesObject {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(errorTable[code].status, [...(byStatus.get(errorTable[code].status) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, group]) => [
+      String(status),
+      {
+        description: group.map((code) => `${errorTable[code].title} (${problemTypeBase}${code.replaceAll("_", "-")})`).join("; "),
+        content: { "application/problem+json": { schema: answers.problem } },
+        ...(status === 503 || status === 429 ? { headers: z.object({ "retry-after": z.string().meta({ description: "Seconds" }) }) } : {}),
+      },
+    ]),
+  );
+}
+
+// Every authenticated operation can answer these.
+const always: ErrorCode[] = ["unauthenticated", "database_unavailable", "internal_error"];
+const changing: ErrorCode[] = [...always, "csrf_failed", "payload_too_large", "unsupported_media_type", "malformed_json"];
+
+const userIdParam = z.object({
+  id: z.string().meta({ description: "The user's id (a UUID)", example: "0b6f6a1e-4a44-4c8f-9d7e-2f0c3f6e9a10" }),
+});
+
+const commandHeaders = z.object({
+  "if-match": z
+    .string()
+    .regex(/^(?:W\/)?"\d{1,9}"$/)
+    .optional()
+    .meta({ description: 'The ETag you last read, like "3": the command is refused with 412 if the user changed since' }),
+  "idempotency-key": z.string().max(200).optional().meta({
+    description: "Retrying with the same key replays the first answer and records nothing again (header idempotent-replayed: true)",
+  }),
+  "x-correlation-id": z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: "Recorded on the events; echoed in the answer (one is made if absent)" }),
+});
+
+const userAnswerHeaders = z.object({ etag: z.string().meta({ description: 'The user\'s version, like "3": send it back as If-Match' }) });
+
+function userCommand(summary: string, body: z.ZodType, extra: ErrorCode[] = [], { bodyOptional = false } = {}): ZodOpenApiOperationObject {
+  return {
+    tags: ["Users"],
+    summary,
+    requestParams: { path: userIdParam, header: commandHeaders },
+    requestBody: { required: !bodyOptional, content: json(body) },
+    responses: {
+      "200": { description: "The user after the command", headers: userAnswerHeaders, content: json(answers.user) },
+      ...problems(
+        ...changing,
+        "validation_failed",
+        "user_not_found",
+        "user_forgotten",
+        "wrong_expected_version",
+        "precondition_failed",
+        "idempotent_request_in_progress",
+        "idempotency_key_reused",
+        ...extra,
+      ),
+    },
+  };
+}
+
+const csv = (description: string) => ({ "text/csv": { schema: z.string().meta({ description }) } });
+
+const paths: ZodOpenApiPathsObject = {
+  "/api/users": {
+    get: {
+      tags: ["Users"],
+      summary: "List users, newest first (today's, or as they were at ?at=)",
+      requestParams: { query: userListQuery },
+      responses: {
+        "200": { description: "A page of users", content: json(answers.userList) },
+        ...problems(...always, "validation_failed"),
+      },
+    },
+    post: {
+      tags: ["Users"],
+      summary: "Register a user",
+      requestParams: { header: commandHeaders.omit({ "if-match": true }) },
+      requestBody: { required: true, content: json(registerUserBody) },
+      responses: {
+        "201": {
+          description: "Registered; Location names the new user",
+          headers: userAnswerHeaders.extend({ location: z.string() }),
+          content: json(answers.user),
+        },
+        ...problems(...changing, "validation_failed", "email_taken", "idempotent_request_in_progress", "idempotency_key_reused"),
+      },
+    },
+  },
+  "/api/users/{id}": {
+    get: {
+      tags: ["Users"],
+      summary: "A user now, or at ?version= or ?at= (time travel)",
+      requestParams: {
+        path: userIdParam,
+        query: userPointQuery,
+        header: z.object({ "if-none-match": z.string().optional().meta({ description: "An ETag: 304 when the user is still at it" }) }),
+      },
+      responses: {
+        "200": { description: "The user", headers: userAnswerHeaders, content: json(answers.user) },
+        "304": { description: "Not modified: the user is still at the ETag you sent" },
+        ...problems(...always, "validation_failed", "user_not_found"),
+      },
+    },
+    put: userCommand("Rename a user (same as POST /api/users/{id}/rename)", renameUserBody, ["user_deactivated"]),
+  },
+  "/api/users/{id}/rename": { post: userCommand("Rename a user", renameUserBody, ["user_deactivated"]) },
+  "/api/users/{id}/change-email": { post: userCommand("Change a user's email", changeEmailBody, ["user_deactivated", "email_taken"]) },
+  "/api/users/{id}/change-password": { post: userCommand("Change a user's password", changePasswordBody, ["user_deactivated"]) },
+  "/api/users/{id}/deactivate": { post: userCommand("Deactivate a user, with a reason", deactivateUserBody) },
+  "/api/users/{id}/reactivate": { post: userCommand("Reactivate a deactivated user", reactivateUserBody, [], { bodyOptional: true }) },
+  "/api/users/{id}/forget": {
+    post: userCommand("Erase a user's personal data (GDPR): the events stay, their names and emails read [erased]", forgetUserBody, [], {
+      bodyOptional: true,
+    }),
+  },
+  "/api/users/{id}/events": {
+    get: {
+      tags: ["Users"],
+      summary: "A user's events in stream order (password hashes redacted)",
+      requestParams: { path: userIdParam, query: emptyQuery },
+      responses: {
+        "200": { description: "The user's events", content: json(answers.userEvents) },
+        ...problems(...always, "validation_failed", "user_not_found"),
+      },
+    },
+  },
+  "/api/users/{id}/export": {
+    get: {
+      tags: ["Users"],
+      summary: "Everything Rewind holds on a user, as a JSON attachment (subject access request)",
+      requestParams: { path: userIdParam },
+      responses: {
+        "200": { description: "The user and their whole history", content: json(answers.userExport) },
+        ...problems(...always, "user_not_found"),
+      },
+    },
+  },
+  "/api/events": {
+    get: {
+      tags: ["Events"],
+      summary: "The global event feed after a position; it never skips an event",
+      requestParams: { query: eventFeedQuery },
+      responses: {
+        "200": { description: "The next events in position order", content: json(answers.eventFeedPage) },
+        ...problems(...always, "validation_failed", "unknown_position"),
+      },
+    },
+  },
+  "/api/events/stream": {
+    get: {
+      tags: ["Events"],
+      summary: "Server-Sent Events: every event after a position, then new ones as they are appended",
+      description:
+        "Each message has `id:` its position, `event:` its type and `data:` the event as JSON (see Event). " +
+        "Reconnecting clients send Last-Event-ID and miss nothing; a comment line is sent every 15 s.",
+      requestParams: {
+        query: eventStreamQuery,
+        header: z.object({ "last-event-id": z.string().optional().meta({ description: "The last position received; overrides ?after=" }) }),
+      },
+      responses: {
+        "200": { description: "An endless stream of events", content: { "text/event-stream": { schema: z.string() } } },
+        ...problems(...always, "validation_failed", "unknown_position"),
+      },
+    },
+  },
+  "/api/projections": {
+    get: {
+      tags: ["Projections"],
+      summary: "Every asynchronous projection: checkpoint, lag, last error, rebuild progress",
+      responses: { "200": { description: "The projections", content: json(answers.projectionList) }, ...problems(...always) },
+    },
+  },
+  "/api/projections/{name}/rebuild": {
+    post: {
+      tags: ["Projections"],
+      summary: "Rebuild a projection from the first event, in the background",
+      requestParams: { path: z.object({ name: z.string().meta({ example: "name_changes" }) }) },
+      responses: {
+        "202": {
+          description: "Started; follow its progress on GET /api/projections",
+          headers: z.object({ location: z.string() }),
+          content: json(answers.rebuildStarted),
+        },
+        ...problems(...always, "csrf_failed", "not_found", "rebuild_in_progress"),
+      },
+    },
+  },
+  "/api/reports/name-changes": {
+    get: {
+      tags: ["Reports"],
+      summary: "Users who changed their name in a window (default: the past six months), as JSON or streamed CSV",
+      requestParams: { query: nameChangesQuery },
+      responses: {
+        "200": {
+          description: "A page of the report (JSON), or the whole report (CSV)",
+          content: { ...json(answers.nameChangesReport), ...csv("user_id,current_name,renames,first_rename_at,last_rename_at,names") },
+        },
+        ...problems(...always, "validation_failed"),
+      },
+    },
+  },
+  "/api/reports/activity": {
+    get: {
+      tags: ["Reports"],
+      summary: "Registrations, renames, email changes and deactivations per day, week or month (JSON or CSV)",
+      requestParams: { query: activityQuery },
+      responses: {
+        "200": {
+          description: "One point per bucket, and the totals",
+          content: { ...json(answers.activityReport), ...csv("start,registrations,renames,email_changes,deactivations") },
+        },
+        ...problems(...always, "validation_failed"),
+      },
+    },
+  },
+  "/api/audit": {
+    get: {
+      tags: ["Audit"],
+      summary: "What admins and API tokens did, newest first",
+      requestParams: { query: auditQuery },
+      responses: {
+        "200": { description: "A page of events with their actor", content: json(answers.auditPage) },
+        ...problems(...always, "validation_failed"),
+      },
+    },
+  },
+  "/api/tokens": {
+    get: {
+      tags: ["Access"],
+      summary: "The API tokens (never their secrets)",
+      responses: { "200": { description: "Every token, revoked ones too", content: json(answers.apiTokenList) }, ...problems(...always) },
+    },
+    post: {
+      tags: ["Access"],
+      summary: "Create an API token (signed-in admins only); its secret is shown this once",
+      requestBody: { required: true, content: json(createApiTokenBody) },
+      responses: {
+        "201": { description: "The token, with its secret", content: json(answers.createdApiToken) },
+        ...problems(...changing, "validation_failed", "forbidden"),
+      },
+    },
+  },
+  "/api/tokens/{id}/revoke": {
+    post: {
+      tags: ["Access"],
+      summary: "Revoke an API token: every later request with it gets 401 (signed-in admins only)",
+      requestParams: { path: z.object({ id: z.string().meta({ description: "The token's id (a UUID)" }) }) },
+      responses: {
+        "200": { description: "The revoked token", content: json(answers.apiToken) },
+        ...problems(...always, "csrf_failed", "forbidden", "token_not_found"),
+      },
+    },
+  },
+  "/api/auth/sign-in": {
+    post: {
+      tags: ["Access"],
+      summary: "An admin signs in; sets the session cookie (HttpOnly) and the CSRF cookie",
+      security: [],
+      requestBody: { required: true, content: json(signInBody) },
+      responses: {
+        "200": { description: "Signed in", headers: z.object({ "set-cookie": z.string() }), content: json(answers.signedIn) },
+        ...problems(
+          "validation_failed",
+          "malformed_json",
+          "unsupported_media_type",
+          "payload_too_large",
+          "invalid_credentials",
+          "csrf_failed",
+          "too_many_attempts",
+          "database_unavailable",
+          "internal_error",
+        ),
+      },
+    },
+  },
+  "/api/auth/sign-out": {
+    post: {
+      tags: ["Access"],
+      summary: "End the browser's session and clear its cookies",
+      responses: { "204": { description: "Signed out" }, ...problems(...always, "csrf_failed") },
+    },
+  },
+  "/api/auth/session": {
+    get: {
+      tags: ["Access"],
+      summary: "Who is calling: the signed-in admin or the API token",
+      responses: { "200": { description: "The caller", content: json(answers.session) }, ...problems(...always) },
+    },
+  },
+  "/api/health": {
+    get: {
+      tags: ["Operations"],
+      summary: "Liveness: the process is up (does not touch the database)",
+      security: [],
+      responses: { "200": { description: "Up", content: json(answers.health) } },
+    },
+  },
+  "/api/ready": {
+    get: {
+      tags: ["Operations"],
+      summary: "Readiness: the database answers, every migration is applied, no projection is failing",
+      security: [],
+      responses: {
+        "200": { description: "Ready for traffic", content: json(answers.readiness) },
+        "503": { description: "Not ready: the checks say why", content: json(answers.readiness) },
+      },
+    },
+  },
+  "/api/metrics": {
+    get: {
+      tags: ["Operations"],
+      summary: "Prometheus metrics (text exposition format); scrape with an API token",
+      responses: {
+        "200": {
+          description: "Metrics",
+          content: { "text/plain": { schema: z.string().meta({ description: "Prometheus text format 0.0.4" }) } },
+        },
+        ...problems(...always),
+      },
+    },
+  },
+  "/api/openapi.json": {
+    get: {
+      tags: ["Operations"],
+      summary: "This document",
+      security: [],
+      responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
+    },
+  },
+  "/api/bench/echo": {
+    post: {
+      tags: ["Operations"],
+      summary: "The HTTP benchmark's baseline: answers the JSON body it got (404 unless the server runs with REWIND_BENCH_ROUTES=1)",
+      requestBody: { required: true, content: { "application/json": { schema: z.unknown() } } },
+      responses: {
+        "200": { description: "The body, echoed", content: json(z.strictObject({ received: z.unknown() })) },
+        ...problems(...always, "not_found"),
+      },
+    },
+  },
+};
+
+export const apiVersion = "1.0.0";
+
+let cached: ReturnType<typeof createDocument> | undefined;
+
+/** The document (built once per process). */
+export function openApiDocument() {
+  cached ??= createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Rewind API",
+      version: apiVersion,
+      description:
+        "An event-sourced user store: every change is an immutable event, and any user — or the whole list — can be read as it was at any version or instant.\n\n" +
+        "Authenticate with an API token (`Authorization: Bearer rwd_…`, created on /admin/tokens) or, from the dashboard, the session cookie " +
+        "plus the `X-CSRF-Token` header on changes. Errors are RFC 9457 `application/problem+json`. " +
+        `Request bodies are JSON, at most ${maxBodyBytes / 1024} KiB.`,
+    },
+    tags: [
+      { name: "Users", description: "Commands and time-travel queries on users" },
+      { name: "Events", description: "The event log, as a feed and as Server-Sent Events" },
+      { name: "Projections", description: "Views computed from the events" },
+      { name: "Reports", description: "For the product owner: JSON and CSV" },
+      { name: "Audit", description: "Who did what, and why" },
+      { name: "Access", description: "Signing in and API tokens" },
+      { name: "Operations", description: "Health, readiness, metrics and this document" },
+    ],
+    components: {
+      securitySchemes: {
+        apiToken: { type: "http", scheme: "bearer", description: "An API token, rwd_…" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "rewind_session",
+          description: "The dashboard's session (changes also need X-CSRF-Token)",
+        },
+      },
+    },
+    security: [{ apiToken: [] }, { session: [] }],
+    paths,
+  });
+  return cached;
+}
+
+/** The document's path templates as patterns, fixed paths first: what a request's route is called in logs and metrics. */
+export function routeTemplates(): { template: string; pattern: RegExp }[] {
+  return Object.keys(openApiDocument().paths ?? {})
+    .sort((a, b) => Number(a.includes("{")) - Number(b.includes("{")))
+    .map((template) => ({ template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+").replaceAll(".", "\\.")}$`) }));
+}

@@ -1,0 +1,193 @@
+// What the API answers, as zod schemas: the OpenAPI document is generated from these and from the
+// request schemas in lib/validation; the OpenAPI test checks real answers against them, so neither
+// can drift from what the handlers send.
+import { z } from "zod";
+
+const isoInstant = z.iso.datetime({ offset: true });
+const isoDate = z.iso.date();
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+const wholeNumber = z.number().int().min(0);
+
+export const problem = z
+  .looseObject({
+    type: z.string().meta({ description: "A URI naming the kind of problem, e.g. https://rewind.dev/problems/validation-failed" }),
+    title: z.string(),
+    status: z.number().int().min(400).max(599),
+    detail: z.string(),
+    correlationId: z.string().meta({ description: "Quote it when reporting a problem: the server log has the same id" }),
+    errors: z
+      .array(z.strictObject({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({
+        description: "Every field that is not valid (validation-failed)",
+      }),
+    currentVersion: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: "The user's version now (precondition-failed, wrong-expected-version)" }),
+    retryAfterSeconds: z.number().int().optional(),
+  })
+  .meta({ id: "Problem", description: "RFC 9457 problem details: the body of every 4xx and 5xx answer" });
+
+export const user = z
+  .strictObject({
+    id: uuid,
+    name: z.string(),
+    email: z.string(),
+    status: z.enum(["active", "deactivated", "forgotten"]),
+    version: z.number().int().min(1).meta({ description: "The version of the user's last event; also the ETag" }),
+    createdAt: isoInstant,
+    updatedAt: isoInstant,
+  })
+  .meta({ id: "User" });
+
+export const userList = z
+  .strictObject({
+    items: z.array(user),
+    nextCursor: z.string().nullable().meta({ description: "Pass as ?cursor= for the next page; null on the last page" }),
+    total: wholeNumber.meta({ description: "Users matching the filters, on every page" }),
+  })
+  .meta({ id: "UserList" });
+
+export const event = z
+  .strictObject({
+    position: z.number().int().min(1).meta({ description: "Global position in the log: unique, increasing" }),
+    streamId: z.string(),
+    version: z.number().int().min(1).meta({ description: "1-based, gap-free within the stream" }),
+    type: z.string().meta({ example: "user.renamed" }),
+    data: z.record(z.string(), z.unknown()).meta({ description: "The event's fields; password hashes read [redacted]" }),
+    metadata: z.record(z.string(), z.unknown()).meta({
+      description: "eventId, commandId, correlationId, causationId, actor, and the command's reason if any",
+    }),
+    recordedAt: isoInstant,
+  })
+  .meta({ id: "Event" });
+
+export const userEvents = z.strictObject({ items: z.array(event) }).meta({ id: "UserEvents" });
+
+export const eventFeedPage = z
+  .strictObject({
+    items: z.array(event),
+    nextAfter: wholeNumber.meta({ description: "Pass as ?after= to read on; the same value when nothing new was there" }),
+  })
+  .meta({ id: "EventFeedPage" });
+
+export const userExport = z.strictObject({ exportedAt: isoInstant, user, events: z.array(event) }).meta({ id: "UserExport" });
+
+const projectionState = z.enum(["up to date", "catching up", "rebuilding", "failing"]);
+
+export const projection = z
+  .strictObject({
+    name: z.string(),
+    version: z.number().int(),
+    state: projectionState,
+    position: wholeNumber,
+    head: wholeNumber,
+    lagEvents: wholeNumber,
+    lagSeconds: z.number().min(0),
+    caughtUpAt: isoInstant.nullable(),
+    lastError: z.string().nullable(),
+    lastErrorAt: isoInstant.nullable(),
+    rebuild: z.strictObject({ startedAt: isoInstant, applied: wholeNumber, total: wholeNumber }).nullable(),
+  })
+  .meta({ id: "Projection" });
+
+export const projectionList = z.strictObject({ items: z.array(projection) }).meta({ id: "ProjectionList" });
+
+export const rebuildStarted = z.strictObject({ name: z.string(), status: z.literal("rebuilding") }).meta({ id: "RebuildStarted" });
+
+const freshness = z
+  .strictObject({
+    projection: z.string(),
+    state: projectionState,
+    caughtUpAt: isoInstant.nullable(),
+    lagEvents: wholeNumber,
+    lagSeconds: z.number().min(0),
+    progress: z.strictObject({ applied: wholeNumber, total: wholeNumber }).nullable(),
+  })
+  .meta({ id: "Freshness", description: "How far the report's projection has caught up with the log" });
+
+export const nameChangesReport = z
+  .strictObject({
+    window: z.strictObject({ from: isoInstant, to: isoInstant }),
+    asOf: isoInstant.nullable(),
+    sort: z.enum(["current_name", "renames", "first_rename", "last_rename"]),
+    order: z.enum(["asc", "desc"]),
+    page: z.number().int().min(1),
+    limit: z.number().int().min(1),
+    total: wholeNumber,
+    items: z.array(
+      z.strictObject({
+        userId: uuid,
+        currentName: z.string(),
+        renames: z.number().int().min(1),
+        firstRenameAt: isoInstant,
+        lastRenameAt: isoInstant,
+        names: z.array(z.string()).meta({ description: "The name before the window's first rename, then each new name in order" }),
+      }),
+    ),
+    freshness,
+  })
+  .meta({ id: "NameChangesReport" });
+
+const activityCounts = {
+  registrations: wholeNumber,
+  renames: wholeNumber,
+  emailChanges: wholeNumber,
+  deactivations: wholeNumber,
+};
+
+export const activityReport = z
+  .strictObject({
+    window: z.strictObject({ from: isoDate, to: isoDate }),
+    bucket: z.enum(["day", "week", "month"]),
+    asOf: isoInstant.nullable(),
+    points: z.array(z.strictObject({ start: isoDate, ...activityCounts })),
+    totals: z.strictObject(activityCounts),
+    freshness,
+  })
+  .meta({ id: "ActivityReport" });
+
+export const apiToken = z
+  .strictObject({
+    id: uuid,
+    name: z.string(),
+    createdBy: z.string(),
+    createdAt: isoInstant,
+    lastUsedAt: isoInstant.nullable(),
+    revokedAt: isoInstant.nullable(),
+  })
+  .meta({ id: "ApiToken" });
+
+export const apiTokenList = z.strictObject({ items: z.array(apiToken) }).meta({ id: "ApiTokenList" });
+
+export const createdApiToken = apiToken
+  .extend({ token: z.string().meta({ description: "The secret (rwd_…): shown this once, only its hash is kept" }) })
+  .meta({ id: "CreatedApiToken" });
+
+export const auditPage = z.strictObject({ items: z.array(event), nextCursor: z.string().nullable() }).meta({ id: "AuditPage" });
+
+export const session = z
+  .discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("admin"), email: z.string(), actor: z.string() }),
+    z.strictObject({ kind: z.literal("token"), name: z.string(), actor: z.string() }),
+  ])
+  .meta({ id: "Session" });
+
+export const signedIn = z.strictObject({ email: z.string(), expiresAt: isoInstant }).meta({ id: "SignedIn" });
+
+export const health = z.strictObject({ status: z.literal("ok") }).meta({ id: "Health" });
+
+const readinessCheck = z.strictObject({ ok: z.boolean(), detail: z.string() });
+
+export const readiness = z
+  .strictObject({
+    status: z.enum(["ready", "not ready"]),
+    checks: z.strictObject({
+      database: readinessCheck.meta({ description: "A query answered" }),
+      migrations: readinessCheck.meta({ description: "Every migration of this version is applied" }),
+      projections: readinessCheck.meta({ description: "No projection is failing" }),
+    }),
+  })
+  .meta({ id: "Readiness" });
