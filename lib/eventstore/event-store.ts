@@ -155,8 +155,11 @@ SELECT position FROM events
  LIMIT 1`;
 
 const uniqueViolation = "23505";
-const streamVersionKey = "events_pkey";
-const commandKey = "events_stream_id_command_id_key";
+// The events table's two unique keys, by name: events_pkey and events_stream_id_command_id_key — or,
+// when the table is partitioned or sharded, what PostgreSQL (events_p3_pkey, events_p3_stream_id_command_id_idx)
+// or Citus (events_pkey_102008) call their copies on each partition or shard.
+const streamVersionKey = /^events(_\w+)?_pkey(_\d+)?$/;
+const commandKey = /^events(_\w+)?_stream_id_command_id_(key|idx\d*)(_\d+)?$/;
 const maxAppendAttempts = 20;
 const maxReadAllLimit = 10_000;
 const maxStreamVersion = 2_147_483_647;
@@ -329,8 +332,9 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       } catch (error) {
         const { code, constraint } = databaseErrorOf(error);
         // Other unique violations (say, in an inline projection) are the caller's to interpret.
-        if (code !== uniqueViolation || (constraint !== streamVersionKey && constraint !== commandKey)) throw error;
-        versionTaken = constraint === streamVersionKey;
+        const isVersionKey = streamVersionKey.test(constraint ?? "");
+        if (code !== uniqueViolation || !(isVersionKey || commandKey.test(constraint ?? ""))) throw error;
+        versionTaken = isVersionKey;
       }
       // Refused: the stream was not where the caller expected, or a concurrent append won the race.
       if (metadata.commandId !== undefined) {
