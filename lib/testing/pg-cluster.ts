@@ -126,7 +126,22 @@ export async function createCluster(): Promise<Cluster> {
 export async function createReplica(primary: Cluster): Promise<Cluster> {
   const root = workDirectory();
   const dataDir = path.join(root, "data");
-  run("pg_basebackup", ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", dataDir, "-R", "-X", "stream", "-c", "fast", "--no-sync"]);
+  run("pg_basebackup", [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(primary.port),
+    "-U",
+    "postgres",
+    "-D",
+    dataDir,
+    "-R",
+    "-X",
+    "stream",
+    "-c",
+    "fast",
+    "--no-sync",
+  ]);
   if (statSync(dataDir).mode & 0o077) chmodSync(dataDir, 0o700);
   const replica = clusterAt(dataDir, await freePort(), root);
   replica.start();
