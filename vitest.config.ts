@@ -25,6 +25,19 @@ export default defineConfig({
           env: { REWIND_SNAPSHOT_EVERY: "3" },
         },
       },
+      {
+        extends: true,
+        test: {
+          // npm run test:faults: the production server and PostgreSQL clusters of their own, killed
+          // and restarted on purpose. One file at a time: each loads the machine fully.
+          name: "faults",
+          include: ["**/*.faults.test.ts"],
+          exclude: ["node_modules/**", ".next/**"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

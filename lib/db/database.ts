@@ -86,9 +86,15 @@ export function createPostgresDatabase(connectionString: string, options: { maxC
 
   async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    // The pool listens for errors on idle clients only: a connection lost while checked out (the
+    // server restarting between two statements of a transaction) would otherwise be an uncaught
+    // 'error' event and bring the process down. The next statement fails with it instead.
+    const lost = () => brokenClients.add(client);
+    client.on("error", lost);
     try {
       return await work(client);
     } finally {
+      client.off("error", lost);
       client.release(brokenClients.has(client));
     }
   }
