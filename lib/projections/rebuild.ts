@@ -16,6 +16,35 @@ export class RebuildInProgress extends Error {
 }
 
 const shadowOf = (table: string) => `${table}__rebuild`;
+
+const lockNotAvailable = "55P03";
+const swapAttempts = 100;
+
+/**
+ * Runs the swap in a transaction that first takes every table it replaces, all at once, giving up
+ * after a moment when a reader holds one (and trying again soon). Readers take their tables one by
+ * one in an order of the planner's choosing: a swap that waited while holding some of them could
+ * deadlock with a report that holds the others — and PostgreSQL would abort one of the two.
+ */
+async function swapWhenTablesAreFree(database: Database, projection: Projection, swap: Parameters<Database["transaction"]>[0]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await database.transaction(async (tx) => {
+        // First the checkpoint, as a runner's batch takes it (before the tables): waits for a batch
+        // in progress, and holds the next one back until the swap is done.
+        await tx.query(`SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [projection.name]);
+        await tx.exec(`SET LOCAL lock_timeout = '200ms'`);
+        const tables = projection.tables.flatMap((table) => [table, shadowOf(table)]);
+        await tx.exec(`LOCK TABLE ${tables.map((table) => `"${table}"`).join(", ")} IN ACCESS EXCLUSIVE MODE`);
+        await tx.exec(`SET LOCAL lock_timeout = 0`);
+        return swap(tx);
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== lockNotAvailable || attempt >= swapAttempts) throw error;
+      await new Promise((done) => setTimeout(done, 20 + Math.random() * 80));
+    }
+  }
+}
 const shadowTables: TableName = shadowOf;
 /** A rebuild that made no progress for this long is taken to have died with its process. */
 const abandonedAfter = "10 minutes";
@@ -69,9 +98,7 @@ export async function rebuildProjection(
     // first queries after the swap choose plans for empty tables (seen: a report 10× slower).
     for (const table of projection.tables) await database.exec(`ANALYZE "${shadowOf(table)}"`);
 
-    await database.transaction(async (tx) => {
-      // Waits for a runner's batch in progress, and holds the next one back until the swap is done.
-      await tx.query(`SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [projection.name]);
+    await swapWhenTablesAreFree(database, projection, async (tx) => {
       for (const table of projection.tables) {
         const shadow = shadowOf(table);
         const indexes = await tx.query<{ indexname: string }>(
