@@ -3,11 +3,8 @@
 // (or `npm run projections:rebuild -- <name>`).
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { SingleBar, Presets } from "cli-progress";
 import { importLog } from "../lib/application/backup";
-import { databaseConfigFromEnvironment } from "../lib/db/config";
-import { migrate } from "../lib/db/migrate";
-import { openDatabase } from "../lib/db/open";
+import { progressBar, runOnDatabase } from "./database-command";
 
 const source = process.argv[2];
 if (!source) {
@@ -18,26 +15,14 @@ if (!source) {
 async function* lines() {
   yield* createInterface({ input: source === "-" ? process.stdin : createReadStream(source!), crlfDelay: Infinity });
 }
-const bar = new SingleBar(
-  { format: "import [{bar}] {value}/{total} events {eta_formatted}", stream: process.stderr },
-  Presets.shades_classic,
-);
+const bar = progressBar("import", "events");
 
-const database = await openDatabase(databaseConfigFromEnvironment());
-try {
-  await migrate(database);
-  let started = false;
-  const report = await importLog(database, lines(), (done, total) => {
-    if (!started) bar.start(total, 0);
-    started = true;
-    bar.update(done);
-  });
-  bar.stop();
-  console.error(`imported ${report.events} events and ${report.userKeys} user keys; ${report.users} users in the users table`);
-} catch (error) {
-  bar.stop();
-  console.error(`\n${error instanceof Error ? error.message : error}`);
-  process.exitCode = 1;
-} finally {
-  await database.close();
-}
+await runOnDatabase(async (database) => {
+  try {
+    const report = await importLog(database, lines(), bar.update);
+    bar.stop();
+    console.error(`imported ${report.events} events and ${report.userKeys} user keys; ${report.users} users in the users table`);
+  } finally {
+    bar.stop();
+  }
+});

@@ -89,7 +89,9 @@ describe.each(testBackends())("backup and restore on $name", (backend) => {
     try {
       const lines = exported.trimEnd().split("\n");
       await expect(importLog(target, linesOf(lines.slice(0, lines.length - 30).join("\n")))).rejects.toBeInstanceOf(ImportRefused);
-      await expect(importLog(await backend.open(), linesOf('{"hello": "world"}\n'))).rejects.toThrow(/no header/);
+      const another = await backend.open();
+      await expect(importLog(another, linesOf('{"hello": "world"}\n'))).rejects.toThrow(/no header/);
+      await another.close();
     } finally {
       await target.close();
     }
