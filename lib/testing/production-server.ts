@@ -76,7 +76,6 @@ export async function startProductionServer(
         NEXT_TELEMETRY_DISABLED: "1",
         ADMIN_EMAIL: serverAdmin.email,
         ADMIN_PASSWORD: serverAdmin.password,
-        LOG_LEVEL: options.log ? "info" : "warn",
         ...env,
       },
       stdio: ["ignore", options.log ? "pipe" : "ignore", options.log ? "pipe" : "inherit"],
