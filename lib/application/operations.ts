@@ -74,8 +74,13 @@ export async function databaseReadings(): Promise<DatabaseReadings | undefined> 
   try {
     return await withTimeout(
       (async () => {
-        const { database, store } = await getServices();
-        const [eventsInLog, views] = await Promise.all([store.countAfter(0), projectionViews()]);
+        const { database } = await getServices();
+        // Every event committed — not only those the feed shows yet (it holds back behind older transactions).
+        const [[counted], views] = await Promise.all([
+          database.query<{ events: number }>("SELECT count(*)::bigint AS events FROM events"),
+          projectionViews(),
+        ]);
+        const eventsInLog = counted?.events ?? 0;
         const pool =
           database.backend === "postgres"
             ? { size: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { feedShowsEverything } from "../testing/projections";
 import { testBackends, type TestDatabase } from "../testing/databases";
 import { createEventStore, InvalidEventStoreArgument, UnknownPosition, WrongExpectedVersion, type EventStore } from ".";
 import type { NewEvent, RecordedEvent } from "./types";
@@ -12,7 +13,9 @@ async function countEvents(database: TestDatabase): Promise<number> {
   return row!.count;
 }
 
-async function readEverything(store: EventStore, pageSize = 1000): Promise<RecordedEvent[]> {
+/** Every event the feed shows, once it shows every event committed (other test files' transactions hold it back). */
+async function readEverything(database: TestDatabase, store: EventStore, pageSize = 1000): Promise<RecordedEvent[]> {
+  await feedShowsEverything(database);
   const all: RecordedEvent[] = [];
   let after = 0;
   for (;;) {
@@ -408,7 +411,7 @@ describe.each(testBackends())("event store on $name", (backend) => {
           expectedVersion: "no_stream",
         },
       );
-      const all = await readEverything(store, 7);
+      const all = await readEverything(database, store, 7);
       const mine = all.filter((e) => e.streamId === streamId);
       expect(mine.map((e) => e.position)).toEqual(written.events.map((e) => e.position));
       expect(new Set(all.map((e) => e.position)).size).toBe(all.length);
@@ -478,7 +481,7 @@ describe.each(testBackends())("event store on $name", (backend) => {
         const earlyPosition = (await early.query(insert, [newStreamId(), "early"])).rows[0].position;
         expect(Number(latePosition)).toBeLessThan(Number(earlyPosition));
 
-        const cursorStart = (await readEverything(store)).at(-1)?.position ?? 0;
+        const cursorStart = (await readEverything(database, store)).at(-1)?.position ?? 0;
         await early.query("COMMIT");
         const firstRead = await store.readAll({ after: cursorStart });
         expect(firstRead.events.map((e) => e.type)).toEqual(["early"]);
@@ -493,7 +496,7 @@ describe.each(testBackends())("event store on $name", (backend) => {
     });
 
     it("holds back events behind a transaction still in flight, then delivers both in order", async () => {
-      const cursorStart = (await readEverything(store)).at(-1)?.position ?? 0;
+      const cursorStart = (await readEverything(database, store)).at(-1)?.position ?? 0;
       const gate = deferred();
       const entered = deferred();
       const slow = store.appendToStream(newStreamId(), [event("slow")], {
@@ -517,7 +520,7 @@ describe.each(testBackends())("event store on $name", (backend) => {
     });
 
     it("under concurrent writers, pages of readAll taken while they write add up to every event once", async () => {
-      let cursor = (await readEverything(store)).at(-1)?.position ?? 0;
+      let cursor = (await readEverything(database, store)).at(-1)?.position ?? 0;
       const seen: RecordedEvent[] = [];
       let writing = true;
       const writers = Promise.all(

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, type Database } from "../db/database";
 import { migrate } from "../db/migrate";
 import { testBackends } from "../testing/databases";
+import { feedShowsEverything } from "../testing/projections";
 import { clusterUnavailableReason, createCluster, createReplica, type Cluster } from "../testing/pg-cluster";
 import { createEventStore, WrongExpectedVersion, type EventStore, type Fold, type RecordedEvent } from "./index";
 
@@ -189,6 +190,7 @@ describe.each(testBackends())("the events table partitioned natively, on $name",
     expect(partitionsUsed.length).toBeGreaterThan(1);
 
     // The feed: every event once, in a consistent order, across partitions.
+    await feedShowsEverything(database);
     const feed = await everyEvent(store);
     expect(feed).toHaveLength(48);
     expect(new Set(feed.map((event) => event.position)).size).toBe(48);

@@ -9,6 +9,7 @@ import { createPostgresDatabase } from "@/lib/db/database";
 import { problemFor } from "@/lib/http/errors";
 import { api, authorizedRequest, newUserInput } from "@/lib/testing/api";
 import { testBackends } from "@/lib/testing/databases";
+import { feedShowsEverything } from "@/lib/testing/projections";
 import { GET as streamEvents } from "@/app/api/events/stream/route";
 import { createLogger, logger, useLogger } from "./logger";
 
@@ -80,6 +81,9 @@ describe.each(testBackends())("metrics, logs and readiness on $name", (backend) 
     expect((await api.post(`/api/users/${id}/rename`, { name: "Renamed" }, { headers: { "if-match": '"7"' } })).status).toBe(412);
     expect((await api.post(`/api/users/${id}/rename`, { name: "Renamed" })).status).toBe(200);
 
+    // Projection lag counts what the feed shows, which waits for other test files' transactions.
+    const { database } = await getServices();
+    await feedShowsEverything(database);
     const after = await scrape();
     const moved = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
     expect(moved("rewind_commands_total", { command: "RegisterUser", outcome: "recorded" })).toBe(1);

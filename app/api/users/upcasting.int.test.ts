@@ -1,5 +1,7 @@
 // Event schema versions: a deactivation stored in schema version 1 (a reason only) is read in
 // today's shape (with a category) by every reader — fold, timeline, feed — and never rewritten.
+import { getServices } from "@/lib/application/services";
+import { feedShowsEverything } from "@/lib/testing/projections";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userStreamId } from "@/lib/domain/users";
 import { closeDatabase, getDatabase, provideDatabase } from "@/lib/db";
@@ -31,6 +33,8 @@ describe.each(testBackends())("upcasting old events on $name", (backend) => {
       data: { reason: "moved away", category: "unspecified" },
       metadata: { schemaVersion: 1, actor: "release-0.9" },
     });
+    const { database: db } = await getServices();
+    await feedShowsEverything(db);
     const feed = (await api.get(`/api/events?after=${events[1].position - 1}&limit=1`)).body.items;
     expect(feed[0].data).toEqual({ reason: "moved away", category: "unspecified" });
     const [stored] = await database.query<{ data: unknown }>("SELECT data FROM events WHERE stream_id = $1 AND version = 2", [

@@ -1,5 +1,6 @@
 // The name-changes report equals a brute-force computation over the raw event log, for windows,
 // their edges, instants in the past, every sort order, and its CSV.
+import { feedShowsEverything } from "../../testing/projections";
 import { catchUp } from "../../testing/projections";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
@@ -24,7 +25,8 @@ interface Rename {
 }
 
 async function allRenames(): Promise<Rename[]> {
-  const { store } = await getServices();
+  const { store, database } = await getServices();
+  await feedShowsEverything(database);
   const renames: Rename[] = [];
   for (let after = 0; ;) {
     const page = await store.readAll({ after, limit: 1000 });
