@@ -14,20 +14,20 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/" className="text-lg font-semibold tracking-tight">
             Rewind
           </Link>
-          <nav aria-label="Main" className="ml-6 text-sm">
-            <Link href="/" className="text-slate-700 hover:text-indigo-700">
+          <nav aria-label="Main" className="ml-6 flex flex-wrap gap-x-4 gap-y-1 text-sm">
+            <Link href="/" className="whitespace-nowrap text-slate-700 hover:text-indigo-700">
               Users
             </Link>
-            <Link href="/reports" className="ml-4 text-slate-700 hover:text-indigo-700">
+            <Link href="/reports" className="whitespace-nowrap text-slate-700 hover:text-indigo-700">
               Reports
             </Link>
-            <Link href="/admin/projections" className="ml-4 text-slate-700 hover:text-indigo-700">
+            <Link href="/admin/projections" className="whitespace-nowrap text-slate-700 hover:text-indigo-700">
               Projections
             </Link>
-            <Link href="/admin/tokens" className="ml-4 text-slate-700 hover:text-indigo-700">
+            <Link href="/admin/tokens" className="whitespace-nowrap text-slate-700 hover:text-indigo-700">
               API tokens
             </Link>
-            <Link href="/docs/api" className="ml-4 text-slate-700 hover:text-indigo-700">
+            <Link href="/docs/api" className="whitespace-nowrap text-slate-700 hover:text-indigo-700">
               API reference
             </Link>
           </nav>
