@@ -515,6 +515,7 @@ describe.each(testBackends())("event store on $name", (backend) => {
       }
       gate.resolve();
       const [slowResult, fastResult] = await Promise.all([slow, fast]);
+      await feedShowsEverything(database);
       const read = await store.readAll({ after: cursorStart });
       expect(read.events.map((e) => e.position)).toEqual([slowResult.events[0]!.position, fastResult.events[0]!.position]);
     });

@@ -396,6 +396,7 @@ describe.each(testBackends())("users API on $name", (backend) => {
 
   describe("GET /api/events", () => {
     it("follows the global feed from a position, and refuses unknown positions", async () => {
+      await feedShowsEverything((await getServices()).database);
       const start = await api.get("/api/events?limit=1000");
       let after = start.body.nextAfter;
       for (;;) {

@@ -1,6 +1,6 @@
 // The activity report equals counting the raw event log by hand: per day, week and month, at window
 // edges and as of an instant in the middle of a day.
-import { catchUp } from "../../testing/projections";
+import { catchUp, feedShowsEverything } from "../../testing/projections";
 import { authorizedRequest } from "../../testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
@@ -25,7 +25,8 @@ function bucketStart(time: number, bucket: "day" | "week" | "month"): string {
 }
 
 async function bruteForce(from: string, to: string, bucket: "day" | "week" | "month", asOf?: Date) {
-  const { store } = await getServices();
+  const { store, database } = await getServices();
+  await feedShowsEverything(database);
   const counts = new Map<string, Record<string, number>>();
   for (let after = 0; ;) {
     const page = await store.readAll({ after, limit: 1000 });
@@ -74,7 +75,8 @@ describe.each(testBackends())("activity report on $name", (backend) => {
   });
 
   it("reads as of an instant in the middle of a day: whole days before it, and that day up to it", async () => {
-    const { store } = await getServices();
+    const { store, database } = await getServices();
+    await feedShowsEverything(database);
     const renames = (await store.readAll({ limit: 10_000, types: ["user.renamed"] })).events
       .map((event) => event.recordedAt.getTime())
       .sort((a, b) => a - b);
