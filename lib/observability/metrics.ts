@@ -13,6 +13,11 @@ export interface DatabaseReadings {
 function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client exposes these sums of the per-type gauges (nodejs_active_handles{type}…) as gauges
+  // named _total, which Prometheus reserves for counters (promtool check metrics refuses them).
+  // The per-type gauges stay: sum(nodejs_active_handles) is the same number.
+  for (const misnamed of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"])
+    registry.removeSingleMetric(misnamed);
   const gauge = <Label extends string>(name: string, help: string, labelNames: readonly Label[] = []) =>
     new Gauge<Label>({ name, help, labelNames, registers: [registry] });
   const databaseGauges = {
@@ -67,7 +72,8 @@ function createMetrics() {
       name: "rewind_http_request_duration_seconds",
       help: "API requests until the answer's headers, by route template, method and status",
       labelNames: ["route", "method", "status"] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      // Up to a minute: the server sets no timeout of its own, and an as-of list took 15 s under light load.
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
     sseClients: new Gauge({
