@@ -70,10 +70,26 @@ const commandHeaders = z.object({
 
 const userAnswerHeaders = z.object({ etag: z.string().meta({ description: 'The user\'s version, like "3": send it back as If-Match' }) });
 
-function userCommand(summary: string, body: z.ZodType, extra: ErrorCode[] = [], { bodyOptional = false } = {}): ZodOpenApiOperationObject {
+/** What names and explains an operation: its id (for generated clients), one-line summary and description. */
+interface OperationText {
+  operationId: string;
+  summary: string;
+  description: string;
+}
+
+const commandDescription =
+  "Send If-Match with the ETag you read to be refused (412) if the user changed since, and Idempotency-Key to make a retry safe.";
+
+function userCommand(
+  text: OperationText,
+  body: z.ZodType,
+  extra: ErrorCode[] = [],
+  { bodyOptional = false } = {},
+): ZodOpenApiOperationObject {
   return {
     tags: ["Users"],
-    summary,
+    ...text,
+    description: `${text.description} ${commandDescription}`,
     requestParams: { path: userIdParam, header: commandHeaders },
     requestBody: { required: !bodyOptional, content: json(body) },
     responses: {
@@ -99,7 +115,10 @@ const paths: ZodOpenApiPathsObject = {
   "/api/users": {
     get: {
       tags: ["Users"],
+      operationId: "listUsers",
       summary: "List users, newest first (today's, or as they were at ?at=)",
+      description:
+        "Filter by a search in names and emails (q) and by status; page with the nextCursor of the previous answer. With at, the list is folded from the events as it stood at that instant.",
       requestParams: { query: userListQuery },
       responses: {
         "200": { description: "A page of users", content: json(answers.userList) },
@@ -108,7 +127,10 @@ const paths: ZodOpenApiPathsObject = {
     },
     post: {
       tags: ["Users"],
+      operationId: "registerUser",
       summary: "Register a user",
+      description:
+        "Records user.registered with a new id (a UUID). The email must not belong to another user (409). Send Idempotency-Key to make a retry safe.",
       requestParams: { header: commandHeaders.omit({ "if-match": true }) },
       requestBody: { required: true, content: json(registerUserBody) },
       responses: {
@@ -124,7 +146,10 @@ const paths: ZodOpenApiPathsObject = {
   "/api/users/{id}": {
     get: {
       tags: ["Users"],
+      operationId: "getUser",
       summary: "A user now, or at ?version= or ?at= (time travel)",
+      description:
+        "Without version or at, the user as they are now, with their version as ETag (304 when If-None-Match already names it). With version or at, the same fold of their events stopped at that version or instant; 404 if they did not exist then.",
       requestParams: {
         path: userIdParam,
         query: userPointQuery,
@@ -136,22 +161,99 @@ const paths: ZodOpenApiPathsObject = {
         ...problems(...always, "validation_failed", "user_not_found"),
       },
     },
-    put: userCommand("Rename a user (same as POST /api/users/{id}/rename)", renameUserBody, ["user_deactivated"]),
+    put: userCommand(
+      {
+        operationId: "putUserName",
+        summary: "Rename a user (same as POST /api/users/{id}/rename)",
+        description:
+          "For clients that update with PUT: the body is only the new name (and a reason), the command is the same rename. Renaming to the current name records nothing and answers the user as they are.",
+      },
+      renameUserBody,
+      ["user_deactivated"],
+    ),
   },
-  "/api/users/{id}/rename": { post: userCommand("Rename a user", renameUserBody, ["user_deactivated"]) },
-  "/api/users/{id}/change-email": { post: userCommand("Change a user's email", changeEmailBody, ["user_deactivated", "email_taken"]) },
-  "/api/users/{id}/change-password": { post: userCommand("Change a user's password", changePasswordBody, ["user_deactivated"]) },
-  "/api/users/{id}/deactivate": { post: userCommand("Deactivate a user, with a reason", deactivateUserBody) },
-  "/api/users/{id}/reactivate": { post: userCommand("Reactivate a deactivated user", reactivateUserBody, [], { bodyOptional: true }) },
+  "/api/users/{id}/rename": {
+    post: userCommand(
+      {
+        operationId: "renameUser",
+        summary: "Rename a user",
+        description:
+          "Records user.renamed with the previous name; a deactivated user cannot be renamed (409). Renaming to the current name records nothing and answers the user as they are.",
+      },
+      renameUserBody,
+      ["user_deactivated"],
+    ),
+  },
+  "/api/users/{id}/change-email": {
+    post: userCommand(
+      {
+        operationId: "changeUserEmail",
+        summary: "Change a user's email",
+        description:
+          "Records user.email_changed; the email must not belong to another user (409). Changing to the current email records nothing.",
+      },
+      changeEmailBody,
+      ["user_deactivated", "email_taken"],
+    ),
+  },
+  "/api/users/{id}/change-password": {
+    post: userCommand(
+      {
+        operationId: "changeUserPassword",
+        summary: "Change a user's password",
+        description:
+          "Records user.password_changed with the new password's scrypt hash; neither the password nor the hash is ever answered.",
+      },
+      changePasswordBody,
+      ["user_deactivated"],
+    ),
+  },
+  "/api/users/{id}/deactivate": {
+    post: userCommand(
+      {
+        operationId: "deactivateUser",
+        summary: "Deactivate a user, with a reason",
+        description:
+          "Records user.deactivated with the reason and its category; a deactivated user can be read but not changed until reactivated (409).",
+      },
+      deactivateUserBody,
+      ["user_deactivated"],
+    ),
+  },
+  "/api/users/{id}/reactivate": {
+    post: userCommand(
+      {
+        operationId: "reactivateUser",
+        summary: "Reactivate a deactivated user",
+        description: "Records user.reactivated; reactivating an active user records nothing.",
+      },
+      reactivateUserBody,
+      [],
+      { bodyOptional: true },
+    ),
+  },
   "/api/users/{id}/forget": {
-    post: userCommand("Erase a user's personal data (GDPR): the events stay, their names and emails read [erased]", forgetUserBody, [], {
-      bodyOptional: true,
-    }),
+    post: userCommand(
+      {
+        operationId: "forgetUser",
+        summary: "Erase a user's personal data (GDPR): the events stay, their names and emails read [erased]",
+        description:
+          "Records user.forgotten and destroys the user's encryption key, so every name and email in their events can never be read again. Forgetting a forgotten user records nothing; any other command on them is refused with 410.",
+      },
+      forgetUserBody,
+      [],
+      {
+        bodyOptional: true,
+      },
+    ),
   },
   "/api/users/{id}/events": {
     get: {
       tags: ["Users"],
+      operationId: "listUserEvents",
       summary: "A user's events in stream order (password hashes redacted)",
+      description:
+        "Every event of the user's stream with its position, version, type, data, metadata (actor, reason, correlation id) and recording time; a forgotten user's names and emails read [erased].",
       requestParams: { path: userIdParam, query: emptyQuery },
       responses: {
         "200": { description: "The user's events", content: json(answers.userEvents) },
@@ -162,7 +264,9 @@ const paths: ZodOpenApiPathsObject = {
   "/api/users/{id}/export": {
     get: {
       tags: ["Users"],
+      operationId: "exportUser",
       summary: "Everything Rewind holds on a user, as a JSON attachment (subject access request)",
+      description: "The user's current state and whole history (their events, password hashes redacted), for a subject access request.",
       requestParams: { path: userIdParam },
       responses: {
         "200": { description: "The user and their whole history", content: json(answers.userExport) },
@@ -173,7 +277,10 @@ const paths: ZodOpenApiPathsObject = {
   "/api/events": {
     get: {
       tags: ["Events"],
+      operationId: "readEventFeed",
       summary: "The global event feed after a position; it never skips an event",
+      description:
+        "Events of every stream in position order, after the position given (0 for the start). Continue from nextAfter: an event still being committed is held back rather than skipped, so a reader that follows nextAfter sees every event once.",
       requestParams: { query: eventFeedQuery },
       responses: {
         "200": { description: "The next events in position order", content: json(answers.eventFeedPage) },
@@ -184,6 +291,7 @@ const paths: ZodOpenApiPathsObject = {
   "/api/events/stream": {
     get: {
       tags: ["Events"],
+      operationId: "streamEvents",
       summary: "Server-Sent Events: every event after a position, then new ones as they are appended",
       description:
         "Each message has `id:` its position, `event:` its type and `data:` the event as JSON (see Event). " +
@@ -201,14 +309,20 @@ const paths: ZodOpenApiPathsObject = {
   "/api/projections": {
     get: {
       tags: ["Projections"],
+      operationId: "listProjections",
       summary: "Every asynchronous projection: checkpoint, lag, last error, rebuild progress",
+      description:
+        "For each projection: the position it has applied up to, how far it is behind the log in events and seconds, its last error if a batch failed, and the progress of a rebuild under way.",
       responses: { "200": { description: "The projections", content: json(answers.projectionList) }, ...problems(...always) },
     },
   },
   "/api/projections/{name}/rebuild": {
     post: {
       tags: ["Projections"],
+      operationId: "rebuildProjection",
       summary: "Rebuild a projection from the first event, in the background",
+      description:
+        "Replays the log from the first event into the projection while the API keeps serving; follow its progress on GET /api/projections. 404 for a projection that does not exist, 409 while one is already rebuilding.",
       requestParams: { path: z.object({ name: z.string().meta({ example: "name_changes" }) }) },
       responses: {
         "202": {
@@ -223,7 +337,10 @@ const paths: ZodOpenApiPathsObject = {
   "/api/reports/name-changes": {
     get: {
       tags: ["Reports"],
+      operationId: "getNameChangesReport",
       summary: "Users who changed their name in a window (default: the past six months), as JSON or streamed CSV",
+      description:
+        "For each user renamed between from and to: their current name, how often and when they were renamed, and the names in order. asOf reads the report as it was at an earlier instant; format=csv streams the whole report instead of one page.",
       requestParams: { query: nameChangesQuery },
       responses: {
         "200": {
@@ -237,7 +354,10 @@ const paths: ZodOpenApiPathsObject = {
   "/api/reports/activity": {
     get: {
       tags: ["Reports"],
+      operationId: "getActivityReport",
       summary: "Registrations, renames, email changes and deactivations per day, week or month (JSON or CSV)",
+      description:
+        "Counts per bucket between from and to (default: the six months up to today, at most ten years), with totals; asOf reads them as they were at an earlier instant.",
       requestParams: { query: activityQuery },
       responses: {
         "200": {
@@ -251,7 +371,10 @@ const paths: ZodOpenApiPathsObject = {
   "/api/audit": {
     get: {
       tags: ["Audit"],
+      operationId: "listAuditEntries",
       summary: "What admins and API tokens did, newest first",
+      description:
+        "The events recorded by an actor (admin:<email> or token:<name>#<id prefix>) in a period, sign-ins and token changes included; page with the nextCursor of the previous answer.",
       requestParams: { query: auditQuery },
       responses: {
         "200": { description: "A page of events with their actor", content: json(answers.auditPage) },
@@ -262,12 +385,18 @@ const paths: ZodOpenApiPathsObject = {
   "/api/tokens": {
     get: {
       tags: ["Access"],
+      operationId: "listApiTokens",
       summary: "The API tokens (never their secrets)",
+      description:
+        "Each token's id and name, who created it and when, when it was last used and when it was revoked. Only a hash of each secret is stored.",
       responses: { "200": { description: "Every token, revoked ones too", content: json(answers.apiTokenList) }, ...problems(...always) },
     },
     post: {
       tags: ["Access"],
+      operationId: "createApiToken",
       summary: "Create an API token (signed-in admins only); its secret is shown this once",
+      description:
+        "The answer holds the token (rwd_\u2026) to send as a Bearer credential; it cannot be read again. API tokens cannot create tokens (403).",
       requestBody: { required: true, content: json(createApiTokenBody) },
       responses: {
         "201": { description: "The token, with its secret", content: json(answers.createdApiToken) },
@@ -278,7 +407,9 @@ const paths: ZodOpenApiPathsObject = {
   "/api/tokens/{id}/revoke": {
     post: {
       tags: ["Access"],
+      operationId: "revokeApiToken",
       summary: "Revoke an API token: every later request with it gets 401 (signed-in admins only)",
+      description: "The token stays listed as revoked, for the audit trail. API tokens cannot revoke tokens (403).",
       requestParams: { path: z.object({ id: z.string().meta({ description: "The token's id (a UUID)" }) }) },
       responses: {
         "200": { description: "The revoked token", content: json(answers.apiToken) },
@@ -289,7 +420,10 @@ const paths: ZodOpenApiPathsObject = {
   "/api/auth/sign-in": {
     post: {
       tags: ["Access"],
+      operationId: "signIn",
       summary: "An admin signs in; sets the session cookie (HttpOnly) and the CSRF cookie",
+      description:
+        "For the dashboard. Every later change must echo the CSRF cookie's value in X-CSRF-Token. Five failed attempts for one email or from one address within 15 minutes are refused with 429 and Retry-After.",
       security: [],
       requestBody: { required: true, content: json(signInBody) },
       responses: {
@@ -311,21 +445,27 @@ const paths: ZodOpenApiPathsObject = {
   "/api/auth/sign-out": {
     post: {
       tags: ["Access"],
+      operationId: "signOut",
       summary: "End the browser's session and clear its cookies",
+      description: "Deletes the session on the server, so a copy of its cookie no longer signs anyone in.",
       responses: { "204": { description: "Signed out" }, ...problems(...always, "csrf_failed") },
     },
   },
   "/api/auth/session": {
     get: {
       tags: ["Access"],
+      operationId: "getSession",
       summary: "Who is calling: the signed-in admin or the API token",
+      description: "The admin's email or the token's name, and the actor that the events they record will carry.",
       responses: { "200": { description: "The caller", content: json(answers.session) }, ...problems(...always) },
     },
   },
   "/api/health": {
     get: {
       tags: ["Operations"],
+      operationId: "getHealth",
       summary: "Liveness: the process is up (does not touch the database)",
+      description: "For a liveness probe: answers 200 as long as the server process can answer at all, whatever the state of the database.",
       security: [],
       responses: { "200": { description: "Up", content: json(answers.health) } },
     },
@@ -333,7 +473,9 @@ const paths: ZodOpenApiPathsObject = {
   "/api/ready": {
     get: {
       tags: ["Operations"],
+      operationId: "getReadiness",
       summary: "Readiness: the database answers, every migration is applied, no projection is failing",
+      description: "For a readiness probe or load balancer: 503 with Retry-After and the failing check's reason while any check fails.",
       security: [],
       responses: {
         "200": { description: "Ready for traffic", content: json(answers.readiness) },
@@ -344,7 +486,10 @@ const paths: ZodOpenApiPathsObject = {
   "/api/metrics": {
     get: {
       tags: ["Operations"],
+      operationId: "getMetrics",
       summary: "Prometheus metrics (text exposition format); scrape with an API token",
+      description:
+        "Command outcomes, append and request durations, events in the log, projection lag, event-stream clients, database pool connections, and the Node process's own metrics. Per process: scrape each instance.",
       responses: {
         "200": {
           description: "Metrics",
@@ -357,7 +502,9 @@ const paths: ZodOpenApiPathsObject = {
   "/api/openapi.json": {
     get: {
       tags: ["Operations"],
+      operationId: "getOpenApiDocument",
       summary: "This document",
+      description: "The OpenAPI 3.1 description of this API, generated from the schemas the route handlers validate with.",
       security: [],
       responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
     },
@@ -365,7 +512,10 @@ const paths: ZodOpenApiPathsObject = {
   "/api/bench/echo": {
     post: {
       tags: ["Operations"],
+      operationId: "echoForBenchmark",
       summary: "The HTTP benchmark's baseline: answers the JSON body it got (404 unless the server runs with REWIND_BENCH_ROUTES=1)",
+      description:
+        "Parses the JSON body and answers it, touching nothing else: the cost of the HTTP stack alone, against which the benchmark measures the other routes.",
       requestBody: { required: true, content: { "application/json": { schema: z.unknown() } } },
       responses: {
         "200": { description: "The body, echoed", content: json(z.strictObject({ received: z.unknown() })) },
@@ -392,6 +542,8 @@ export function openApiDocument() {
         "plus the `X-CSRF-Token` header on changes. Errors are RFC 9457 `application/problem+json`. " +
         `Request bodies are JSON, at most ${maxBodyBytes / 1024} KiB.`,
     },
+    // Relative: the API is served by the same server as this document, whatever its address.
+    servers: [{ url: "/", description: "The server this document is served from" }],
     tags: [
       { name: "Users", description: "Commands and time-travel queries on users" },
       { name: "Events", description: "The event log, as a feed and as Server-Sent Events" },
