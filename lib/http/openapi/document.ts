@@ -242,9 +242,7 @@ const paths: ZodOpenApiPathsObject = {
       },
       forgetUserBody,
       [],
-      {
-        bodyOptional: true,
-      },
+      { bodyOptional: true },
     ),
   },
   "/api/users/{id}/events": {
