@@ -6,7 +6,9 @@ import { chromiumLaunchOptions } from "./e2e/chromium";
 import { adminEmail, adminPassword, serverLogPath, sessionStatePath } from "./e2e/credentials";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
-// Every run starts on a fresh embedded database.
+// Every run starts on a fresh database: embedded PGlite in a new directory, or the new, empty
+// PostgreSQL database that scripts/e2e.mjs makes when it runs the suite a second time.
+const databaseUrl = process.env.E2E_DATABASE_URL ?? "";
 const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "rewind-e2e-")), "pglite");
 
 export default defineConfig({
@@ -55,7 +57,7 @@ export default defineConfig({
     stdout: "ignore",
     env: {
       REWIND_DATA_DIR: dataDir,
-      DATABASE_URL: "",
+      DATABASE_URL: databaseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
       ADMIN_EMAIL: adminEmail,
       ADMIN_PASSWORD: adminPassword,

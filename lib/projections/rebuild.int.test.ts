@@ -8,6 +8,29 @@ import { testBackends, type TestDatabase } from "../testing/databases";
 import { RebuildInProgress, rebuildProjection } from "./rebuild";
 import { readStatus, runProjections } from "./runner";
 
+/** Polls `condition` every few milliseconds until it holds (true) or `timeoutMs` passes (false). */
+async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    if (await condition()) return true;
+    await new Promise((done) => setTimeout(done, 3));
+  }
+  return false;
+}
+
+/** Resolves when anything next sends a statement to `database` (outside a transaction already open). */
+function firstStatementIssued(database: TestDatabase): Promise<void> {
+  const originals = { query: database.query, exec: database.exec, transaction: database.transaction };
+  return new Promise((issued) => {
+    for (const method of ["query", "exec", "transaction"] as const) {
+      (database as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        Object.assign(database, originals);
+        issued();
+        return (originals[method] as (...args: unknown[]) => unknown).apply(database, args);
+      };
+    }
+  });
+}
+
 describe.each(testBackends())("projection rebuild on $name", (backend) => {
   let database: TestDatabase;
   let store: EventStore;
@@ -109,27 +132,61 @@ describe.each(testBackends())("projection rebuild on $name", (backend) => {
     expect(await projected()).toEqual(await bruteForce());
   });
 
-  it.skipIf(backend.name !== "postgres")(
-    "does not deadlock with a reader that holds one of the tables and then reads another (it waits its turn)",
-    async () => {
-      await renames(5, 3);
-      await catchUp(database, store, nameChangesProjection);
-      if (database.backend !== "postgres") return;
+  it("does not deadlock with a reader that holds one of the tables and then reads another (it waits its turn)", async () => {
+    await renames(5, 3);
+    await catchUp(database, store, nameChangesProjection);
+    if (database.backend === "postgres") {
       // A report mid-transaction: it has read the last table and will read the first next.
       const reader = await database.pool.connect();
       try {
+        const [{ pid: readerPid }] = (await reader.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
         await reader.query("BEGIN");
         await reader.query("SELECT count(*) FROM name_change_last_days");
         const rebuilding = rebuildProjection({ database, store }, nameChangesProjection);
-        // Long enough for the swap to take the first table and queue for the last.
-        await new Promise((done) => setTimeout(done, 150));
-        await reader.query("SELECT count(*) FROM name_changes");
+        // The swap has taken the first table and queues for the one the reader holds. Each attempt
+        // of the swap waits 200 ms at most: catch one that has only just begun, so that the reader
+        // asks for the first table while the swap still holds it.
+        expect(
+          await until(
+            async () =>
+              (
+                await database.query(
+                  `SELECT 1 FROM pg_locks WHERE NOT granted AND mode = 'AccessExclusiveLock'
+                      AND relation = 'name_change_last_days'::regclass AND clock_timestamp() - waitstart < interval '40 milliseconds'`,
+                )
+              ).length > 0,
+          ),
+          "the swap queued for the table the reader holds",
+        ).toBe(true);
+        let read = false;
+        const reading = reader.query("SELECT count(*) FROM name_changes").finally(() => (read = true));
+        // Now each waits for the other: the swap must be the one to give way.
+        const readerWaited = await until(
+          async () => read || (await database.query("SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted", [readerPid])).length > 0,
+        );
+        const waitedBeforeReading = readerWaited && !read;
+        await reading;
         await reader.query("COMMIT");
+        expect(waitedBeforeReading, "the reader waited for the swap").toBe(true);
         await expect(rebuilding).resolves.toMatchObject({ applied: expect.any(Number) });
       } finally {
         reader.release();
       }
-      expect(await projected()).toEqual(await bruteForce());
-    },
-  );
+    } else {
+      // PGlite runs one transaction at a time: the rebuild's first statement waits for the reader's
+      // whole transaction, which reads both tables undisturbed.
+      let rebuilding: Promise<unknown> | undefined;
+      let finished = false;
+      await database.transaction(async (tx) => {
+        await tx.query("SELECT count(*) FROM name_change_last_days");
+        const issued = firstStatementIssued(database);
+        rebuilding = rebuildProjection({ database, store }, nameChangesProjection).finally(() => (finished = true));
+        await issued;
+        await tx.query("SELECT count(*) FROM name_changes");
+        expect(finished, "the rebuild waited for the reader's transaction").toBe(false);
+      });
+      await expect(rebuilding).resolves.toMatchObject({ applied: expect.any(Number) });
+    }
+    expect(await projected()).toEqual(await bruteForce());
+  });
 });

@@ -7,19 +7,50 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-function postgresBinDirectory(): string | undefined {
+/** The newest of the machine's PostgreSQL installations that has `tool`, or POSTGRES_BIN_DIR if set. */
+function binDirectoryWith(tool: string): string | undefined {
   const fromEnvironment = process.env.POSTGRES_BIN_DIR;
-  if (fromEnvironment) return existsSync(path.join(fromEnvironment, "initdb")) ? fromEnvironment : undefined;
+  if (fromEnvironment) return existsSync(path.join(fromEnvironment, tool)) ? fromEnvironment : undefined;
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root)
-    .filter((name) => existsSync(path.join(root, name, "bin", "initdb")))
+    .filter((name) => existsSync(path.join(root, name, "bin", tool)))
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(root, versions[0], "bin") : undefined;
 }
 
-/** Why disposable clusters cannot be made here, or undefined when they can. */
+const postgresBinDirectory = () => binDirectoryWith("initdb");
+
+/**
+ * Where a PostgreSQL client tool (pg_dump…) is: found as the server binaries are, then on PATH.
+ * Throws with what to install when it is nowhere: a test that needs it must not pass without it.
+ */
+export function postgresTool(tool: string): string {
+  const directory = binDirectoryWith(tool);
+  if (directory) return path.join(directory, tool);
+  const onPath = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .map((folder) => path.join(folder, tool))
+    .find((candidate) => existsSync(candidate));
+  if (onPath) return onPath;
+  throw new Error(`${tool} is not on this machine: install PostgreSQL's client tools (postgresql-client) or set POSTGRES_BIN_DIR`);
+}
+
+/**
+ * Why disposable clusters cannot be made here, or undefined when they can. Under CI (CI set) there
+ * is no such excuse: it throws instead, so that a run without the binaries fails rather than
+ * going green with the tests that need them skipped.
+ */
 export function clusterUnavailableReason(): string | undefined {
+  const reason = unavailableReason();
+  if (reason && runningInCI()) throw new Error(`CI must run the tests on PostgreSQL clusters of their own, but ${reason}`);
+  return reason;
+}
+
+/** CI=true (or any value but "false" and "0"), as CI services set it. */
+export const runningInCI = () => !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
+
+function unavailableReason(): string | undefined {
   if (!postgresBinDirectory()) return "no PostgreSQL server binaries (initdb, pg_ctl) on this machine; set POSTGRES_BIN_DIR";
   if (process.getuid?.() === 0 && spawnSync("id", ["-u", "postgres"]).status !== 0) return "running as root without a postgres OS user";
   return undefined;

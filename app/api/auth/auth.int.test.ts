@@ -177,40 +177,6 @@ describe.each(testBackends())("authentication on $name", (backend) => {
     expect(limited.headers.get("content-type")).toBe("application/problem+json");
   });
 
-  it("never shows a password hash, a token's hash or a user's key in any answer", async () => {
-    const cookies = cookiesFrom(await signIn());
-    const headers = { cookie: cookieHeader(cookies), "x-csrf-token": cookieValue(cookies, "rewind_csrf") };
-    const user = (await api.post("/api/users", newUserInput(), { headers })).body;
-    await api.post(`/api/users/${user.id}/change-password`, { password: "another long password" }, { headers });
-    await api.post("/api/tokens", { name: "to be listed" }, { headers });
-    const database = await getDatabase();
-    const secrets = [
-      ...(await database.query<{ s: string }>("SELECT password_hash AS s FROM admins")).map((row) => row.s),
-      ...(await database.query<{ s: string }>("SELECT token_hash AS s FROM api_tokens")).map((row) => row.s),
-      ...(await database.query<{ s: string }>("SELECT encode(key, 'base64') AS s FROM user_keys")).map((row) => row.s),
-      ...(await database.query<{ s: string }>("SELECT encode(key, 'hex') AS s FROM user_keys")).map((row) => row.s),
-    ];
-    expect(secrets.length).toBeGreaterThan(4);
-    const answers = await Promise.all(
-      [
-        "/api/users",
-        `/api/users/${user.id}`,
-        `/api/users/${user.id}?version=1`,
-        `/api/users/${user.id}/events`,
-        `/api/users/${user.id}/export`,
-        "/api/events?after=0&limit=1000",
-        "/api/audit?limit=200",
-        "/api/tokens",
-        "/api/auth/session",
-      ].map((path) => api.get(path, { headers })),
-    );
-    for (const answer of answers) {
-      expect(answer.status).toBe(200);
-      expect(answer.text).not.toContain("scrypt$");
-      for (const secret of secrets) expect(answer.text).not.toContain(secret);
-    }
-  });
-
   it("creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD, resets its password from them, and otherwise generates one once", async () => {
     const database = await getDatabase();
     await database.query("DELETE FROM api_tokens");

@@ -23,6 +23,28 @@ describe.each(testBackends())("users API on $name", (backend) => {
     return response.body as { id: string; name: string; email: string; version: number; createdAt: string };
   };
 
+  /**
+   * Holds the next query the application sends under the statement name `name` until `release()`:
+   * a request caught at a known point, with no sleep. Only `database.query` is wrapped, for as long as
+   * the hold lasts.
+   */
+  const holdStatement = (name: string) => {
+    const query = database.query;
+    let reached!: () => void;
+    let release!: () => void;
+    const isReached = new Promise<void>((done) => (reached = done));
+    const released = new Promise<void>((done) => (release = done));
+    database.query = (async (statement: Parameters<typeof query>[0], values?: unknown[]) => {
+      if (typeof statement === "object" && statement.name === name) {
+        database.query = query;
+        reached();
+        await released;
+      }
+      return query.call(database, statement, values);
+    }) as typeof query;
+    return { reached: isReached, release };
+  };
+
   beforeAll(async () => {
     database = await backend.open();
     provideDatabase(database);
@@ -278,15 +300,35 @@ describe.each(testBackends())("users API on $name", (backend) => {
       expectProblem(conflict, 409);
     });
 
-    it("runs simultaneous retries once", async () => {
+    it("runs simultaneous retries once: 409 while the first still runs, then its answer replayed", async () => {
       const user = await register();
       const headers = { "idempotency-key": `parallel-${user.id}` };
-      const responses = await Promise.all(
-        Array.from({ length: 5 }, () => api.post(`/api/users/${user.id}/rename`, { name: "Parallel" }, { headers })),
-      );
-      const statuses = responses.map((r) => r.status);
-      expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
-      expect(statuses).toContain(200);
+      const rename = () => api.post(`/api/users/${user.id}/rename`, { name: "Parallel" }, { headers });
+      // The first request is held just before it records its answer: it has claimed the key and
+      // appended its event, and is still running while the retries arrive.
+      const held = holdStatement("idempotency.complete");
+      const first = rename();
+      await Promise.race([
+        held.reached,
+        first.then(() => Promise.reject(new Error("the first request ended without recording its answer"))),
+      ]);
+      const whileRunning = await Promise.all(Array.from({ length: 4 }, rename));
+      for (const answer of whileRunning) {
+        expectProblem(answer, 409);
+        expect(answer.body.type).toMatch(/idempotent-request-in-progress$/);
+      }
+      held.release();
+      const firstAnswer = await first;
+      expect(firstAnswer.status).toBe(200);
+      expect(firstAnswer.headers.get("idempotent-replayed")).toBe("false");
+
+      const afterwards = await Promise.all(Array.from({ length: 3 }, rename));
+      for (const answer of afterwards) {
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get("idempotent-replayed")).toBe("true");
+        expect(answer.text).toBe(firstAnswer.text);
+        expect(answer.headers.get("etag")).toBe(firstAnswer.headers.get("etag"));
+      }
       const { items } = (await api.get(`/api/users/${user.id}/events`)).body;
       expect(items).toHaveLength(2);
     });
