@@ -5,7 +5,7 @@
 import type { Database, Queryable } from "../db/database";
 import { userFold } from "./users/user-events";
 import { upsertUserRow } from "./users/users-projection";
-import { readTransformFor } from "./services";
+import { personalDataOptions } from "./services";
 import { createEventStore } from "../eventstore";
 
 export const exportFormat = "rewind-event-log";
@@ -193,7 +193,7 @@ async function insertEvents(database: Queryable, events: ExportedEvent[]): Promi
 
 /** The users table (the inline projection), made anew by folding every user stream. */
 export async function rebuildUsersTable(database: Database): Promise<number> {
-  const store = createEventStore(database, { transformRead: readTransformFor(database) });
+  const store = createEventStore(database, personalDataOptions(database));
   const streams = await database.query<{ stream_id: string }>(
     "SELECT DISTINCT stream_id FROM events WHERE stream_type = 'user' ORDER BY stream_id",
   );
