@@ -60,6 +60,11 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     const taken = await api.post("/api/users", newUserInput({ email: emails[1] }), { headers: { "idempotency-key": `taken-${tag}` } });
     expect(taken.status).toBe(409);
     expect(taken.text).not.toContain(emails[1]);
+    // As an older Rewind stored such a reply: with the address in its detail.
+    await database.query("INSERT INTO idempotent_requests (key, fingerprint, status, headers, body) VALUES ($1, 'f', 409, '{}', $2)", [
+      `token:older POST /api/users taken-${tag}`,
+      JSON.stringify({ status: 409, detail: `Another user already uses ${emails[0]}` }),
+    ]);
     const { store } = await getServices();
     while ((await runBatch(database, store, nameChangesProjection, 100)) > 0);
 
