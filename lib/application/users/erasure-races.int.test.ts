@@ -235,6 +235,30 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     expect(await tablesHolding(user.secrets)).toEqual([]);
   });
 
+  it("forget waits for a snapshot being kept of the user, then deletes it", async () => {
+    const user = await renamedUser();
+    const options = personalDataOptions(database);
+    const keptNotCommitted = gate();
+    const store = createEventStore(database, {
+      ...options,
+      async mayKeepSnapshots(tx, streamId) {
+        const may = await options.mayKeepSnapshots!(tx, streamId);
+        await keptNotCommitted.pass();
+        return may;
+      },
+    });
+    const folding = store.aggregateStream(`user-${user.id}`, { ...userFold, snapshots: { ...userFold.snapshots!, every: 1 } });
+    await keptNotCommitted.reached;
+    const forgetting = forgetUser(user.id, context);
+    const forgetWas = await forgetWaitsOrEnds(forgetting);
+    keptNotCommitted.open();
+    await Promise.all([folding, forgetting]);
+    expect(forgetWas).toBe("waiting");
+
+    expect(await database.query("SELECT version FROM snapshots WHERE stream_id = $1", [`user-${user.id}`])).toEqual([]);
+    expect(await tablesHolding(user.secrets)).toEqual([]);
+  });
+
   it("keeps snapshots of users who are not forgotten", async () => {
     const user = await renamedUser();
     const store = createEventStore(database, personalDataOptions(database));
