@@ -3,9 +3,10 @@
 // data stays erased in every restore). Everything else is derived: a restore rebuilds the users
 // table by folding each stream, and the projections rebuild from the events.
 import type { Database, Queryable } from "../db/database";
+import { erasedValue } from "../domain/users";
 import { userFold } from "./users/user-events";
 import { upsertUserRow } from "./users/users-projection";
-import { readTransformFor } from "./services";
+import { personalDataOptions } from "./services";
 import { createEventStore } from "../eventstore";
 
 export const exportFormat = "rewind-event-log";
@@ -31,8 +32,10 @@ export interface ExportedEvent {
   recordedAt: string;
 }
 
-export type ExportLine =
-  { header: ExportHeader } | { event: ExportedEvent } | { userKey: { userId: string; key: string; createdAt: string } };
+/** A user's key; `erased` when they were forgotten while the export ran (counted, never restored). */
+export type ExportedUserKey = { userId: string; key: string; createdAt: string } | { userId: string; erased: true };
+
+export type ExportLine = { header: ExportHeader } | { event: ExportedEvent } | { userKey: ExportedUserKey };
 
 const pageSize = 2_000;
 
@@ -75,12 +78,30 @@ export async function exportLog(
       done += rows.length;
       onProgress(done, header.events);
     }
-    const keys = await tx.query<{ line: string }>(
-      `SELECT json_build_object('userKey', json_build_object('userId', user_id, 'key', encode(key, 'base64'),
+    const keys = await tx.query<{ user_id: string; line: string }>(
+      `SELECT user_id, json_build_object('userKey', json_build_object('userId', user_id, 'key', encode(key, 'base64'),
                 'createdAt', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))::text AS line
          FROM user_keys ORDER BY user_id`,
     );
-    if (keys.length > 0) await write(keys.map((row) => `${row.line}\n`).join(""));
+    if (keys.length === 0) return header;
+    // The snapshot may predate a forget that has answered since: its key must not leave now. The
+    // keys still there are held (FOR SHARE, outside the snapshot) while they are written, so a
+    // forget under way waits for them; a forgotten one is written as erased. (PGlite runs one
+    // transaction at a time: no forget can have come since the snapshot.)
+    const writeKeys = async (present: Set<string>) => {
+      const lines = keys.map((row) =>
+        present.has(row.user_id) ? row.line : JSON.stringify({ userKey: { userId: row.user_id, erased: true } }),
+      );
+      await write(lines.map((line) => `${line}\n`).join(""));
+    };
+    if (database.backend === "pglite") await writeKeys(new Set(keys.map((row) => row.user_id)));
+    else
+      await database.transaction(async (now) => {
+        const held = await now.query<{ user_id: string }>("SELECT user_id FROM user_keys WHERE user_id = ANY($1::uuid[]) FOR SHARE", [
+          keys.map((row) => row.user_id),
+        ]);
+        await writeKeys(new Set(held.map((row) => row.user_id)));
+      });
     return header;
   });
 }
@@ -112,7 +133,7 @@ export async function importLog(
 
   let header: ExportHeader | undefined;
   let events: ExportedEvent[] = [];
-  const keys: { userId: string; key: string; createdAt: string }[] = [];
+  const keys: ExportedUserKey[] = [];
   let imported = 0;
   let lineNumber = 0;
   const flush = async () => {
@@ -152,8 +173,9 @@ export async function importLog(
   await database.query("SELECT setval(pg_get_serial_sequence('events', 'position'), greatest((SELECT max(position) FROM events), 1))");
   const gaps = await streamsWithGaps(database, 5);
   if (gaps.length > 0) throw new ImportRefused(`Streams with missing versions: ${gaps.join(", ")}`);
-  for (let start = 0; start < keys.length; start += pageSize) {
-    const page = keys.slice(start, start + pageSize);
+  const restorable = keys.filter((key): key is Extract<ExportedUserKey, { key: string }> => !("erased" in key));
+  for (let start = 0; start < restorable.length; start += pageSize) {
+    const page = restorable.slice(start, start + pageSize);
     await database.query(
       `INSERT INTO user_keys (user_id, key, created_at)
        SELECT user_id, decode(key, 'base64'), created_at FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS k(user_id, key, created_at)`,
@@ -161,7 +183,7 @@ export async function importLog(
     );
   }
   const users = await rebuildUsersTable(database);
-  return { events: imported, userKeys: keys.length, users };
+  return { events: imported, userKeys: restorable.length, users };
 }
 
 /** Streams whose versions do not run 1…n without a gap (at most `limit` of them). */
@@ -193,7 +215,7 @@ async function insertEvents(database: Queryable, events: ExportedEvent[]): Promi
 
 /** The users table (the inline projection), made anew by folding every user stream. */
 export async function rebuildUsersTable(database: Database): Promise<number> {
-  const store = createEventStore(database, { transformRead: readTransformFor(database) });
+  const store = createEventStore(database, personalDataOptions(database));
   const streams = await database.query<{ stream_id: string }>(
     "SELECT DISTINCT stream_id FROM events WHERE stream_type = 'user' ORDER BY stream_id",
   );
@@ -201,7 +223,8 @@ export async function rebuildUsersTable(database: Database): Promise<number> {
   await database.exec("DELETE FROM users");
   for (const { stream_id } of streams) {
     const { state } = await store.aggregateStream(stream_id, { initialState: userFold.initialState, evolve: userFold.evolve });
-    if (state.status === "unregistered" || state.status === "forgotten") continue;
+    // Forgotten, or forgotten while the export ran (their key left out): no row, as after forget.
+    if (state.status === "unregistered" || state.status === "forgotten" || state.email === erasedValue) continue;
     const upsert = upsertUserRow(state);
     await database.query(`WITH appended AS (SELECT version, recorded_at FROM events WHERE stream_id = $5) ${upsert.text}`, [
       ...upsert.values!,

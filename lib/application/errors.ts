@@ -2,8 +2,10 @@
 
 export class EmailTaken extends Error {
   readonly code = "email_taken";
+  // The message becomes the answer's detail, and answers are kept for replays under any caller's
+  // Idempotency-Key: it must not name the other user's address (the caller sent it anyway).
   constructor(readonly email: string) {
-    super(`Another user already uses ${email}`);
+    super("Another user already uses this email address");
     this.name = "EmailTaken";
   }
 }

@@ -3,6 +3,7 @@
 // told so (409) rather than run twice; a claim left behind by a crashed process expires.
 import { createHash } from "node:crypto";
 import { getServices } from "./services";
+import { holdKeysOf } from "./users/personal-data";
 
 export interface StoredResponse {
   status: number;
@@ -29,6 +30,11 @@ export class IdempotentRequestInProgress extends Error {
 const pending = 0;
 const claimTimeoutSeconds = 60;
 const keepHours = 24;
+
+const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** The users a stored reply may speak of: every id in its key (the route's path) and body. */
+const usersNamedIn = (text: string) => [...new Set(text.toLowerCase().match(uuid) ?? [])];
 
 export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -76,10 +82,25 @@ export async function runIdempotently(
     // Our failure, not an answer: the client may retry and have the request run.
     await releaseClaim(key);
   } else {
-    await database.query({
-      name: "idempotency.complete",
-      text: `UPDATE idempotent_requests SET status = $2, headers = $3::jsonb, body = $4 WHERE key = $1`,
-      values: [key, response.status, JSON.stringify(response.headers), response.body],
+    await database.transaction(async (tx) => {
+      // A reply may hold a user's personal data, decrypted before this transaction: it is kept only
+      // while the keys of the users it names are held (forgetting one waits, then deletes it), and
+      // not at all once one of them is forgotten — a retry then runs again and gets today's answer.
+      const named = usersNamedIn(`${key} ${response.body}`);
+      const writable = await holdKeysOf(tx, named);
+      if (named.every((userId) => writable.has(userId))) {
+        await tx.query({
+          name: "idempotency.complete",
+          text: `UPDATE idempotent_requests SET status = $2, headers = $3::jsonb, body = $4 WHERE key = $1`,
+          values: [key, response.status, JSON.stringify(response.headers), response.body],
+        });
+      } else {
+        await tx.query({
+          name: "idempotency.release",
+          text: `DELETE FROM idempotent_requests WHERE key = $1 AND status = ${pending}`,
+          values: [key],
+        });
+      }
     });
   }
   if (Math.random() < 0.01) {

@@ -2,8 +2,15 @@
 import { getDatabase, getPrisma, onDatabaseClose, type Database } from "../db";
 import type { PrismaClient } from "../db/prisma";
 import { logger } from "../observability/logger";
-import { createEventNotifier, createEventStore, type EventNotifier, type EventStore, type RecordedEvent } from "../eventstore";
-import { decryptPersonalData } from "./users/personal-data";
+import {
+  createEventNotifier,
+  createEventStore,
+  type EventNotifier,
+  type EventStore,
+  type EventStoreOptions,
+  type RecordedEvent,
+} from "../eventstore";
+import { decryptPersonalData, holdKeysOf, userIdOfStream } from "./users/personal-data";
 import { upcastRecordedEvent } from "./users/user-events";
 
 export interface Services {
@@ -18,6 +25,20 @@ export function readTransformFor(database: Database) {
   return async (events: RecordedEvent[]) => (await decryptPersonalData(database, events)).map(upcastRecordedEvent);
 }
 
+/**
+ * How the store treats personal data: decrypted as read, and kept in snapshots only while the
+ * user's key is held in the writing transaction (never once they are forgotten).
+ */
+export function personalDataOptions(database: Database): Pick<EventStoreOptions, "transformRead" | "mayKeepSnapshots"> {
+  return {
+    transformRead: readTransformFor(database),
+    async mayKeepSnapshots(tx, streamId) {
+      const userId = userIdOfStream(streamId);
+      return userId === undefined || (await holdKeysOf(tx, [userId])).has(userId);
+    },
+  };
+}
+
 const perDatabase = new WeakMap<Database, { store: EventStore; notifier: EventNotifier }>();
 
 export async function getServices(): Promise<Services> {
@@ -29,7 +50,7 @@ export async function getServices(): Promise<Services> {
       notifier,
       store: createEventStore(database, {
         onAppended: notifier.appended,
-        transformRead: readTransformFor(database),
+        ...personalDataOptions(database),
         onSnapshotFailed: (streamId, error) => logger().warn({ streamId, err: error }, "could not keep snapshots"),
       }),
     };

@@ -215,6 +215,12 @@ export interface EventStoreOptions {
    * rewritten.
    */
   transformRead?: (events: RecordedEvent[]) => Promise<RecordedEvent[]> | RecordedEvent[];
+  /**
+   * Runs in the transaction that keeps a stream's snapshots, before it writes them: false keeps none.
+   * A snapshot holds state folded from events read (and transformed) earlier; the application uses
+   * this to hold what those events were decrypted with, and to keep nothing once it is gone.
+   */
+  mayKeepSnapshots?: (tx: Queryable, streamId: string) => Promise<boolean>;
   /** Keeping snapshots is best effort: a failure is reported here (default: the console) and reads fold from events. */
   onSnapshotFailed?: (streamId: string, error: unknown) => void;
 }
@@ -456,9 +462,8 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
     fold: { name: string; version: number },
     taken: { version: number; state: unknown; maxRecordedAt: number }[],
   ): Promise<void> {
-    // Derived data: failing to keep one costs only speed, so a failure here is not the reader's.
-    await database
-      .query({
+    const save = (on: Queryable) =>
+      on.query({
         name: "rewind.save_snapshots",
         text: saveSnapshotsStatement,
         values: [
@@ -469,8 +474,16 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
           taken.map((snapshot) => JSON.stringify(snapshot.state)),
           taken.map((snapshot) => new Date(snapshot.maxRecordedAt)),
         ],
-      })
-      .catch((error: unknown) => onSnapshotFailed(streamId, error));
+      });
+    const { mayKeepSnapshots } = storeOptions;
+    // Derived data: failing to keep one costs only speed, so a failure here is not the reader's.
+    await (
+      mayKeepSnapshots
+        ? database.transaction(async (tx) => {
+            if (await mayKeepSnapshots(tx, streamId)) await save(tx);
+          })
+        : save(database)
+    ).catch((error: unknown) => onSnapshotFailed(streamId, error));
   }
 
   async function headPosition(): Promise<number> {

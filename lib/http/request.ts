@@ -121,9 +121,14 @@ export function requestMetadata(context: { principal: Principal; correlationId: 
   return { actor: actorOf(context.principal), correlationId: context.correlationId };
 }
 
+// A correlation id is kept for ever (in every event's metadata, in the logs): only a short token
+// passes — a UUID, a trace id — never free text that could carry personal data.
+export const correlationIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The client's X-Correlation-Id when it is such a token; otherwise a new one. */
 export function correlationIdOf(request: Request): string {
   const given = request.headers.get("x-correlation-id")?.trim();
-  return given && headerToken.test(given) ? given : randomUUID();
+  return given && correlationIdPattern.test(given) ? given : randomUUID();
 }
 
 export function idempotencyKeyOf(request: Request): string | undefined {

@@ -17,6 +17,11 @@ export interface Projection {
   tables: readonly string[];
   /** Applies a batch of its events, in feed order, inside the transaction that moves its checkpoint. */
   apply(tx: Queryable, events: RecordedEvent[], table: TableName): Promise<void>;
+  /**
+   * For projections that hold personal data: erases one user's from the tables `table` names. Run
+   * by forgetting a user, on the live tables and on a rebuild's copies alike.
+   */
+  erase?(tx: Queryable, userId: string, table: TableName): Promise<void>;
 }
 
 export const liveTables: TableName = (table) => table;

@@ -2,9 +2,9 @@
 // events are applied to empty copies of its tables while the live ones keep serving (and keep
 // being updated); then, in one transaction, the copies replace the live tables and the checkpoint
 // moves to where the copies got to. The runner carries on from there.
-import type { Database } from "../db/database";
+import type { Database, Queryable } from "../db/database";
 import type { EventStore } from "../eventstore";
-import type { Projection, TableName } from "./projection";
+import { liveTables, type Projection, type TableName } from "./projection";
 import { ensureCheckpoint } from "./runner";
 
 export class RebuildInProgress extends Error {
@@ -46,6 +46,19 @@ async function swapWhenTablesAreFree(database: Database, projection: Projection,
   }
 }
 const shadowTables: TableName = shadowOf;
+
+/**
+ * Erases one user's personal data from the projection: its live tables, then the copies a rebuild
+ * is filling. In this order no swap slips in between: once the live tables are written to, a swap
+ * (which locks them exclusively) waits for the end of the transaction; and a swap done before finds
+ * no copies left.
+ */
+export async function eraseFromProjection(tx: Queryable, projection: Projection, userId: string): Promise<void> {
+  if (!projection.erase) return;
+  await projection.erase(tx, userId, liveTables);
+  const [copies] = await tx.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [shadowOf(projection.tables[0]!)]);
+  if (copies?.present) await projection.erase(tx, userId, shadowTables);
+}
 /** A rebuild that made no progress for this long is taken to have died with its process. */
 const abandonedAfter = "10 minutes";
 

@@ -39,11 +39,30 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     const names = [`Zelda Unique${tag}`, `Zelda Renamed${tag}`, `Zelda Final${tag}`];
     const emails = [`zelda.${tag}@example.com`, `zelda.new.${tag}@example.com`];
     const user = (await api.post("/api/users", newUserInput({ name: names[0], email: emails[0] }))).body;
-    await api.post(`/api/users/${user.id}/rename`, { name: names[1] }, { headers: { "idempotency-key": `k-${tag}` } });
+    // Free text is personal data too: a command's reason, a deactivation's reason.
+    const phoneNote = `Signed up by phone: ${names[0]}`;
+    await api.post(
+      `/api/users/${user.id}/rename`,
+      { name: names[1], reason: `asked by ${emails[0]}` },
+      { headers: { "idempotency-key": `k-${tag}` } },
+    );
     await api.post(`/api/users/${user.id}/change-email`, { email: emails[1] });
     await api.post(`/api/users/${user.id}/rename`, { name: names[2] });
+    await api.post(`/api/users/${user.id}/change-password`, { password: `new password ${tag}` });
     for (let i = 0; i < 4; i++)
-      await api.post(`/api/users/${user.id}/deactivate`, { reason: "r" }).then(() => api.post(`/api/users/${user.id}/reactivate`, {}));
+      await api
+        .post(`/api/users/${user.id}/deactivate`, { reason: phoneNote })
+        .then(() => api.post(`/api/users/${user.id}/reactivate`, {}));
+    // Another caller's registration, refused because the address is taken: its reply is kept for
+    // replays under that caller's key, which names neither this user nor their id.
+    const taken = await api.post("/api/users", newUserInput({ email: emails[1] }), { headers: { "idempotency-key": `taken-${tag}` } });
+    expect(taken.status).toBe(409);
+    expect(taken.text).not.toContain(emails[1]);
+    // As an older Rewind stored such a reply: with the address in its detail.
+    await database.query("INSERT INTO idempotent_requests (key, fingerprint, status, headers, body) VALUES ($1, 'f', 409, '{}', $2)", [
+      `token:older POST /api/users taken-${tag}`,
+      JSON.stringify({ status: 409, detail: `Another user already uses ${emails[0]}` }),
+    ]);
     const { store } = await getServices();
     while ((await runBatch(database, store, nameChangesProjection, 100)) > 0);
 
@@ -60,11 +79,16 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     ]);
     expect(exported.text).not.toContain("scrypt$");
     const rawEvents = (
-      await database.query<{ data: string }>("SELECT data::text AS data FROM events WHERE stream_id = $1", [`user-${user.id}`])
+      await database.query<{ event: string }>("SELECT data::text || metadata::text AS event FROM events WHERE stream_id = $1", [
+        `user-${user.id}`,
+      ])
     )
-      .map((row) => row.data)
+      .map((row) => row.event)
       .join("\n");
-    for (const secret of [...names, ...emails]) expect(rawEvents).not.toContain(secret);
+    for (const secret of [...names, ...emails, "Signed up by phone", "asked by", "scrypt$"]) expect(rawEvents).not.toContain(secret);
+    const before = (await api.get(`/api/users/${user.id}/events`)).body.items;
+    expect(before[1].metadata.reason).toBe(`asked by ${emails[0]}`);
+    expect(before.find((event: { type: string }) => event.type === "user.deactivated").data.reason).toBe(phoneNote);
     expect((await dumpAllRows(database)).includes(names[2]!)).toBe(true);
 
     const forgotten = await api.post(`/api/users/${user.id}/forget`, { reason: "GDPR request #7" });
@@ -83,6 +107,8 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     expect(events.at(-1)).toMatchObject({ type: "user.forgotten", metadata: { reason: "GDPR request #7" } });
     expect(events[0].data).toMatchObject({ name: "[erased]", email: "[erased]" });
     expect(events[1].data).toEqual({ name: "[erased]", previousName: "[erased]" });
+    expect(events[1].metadata.reason).toBe("[erased]");
+    expect(events.find((event: { type: string }) => event.type === "user.deactivated").data).toMatchObject({ reason: "[erased]" });
     await feedShowsEverything(await getDatabase());
     const feed = (await api.get(`/api/events?after=${events[0].position - 1}&limit=3`)).body.items;
     expect(feed[0].data).toMatchObject({ name: "[erased]", email: "[erased]" });
@@ -118,7 +144,8 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
       (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", [`user-${user.id}`]))[0]!.n,
     ).toBe(events.length);
     const dump = await dumpAllRows(database);
-    for (const secret of [...names, ...emails]) expect(dump.toLowerCase()).not.toContain(secret.toLowerCase());
+    for (const secret of [...names, ...emails, phoneNote]) expect(dump.toLowerCase()).not.toContain(secret.toLowerCase());
+    expect(dump).toContain("GDPR request #7");
     // On PostgreSQL, also what an operator's backup would hold: no missing pg_dump lets this pass unchecked.
     if (backend.name === "postgres") {
       const full = execFileSync(postgresTool("pg_dump"), ["--data-only", database.url!], {
@@ -126,7 +153,7 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
         maxBuffer: 256 * 1024 * 1024,
       });
       expect(full).toContain(user.id);
-      for (const secret of [...names, ...emails]) expect(full.toLowerCase()).not.toContain(secret.toLowerCase());
+      for (const secret of [...names, ...emails, phoneNote]) expect(full.toLowerCase()).not.toContain(secret.toLowerCase());
     }
   });
 

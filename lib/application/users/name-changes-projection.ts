@@ -3,7 +3,8 @@
 // user's latest rename and how many users have their latest rename on each day, so that the report
 // counts "users renamed since an instant" from a few hundred day rows instead of every rename.
 import type { Projection } from "../../projections/projection";
-import { userStreamType } from "../../domain/users";
+import { erasedValue, userStreamType } from "../../domain/users";
+import { holdKeysForWriting } from "./personal-data";
 
 export const nameChangesProjection: Projection = {
   name: "name_changes",
@@ -11,7 +12,9 @@ export const nameChangesProjection: Projection = {
   version: 2,
   eventTypes: ["user.renamed"],
   tables: ["name_changes", "name_change_users", "name_change_last_days"],
-  async apply(tx, events, table) {
+  async apply(tx, batch, table) {
+    // The names were decrypted when the batch was read: forgetting may have come since.
+    const events = await holdKeysForWriting(tx, batch);
     // One statement: every CTE reads the tables as they were before it, so `latest` compares the
     // batch with the users' latest renames of earlier batches.
     await tx.query(
@@ -47,5 +50,8 @@ export const nameChangesProjection: Projection = {
         events.map((event) => event.recordedAt),
       ],
     );
+  },
+  async erase(tx, userId, table) {
+    await tx.query(`UPDATE "${table("name_changes")}" SET name = $2, previous_name = $2 WHERE user_id = $1`, [userId, erasedValue]);
   },
 };

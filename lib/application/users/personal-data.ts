@@ -1,6 +1,11 @@
-// Crypto-shredding: the personal fields of a user's events (names, emails) are encrypted with that
-// user's own key (AES-256-GCM), kept apart in user_keys. Deleting the key erases the data from the
-// immutable log: the events stay, their personal fields read as "[erased]".
+// Crypto-shredding: the personal fields of a user's events (names, emails, password hashes, free
+// text) are encrypted with that user's own key (AES-256-GCM), kept apart in user_keys. Deleting the
+// key erases the data from the immutable log: the events stay, their personal fields read "[erased]".
+//
+// Whatever writes data decrypted from a user's events into a table (a projection, a snapshot, a
+// stored reply) holds that user's key row with FOR SHARE in the writing transaction
+// (`holdKeysForWriting`): forgetting deletes the row, so it either waits for that transaction and
+// then erases what it wrote, or the writer finds the key gone and writes "[erased]" instead.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { erasedValue, userStreamType } from "../../domain/users";
 import type { Queryable } from "../../db/database";
@@ -8,10 +13,16 @@ import type { NewEvent, RecordedEvent } from "../../eventstore";
 
 /** The fields of each event type that hold personal data. */
 export const personalFields: Record<string, readonly string[]> = {
-  "user.registered": ["name", "email"],
+  "user.registered": ["name", "email", "passwordHash"],
   "user.renamed": ["name", "previousName"],
   "user.email_changed": ["email", "previousEmail"],
+  "user.password_changed": ["passwordHash"],
+  // Free text an admin typed ("Signed up by phone: <name>"): personal data as likely as not.
+  "user.deactivated": ["reason"],
 };
+
+/** The command's reason, kept in each event's metadata: free text too. */
+const reasonField = "metadata.reason";
 
 const marker = "enc:v1:";
 
@@ -48,10 +59,31 @@ export const newUserKey = () => randomBytes(32);
 /** The user's key, created with their registration; undefined once forgotten. */
 export async function userKey(database: Queryable, userId: string, { create = false } = {}): Promise<Buffer | undefined> {
   if (create) {
-    await database.query("INSERT INTO user_keys (user_id, key) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING", [userId, newUserKey()]);
+    // Never again for a forgotten user (a command that read them before they were forgotten): a new
+    // key would tell writers of their data, which hold keys, that it may be written in clear.
+    await database.query(
+      `INSERT INTO user_keys (user_id, key)
+       SELECT $1::uuid, $2::bytea WHERE NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $3 AND type = 'user.forgotten')
+       ON CONFLICT (user_id) DO NOTHING`,
+      [userId, newUserKey(), `${userStreamType}-${userId}`],
+    );
   }
   const [row] = await database.query<{ key: Uint8Array }>("SELECT key FROM user_keys WHERE user_id = $1", [userId]);
   return row ? Buffer.from(row.key) : undefined;
+}
+
+// Why a user was forgotten stays readable: it is the record of the erasure itself (give a ticket
+// number there, not personal data). Every other reason is sealed with the user's key.
+const keepsReasonInClear = (commandType: string) => commandType === "ForgetUser";
+
+/** Whether a command's events (and reason) need the user's key to be written. */
+export function needsUserKey(commandType: string, events: readonly { type: string }[], reason: string | undefined): boolean {
+  return events.some((event) => personalFields[event.type]) || (reason !== undefined && !keepsReasonInClear(commandType));
+}
+
+/** A command's reason as its events' metadata keeps it: encrypted with the user's key. */
+export function reasonMetadata(commandType: string, reason: string, streamId: string, key: Buffer | undefined): { reason: string } {
+  return { reason: key && !keepsReasonInClear(commandType) ? encryptValue(key, streamId, reasonField, reason) : reason };
 }
 
 export function encryptPersonalData(event: NewEvent, streamId: string, key: Buffer): NewEvent {
@@ -66,12 +98,16 @@ export function encryptPersonalData(event: NewEvent, streamId: string, key: Buff
 }
 
 const userIdOf = (streamId: string) => streamId.slice(userStreamType.length + 1);
+const isUserStream = (streamId: string) => streamId.startsWith(`${userStreamType}-`);
+/** The user whose stream this is; undefined for other streams. */
+export const userIdOfStream = (streamId: string) => (isUserStream(streamId) ? userIdOf(streamId) : undefined);
+const isSealed = (value: unknown): value is string => typeof value === "string" && value.startsWith(marker);
+const hasSealedFields = (event: RecordedEvent) =>
+  isSealed(event.metadata.reason) || (personalFields[event.type]?.some((field) => isSealed(event.data[field])) ?? false);
 
 /** Events as read from the log, with their personal fields decrypted (one key lookup per batch). */
 export async function decryptPersonalData(database: Queryable, events: RecordedEvent[]): Promise<RecordedEvent[]> {
-  const encrypted = (event: RecordedEvent) =>
-    personalFields[event.type]?.some((field) => typeof event.data[field] === "string" && (event.data[field] as string).startsWith(marker));
-  const userIds = [...new Set(events.filter(encrypted).map((event) => userIdOf(event.streamId)))];
+  const userIds = [...new Set(events.filter(hasSealedFields).map((event) => userIdOf(event.streamId)))];
   if (userIds.length === 0) return events;
   const rows = await database.query<{ user_id: string; key: Uint8Array }>(
     "SELECT user_id, key FROM user_keys WHERE user_id = ANY($1::uuid[])",
@@ -79,10 +115,59 @@ export async function decryptPersonalData(database: Queryable, events: RecordedE
   );
   const keys = new Map(rows.map((row) => [row.user_id, Buffer.from(row.key)]));
   return events.map((event) => {
-    if (!encrypted(event)) return event;
+    if (!hasSealedFields(event)) return event;
     const key = keys.get(userIdOf(event.streamId));
     const data = { ...event.data };
-    for (const field of personalFields[event.type]!) data[field] = decryptValue(key, event.streamId, field, data[field]) as never;
-    return { ...event, data };
+    for (const field of personalFields[event.type] ?? []) data[field] = decryptValue(key, event.streamId, field, data[field]) as never;
+    const metadata = isSealed(event.metadata.reason)
+      ? { ...event.metadata, reason: decryptValue(key, event.streamId, reasonField, event.metadata.reason) as string }
+      : event.metadata;
+    return { ...event, data, metadata };
+  });
+}
+
+/**
+ * Of these users, the ones whose personal data may be written now, in clear, by the transaction
+ * `tx`: their key rows are held FOR SHARE until it ends, so forgetting one of them waits for it (and
+ * then erases what it wrote). A user without a key was either forgotten (not writable) or registered
+ * before encryption existed (writable: their events are in clear anyway).
+ */
+export async function holdKeysOf(tx: Queryable, userIds: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(userIds)];
+  if (wanted.length === 0) return new Set();
+  const held = await tx.query<{ user_id: string }>(
+    "SELECT user_id FROM user_keys WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR SHARE",
+    [wanted],
+  );
+  const writable = new Set(held.map((row) => row.user_id));
+  const keyless = wanted.filter((userId) => !writable.has(userId));
+  if (keyless.length === 0) return writable;
+  // Forgetting records user.forgotten before it deletes the key: a missing key of a forgotten user
+  // always comes with that event, visible here.
+  const forgotten = await tx.query<{ stream_id: string }>(
+    "SELECT DISTINCT stream_id FROM events WHERE stream_id = ANY($1::text[]) AND type = 'user.forgotten'",
+    [keyless.map((userId) => `${userStreamType}-${userId}`)],
+  );
+  const erased = new Set(forgotten.map((row) => userIdOf(row.stream_id)));
+  for (const userId of keyless) if (!erased.has(userId)) writable.add(userId);
+  return writable;
+}
+
+/**
+ * Events decrypted earlier, made safe to write within `tx`: their users' keys are held (see
+ * `holdKeysOf`), and the personal fields of users forgotten since they were read read "[erased]".
+ */
+export async function holdKeysForWriting(tx: Queryable, events: RecordedEvent[]): Promise<RecordedEvent[]> {
+  const carriesPersonalData = (event: RecordedEvent) =>
+    isUserStream(event.streamId) && (personalFields[event.type] !== undefined || event.metadata.reason !== undefined);
+  const userIds = events.filter(carriesPersonalData).map((event) => userIdOf(event.streamId));
+  if (userIds.length === 0) return events;
+  const writable = await holdKeysOf(tx, userIds);
+  return events.map((event) => {
+    if (!carriesPersonalData(event) || writable.has(userIdOf(event.streamId))) return event;
+    const data = { ...event.data };
+    for (const field of personalFields[event.type] ?? []) if (field in data) data[field] = erasedValue;
+    const metadata = event.metadata.reason === undefined ? event.metadata : { ...event.metadata, reason: erasedValue };
+    return { ...event, data, metadata };
   });
 }

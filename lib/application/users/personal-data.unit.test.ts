@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decryptValue, encryptPersonalData, encryptValue, newUserKey } from "./personal-data";
+import { decryptValue, encryptPersonalData, encryptValue, needsUserKey, newUserKey, reasonMetadata } from "./personal-data";
 
 describe("personal data encryption", () => {
   const key = newUserKey();
@@ -26,17 +26,31 @@ describe("personal data encryption", () => {
     expect(decryptValue(undefined, stream, "name", "Plain Name")).toBe("Plain Name");
   });
 
-  it("encrypts only the personal fields of an event", () => {
+  it("encrypts only the personal fields of an event: names, emails, password hashes and a deactivation's reason", () => {
     const event = encryptPersonalData(
-      { type: "user.registered", data: { userId: "u", name: "Ada", email: "ada@example.com", passwordHash: "h" } },
+      { type: "user.registered", data: { userId: "u", name: "Ada", email: "ada@example.com", passwordHash: "scrypt$h" } },
       stream,
       key,
     );
     expect(event.data.userId).toBe("u");
-    expect(event.data.passwordHash).toBe("h");
-    expect(String(event.data.name)).toMatch(/^enc:v1:/);
-    expect(String(event.data.email)).toMatch(/^enc:v1:/);
-    const deactivation = { type: "user.deactivated", data: { reason: "x", category: "other" } };
-    expect(encryptPersonalData(deactivation, stream, key)).toBe(deactivation);
+    for (const field of ["name", "email", "passwordHash"]) expect(String(event.data[field])).toMatch(/^enc:v1:/);
+    const deactivation = encryptPersonalData(
+      { type: "user.deactivated", data: { reason: "Signed up by phone: Ada", category: "other" } },
+      stream,
+      key,
+    );
+    expect(deactivation.data.category).toBe("other");
+    expect(decryptValue(key, stream, "reason", deactivation.data.reason)).toBe("Signed up by phone: Ada");
+    const reactivation = { type: "user.reactivated", data: {} };
+    expect(encryptPersonalData(reactivation, stream, key)).toBe(reactivation);
+  });
+
+  it("encrypts a command's reason, but for the reason a user was forgotten (the record of the erasure)", () => {
+    const sealed = reasonMetadata("RenameUser", "asked by ada@example.com", stream, key);
+    expect(sealed.reason).toMatch(/^enc:v1:/);
+    expect(decryptValue(key, stream, "metadata.reason", sealed.reason)).toBe("asked by ada@example.com");
+    expect(reasonMetadata("ForgetUser", "GDPR request #7", stream, key)).toEqual({ reason: "GDPR request #7" });
+    expect(needsUserKey("DeactivateUser", [], "why")).toBe(true);
+    expect(needsUserKey("ForgetUser", [{ type: "user.forgotten" }], "GDPR request #7")).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { PreconditionFailed } from "../errors";
 import { metrics } from "../../observability/metrics";
 import { getServices } from "../services";
 import { hashPassword } from "./passwords";
-import { encryptPersonalData, personalFields, userKey } from "./personal-data";
+import { encryptPersonalData, needsUserKey, reasonMetadata, userKey } from "./personal-data";
 import { toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
 import { asEmailTaken, upsertUserRow } from "./users-projection";
 import { viewOfState, type UserView } from "./user-view";
@@ -88,8 +88,8 @@ async function handleUserCommand(command: UserCommandInput, context: CommandCont
     );
     if (expected.status === "unregistered") throw new Error(`Events of ${streamId} fold to no user`);
 
-    // Names and emails go into the log encrypted with the user's key (made with the first of them).
-    const key = events.some((event) => personalFields[event.type]) ? await userKey(database, command.userId, { create: true }) : undefined;
+    // Personal data goes into the log encrypted with the user's key (made with the first of it).
+    const key = needsUserKey(command.type, events, context.reason) ? await userKey(database, command.userId, { create: true }) : undefined;
     const toStore = events.map((event) => (key ? encryptPersonalData(toNewEvent(event), streamId, key) : toNewEvent(event)));
 
     try {
@@ -101,7 +101,7 @@ async function handleUserCommand(command: UserCommandInput, context: CommandCont
             commandId: context.commandId,
             correlationId: context.correlationId,
             actor: context.actor,
-            ...(context.reason === undefined ? {} : { extra: { reason: context.reason } }),
+            ...(context.reason === undefined ? {} : { extra: reasonMetadata(command.type, context.reason, streamId, key) }),
           },
           inlineStatement: upsertUserRow(expected),
         })

@@ -61,11 +61,10 @@ const commandHeaders = z.object({
   "idempotency-key": z.string().max(200).optional().meta({
     description: "Retrying with the same key replays the first answer and records nothing again (header idempotent-replayed: true)",
   }),
-  "x-correlation-id": z
-    .string()
-    .max(200)
-    .optional()
-    .meta({ description: "Recorded on the events; echoed in the answer (one is made if absent)" }),
+  "x-correlation-id": z.string().max(200).optional().meta({
+    description:
+      "Recorded on the events and echoed in the answer when it is 1 to 64 letters, digits, '.', '_', ':' or '-'; otherwise (or if absent) one is made",
+  }),
 });
 
 const userAnswerHeaders = z.object({ etag: z.string().meta({ description: 'The user\'s version, like "3": send it back as If-Match' }) });
