@@ -5,6 +5,10 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { logger } = await import("./lib/observability/logger");
   const log = logger();
+  const { trustedProxyHops } = await import("./lib/http/trusted-proxy");
+  // A typo here must stop the start, not quietly leave forwarded headers ignored (or believed).
+  const proxies = trustedProxyHops();
+  if (proxies > 0) log.info({ proxies }, "trusting X-Forwarded-For / X-Forwarded-Proto from the reverse proxies in front");
   const { getDatabase } = await import("./lib/db");
   const { seedDemoDataIfEmpty } = await import("./lib/application/demo-on-first-start");
   const database = await getDatabase();

@@ -61,6 +61,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       ADMIN_EMAIL: adminEmail,
       ADMIN_PASSWORD: adminPassword,
+      // The tests stand in for one reverse proxy (e2e/security.spec.ts sends X-Forwarded-Proto).
+      REWIND_TRUST_PROXY: "1",
     },
   },
 });

@@ -2,6 +2,7 @@
 // quick redirect to sign-in when there is no session cookie at all. Whether a session is valid is
 // checked by each page and API route themselves — this is only the network edge.
 import { NextResponse, type NextRequest } from "next/server";
+import { withStrictTransportSecurity } from "./lib/http/trusted-proxy";
 
 const isDevelopment = process.env.NODE_ENV === "development";
 
@@ -11,7 +12,9 @@ export function proxy(request: NextRequest) {
   if (!pathname.startsWith("/api/") && !isPublicPage && !request.cookies.has("rewind_session")) {
     const signIn = new URL("/sign-in", request.url);
     if (pathname !== "/") signIn.searchParams.set("next", pathname + search);
-    return NextResponse.redirect(signIn);
+    const redirect = NextResponse.redirect(signIn);
+    withStrictTransportSecurity(request, redirect.headers);
+    return redirect;
   }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const policy = [
@@ -33,6 +36,7 @@ export function proxy(request: NextRequest) {
   headers.set("content-security-policy", policy);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", policy);
+  withStrictTransportSecurity(request, response.headers);
   return response;
 }
 

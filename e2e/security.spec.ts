@@ -1,5 +1,6 @@
 // What an attacker would try first: no credentials, a revoked token, script and SQL in names, and
 // framing — each against the production server in a real browser.
+import { adminEmail, adminPassword } from "./credentials";
 import { expect, test } from "./fixtures";
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -81,4 +82,64 @@ test("pages and API answers carry the security headers", async ({ page, api }) =
   const apiHeaders = (await api.get("/api/users?limit=1")).headers();
   expect(apiHeaders["x-content-type-options"]).toBe("nosniff");
   expect(apiHeaders["content-security-policy"]).toContain("frame-ancestors 'none'");
+});
+
+test("after signing in, ?next= leads only to a page of this site, however it is disguised", async ({ browser, baseURL }) => {
+  // Eight real sign-ins, each hashing a password on a shared machine.
+  test.setTimeout(90_000);
+  const origin = new URL(baseURL!).origin;
+  const stranger = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await stranger.newPage();
+  // Any request to another host would mean we were sent away: remember it, and answer for that host.
+  const leftFor: string[] = [];
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, async (route) => {
+    leftFor.push(route.request().url());
+    await route.fulfill({ contentType: "text/html", body: "<h1>evil</h1>" });
+  });
+  const signInWith = async (next: string) => {
+    await stranger.clearCookies();
+    await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+    await page.getByLabel("Email").fill(adminEmail);
+    await page.getByLabel("Password").fill(adminPassword);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // Where the browser goes is what matters, not how long the page there takes to load.
+    await page.waitForURL((url) => url.pathname !== "/sign-in", { waitUntil: "commit" });
+    return new URL(page.url());
+  };
+
+  for (const next of [
+    "/\t/evil.example/x",
+    "/\n/evil.example/x",
+    "/\r\n/evil.example/x",
+    "//evil.example/x",
+    "/\\evil.example/x",
+    "https://evil.example/x",
+    "javascript:alert(1)",
+  ]) {
+    const landed = await signInWith(next);
+    expect(leftFor, JSON.stringify(next)).toEqual([]);
+    expect([landed.origin, landed.pathname], JSON.stringify(next)).toEqual([origin, "/"]);
+  }
+  // A real path of this site is still where sign-in leads.
+  const landed = await signInWith("/admin/tokens?from=sign-in");
+  expect(`${landed.origin}${landed.pathname}${landed.search}`).toBe(`${origin}/admin/tokens?from=sign-in`);
+  await stranger.close();
+});
+
+test("HSTS on answers a trusted proxy says came over https, never over plain http; personal data is private", async ({ page, api }) => {
+  // The e2e server trusts one proxy (REWIND_TRUST_PROXY=1 in playwright.config.ts); here the test is that proxy.
+  const overHttp = (await page.goto("/"))!;
+  expect(overHttp.headers()["strict-transport-security"]).toBeUndefined();
+  await page.setExtraHTTPHeaders({ "x-forwarded-proto": "https" });
+  const overHttps = (await page.goto("/"))!;
+  expect(overHttps.headers()["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
+  expect((await api.get("/api/users?limit=1", { headers: { "x-forwarded-proto": "https" } })).headers()["strict-transport-security"]).toBe(
+    "max-age=31536000; includeSubDomains",
+  );
+  expect((await api.get("/api/users?limit=1")).headers()["strict-transport-security"]).toBeUndefined();
+
+  const [user] = (await (await api.get("/api/users?limit=1")).json()).items;
+  const one = await api.get(`/api/users/${user.id}`);
+  expect(one.headers()["cache-control"]).toBe("private, no-cache");
+  expect((await api.get("/api/users?limit=1")).headers()["cache-control"]).toMatch(/^private\b/);
 });

@@ -10,6 +10,7 @@ const sources = [
   "prisma",
   "public",
   "instrumentation.ts",
+  "proxy.ts",
   "next.config.js",
   "postcss.config.mjs",
   "package.json",

@@ -1,11 +1,7 @@
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { sameOriginPath } from "@/lib/validation/return-path";
 
 export const metadata = { title: "Sign in · Rewind" };
-
-/** Only a path on this site: a link to /sign-in?next=https://evil.example must not send anyone away. */
-function safeNext(next: string | string[] | undefined): string {
-  return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/";
-}
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { next } = await searchParams;
@@ -16,7 +12,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <img src="/icon.svg" alt="" width={32} height={32} />
         <h1 className="text-2xl font-semibold tracking-tight">Sign in to Rewind</h1>
       </div>
-      <SignInForm next={safeNext(next)} />
+      {/* Only a path on this site: a link to /sign-in?next=//evil.example must not send anyone away. */}
+      <SignInForm next={sameOriginPath(next)} />
     </main>
   );
 }

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Field } from "@/components/field";
 import { ApiError, apiFetch } from "@/lib/client/api";
+import { sameOriginPath } from "@/lib/validation/return-path";
 
 export function SignInForm({ next }: { next: string }) {
   const [email, setEmail] = useState("");
@@ -18,8 +19,9 @@ export function SignInForm({ next }: { next: string }) {
         setError(undefined);
         try {
           await apiFetch("/api/auth/sign-in", { method: "POST", body: { email, password } });
-          // A full load, so that every server component renders for the signed-in admin.
-          window.location.assign(next);
+          // A full load, so that every server component renders for the signed-in admin; checked
+          // here too, against the real origin, since this is where the browser is sent.
+          window.location.assign(sameOriginPath(next, window.location.origin));
         } catch (caught) {
           setError(caught instanceof ApiError ? caught : new ApiError(0, "Error", String(caught)));
           setBusy(false);

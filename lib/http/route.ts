@@ -7,6 +7,7 @@ import { authenticate } from "./authenticate";
 import { HttpError, problemFor } from "./errors";
 import { routeTemplates } from "./openapi/document";
 import { correlationIdOf } from "./request";
+import { withStrictTransportSecurity } from "./trusted-proxy";
 
 export interface RouteContext<Params> {
   params: Promise<Params>;
@@ -31,7 +32,22 @@ export function routeOf(pathname: string): string {
   return templates.find(({ pattern }) => pattern.test(pathname))?.template ?? "(unknown)";
 }
 
-function wrap<Params>(run: (request: Request, params: Params, correlationId: string) => Promise<Response>): Wrapped<Params> {
+/**
+ * Cache-Control for an answer that may hold personal data: `private` (no shared cache — a proxy or
+ * CDN — may keep it), whatever else the handler chose; nothing chosen means not stored at all.
+ */
+export function privateCacheControl(value: string | null): string {
+  const directives = (value ?? "")
+    .split(",")
+    .map((directive) => directive.trim())
+    .filter((directive) => directive !== "" && !/^(public|private|s-maxage=.*)$/i.test(directive));
+  return ["private", ...(directives.length > 0 ? directives : ["no-store"])].join(", ");
+}
+
+function wrap<Params>(
+  run: (request: Request, params: Params, correlationId: string) => Promise<Response>,
+  { personalData }: { personalData: boolean },
+): Wrapped<Params> {
   return async (request, context) => {
     const started = performance.now();
     const correlationId = correlationIdOf(request);
@@ -42,6 +58,8 @@ function wrap<Params>(run: (request: Request, params: Params, correlationId: str
       response = problemFor(error, correlationId);
     }
     response.headers.set("x-correlation-id", correlationId);
+    withStrictTransportSecurity(request, response.headers);
+    if (personalData) response.headers.set("cache-control", privateCacheControl(response.headers.get("cache-control")));
     const seconds = (performance.now() - started) / 1000;
     const route = routeOf(new URL(request.url).pathname);
     metrics().httpRequestDuration.observe({ route, method: request.method, status: String(response.status) }, seconds);
@@ -57,17 +75,22 @@ function wrap<Params>(run: (request: Request, params: Params, correlationId: str
 export function route<Params = Record<string, never>>(
   handler: (request: Request, params: Params, context: HandlerContext) => Promise<Response>,
 ): Wrapped<Params> {
-  return wrap(async (request, params, correlationId) => {
-    const principal = await authenticate(request);
-    return handler(request, params, { correlationId, principal });
-  });
+  // Whatever a signed-in caller is shown may hold personal data: every answer is private.
+  return wrap(
+    async (request, params, correlationId) => {
+      const principal = await authenticate(request);
+      return handler(request, params, { correlationId, principal });
+    },
+    { personalData: true },
+  );
 }
 
 /** A route anyone may call: health, and signing in. */
 export function publicRoute<Params = Record<string, never>>(
   handler: (request: Request, params: Params, context: PublicHandlerContext) => Promise<Response>,
 ): Wrapped<Params> {
-  return wrap((request, params, correlationId) => handler(request, params, { correlationId }));
+  // A public answer that holds personal data (sign-in's email) says `private` itself.
+  return wrap((request, params, correlationId) => handler(request, params, { correlationId }), { personalData: false });
 }
 
 /** A handler for the methods a route does not support: 405 with the ones it does (401 first without credentials). */

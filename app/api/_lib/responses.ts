@@ -14,7 +14,7 @@ export function userIdFrom(id: string): string {
 }
 
 export function userResponse(user: UserView, init: { status?: number; location?: boolean; request?: Request } = {}): Response {
-  const headers: Record<string, string> = { etag: etagOf(user.version), "cache-control": "no-cache" };
+  const headers: Record<string, string> = { etag: etagOf(user.version), "cache-control": "private, no-cache" };
   if (init.request && clientHasCurrent(init.request, headers.etag!)) return new Response(null, { status: 304, headers });
   if (init.location) headers.location = `/api/users/${user.id}`;
   return Response.json(user, { status: init.status ?? 200, headers });

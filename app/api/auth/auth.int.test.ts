@@ -15,24 +15,34 @@ const publicEndpoints = new Set(["GET /api/health", "GET /api/ready", "GET /api/
 
 type Handler = (request: Request, context: { params: Promise<unknown> }) => Promise<Response>;
 
-async function everyEndpoint(send: (url: string) => Request): Promise<{ endpoint: string; status: number; type: string | null }[]> {
+interface Answer {
+  endpoint: string;
+  status: number;
+  type: string | null;
+  cacheControl: string | null;
+  hsts: string | null;
+}
+
+async function everyEndpoint(send: (url: string) => Request, base = "http://rewind.test"): Promise<Answer[]> {
   const answers = [];
   for (const { url, file, params } of routeFiles()) {
     const module = (await import(file)) as Record<string, Handler | undefined>;
     for (const method of methods) {
       const handler = module[method];
       if (!handler) continue;
-      const base = send(`http://rewind.test${url}`);
-      const request = new Request(base, {
+      const sent = send(`${base}${url}`);
+      const request = new Request(sent, {
         method,
         body: method === "GET" ? undefined : "{}",
-        headers: { "content-type": "application/json", ...Object.fromEntries(base.headers) },
+        headers: { "content-type": "application/json", ...Object.fromEntries(sent.headers) },
       });
       const response = await handler(request, { params: Promise.resolve(params) });
       answers.push({
         endpoint: `${method} ${url.replace(/\/00000000-0000-4000-8000-000000000001/g, "/:id")}`,
         status: response.status,
         type: response.headers.get("content-type"),
+        cacheControl: response.headers.get("cache-control"),
+        hsts: response.headers.get("strict-transport-security"),
       });
     }
   }
@@ -40,6 +50,19 @@ async function everyEndpoint(send: (url: string) => Request): Promise<{ endpoint
 }
 
 const cookiesFrom = (response: Response) => response.headers.getSetCookie();
+
+/** Runs `work` with REWIND_TRUST_PROXY set as given (read on each request), then restores it. */
+async function withTrustedProxies<T>(hops: string | undefined, work: () => Promise<T>): Promise<T> {
+  const before = process.env.REWIND_TRUST_PROXY;
+  if (hops === undefined) delete process.env.REWIND_TRUST_PROXY;
+  else process.env.REWIND_TRUST_PROXY = hops;
+  try {
+    return await work();
+  } finally {
+    if (before === undefined) delete process.env.REWIND_TRUST_PROXY;
+    else process.env.REWIND_TRUST_PROXY = before;
+  }
+}
 const cookieHeader = (setCookies: string[]) => setCookies.map((cookie) => cookie.split(";")[0]).join("; ");
 const cookieValue = (setCookies: string[], name: string) =>
   setCookies
@@ -48,7 +71,7 @@ const cookieValue = (setCookies: string[], name: string) =>
     .slice(name.length + 1);
 
 describe.each(testBackends())("authentication on $name", (backend) => {
-  // The sign-in limiter is the process's: each backend's admins get their own emails.
+  // Each backend's admins get their own emails, so that a failure names its backend.
   const adminEmail = `root-${backend.name}@rewind.test`;
   const adminPassword = "a long enough admin password";
 
@@ -175,6 +198,73 @@ describe.each(testBackends())("authentication on $name", (backend) => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(800);
     expect(limited.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("lets at most five of eight parallel wrong-password sign-ins be tried; the others get 429", async () => {
+    const email = `parallel-${backend.name}@rewind.test`;
+    await ensureFirstAdmin(await getDatabase(), { ADMIN_EMAIL: email, ADMIN_PASSWORD: adminPassword });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => signIn("wrong", {}, email)));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+  });
+
+  it("never locks the real admin out for failures on made-up emails, with or without X-Forwarded-For", async () => {
+    await withTrustedProxies(undefined, async () => {
+      for (let i = 0; i < 12; i++) {
+        const headers: Record<string, string> = i % 2 ? { "x-forwarded-for": "10.7.7.7" } : {};
+        expect((await signIn("guess", headers, `made-up-${i}-${backend.name}@rewind.test`)).status).toBe(401);
+      }
+      expect((await signIn(adminPassword)).status).toBe(200);
+      expect((await signIn(adminPassword, { "x-forwarded-for": "10.7.7.7" })).status).toBe(200);
+    });
+  });
+
+  it("ignores X-Forwarded-For unless REWIND_TRUST_PROXY is set, and then believes only the entry our proxy wrote", async () => {
+    const database = await getDatabase();
+    const addressRows = async () =>
+      (await database.query<{ count: number }>("SELECT count(*)::int AS count FROM sign_in_attempts WHERE kind = 'address'"))[0]!.count;
+    await database.query("DELETE FROM sign_in_attempts");
+    await withTrustedProxies(undefined, async () => {
+      expect((await signIn("guess", { "x-forwarded-for": "10.8.8.8" }, `forged-${backend.name}@rewind.test`)).status).toBe(401);
+      expect(await addressRows()).toBe(0);
+    });
+    await withTrustedProxies("1", async () => {
+      // The client writes anything to the left; the proxy appends the address it saw (10.8.8.8).
+      for (let i = 0; i < 50; i++) {
+        const forged = { "x-forwarded-for": `192.0.2.${i}, 10.8.8.8` };
+        expect((await signIn("guess", forged, `spray-${i}-${backend.name}@rewind.test`)).status).toBe(401);
+      }
+      expect(await addressRows()).toBe(1);
+      expect((await signIn(adminPassword, { "x-forwarded-for": "192.0.2.200, 10.8.8.8" })).status).toBe(429);
+      expect((await signIn(adminPassword, { "x-forwarded-for": "10.8.8.9" })).status).toBe(200);
+    });
+  });
+
+  it("marks every answer to a signed-in caller private (no shared cache keeps personal data), GET /api/users/:id included", async () => {
+    const cookies = cookiesFrom(await signIn());
+    const headers = { cookie: cookieHeader(cookies), "x-csrf-token": cookieValue(cookies, "rewind_csrf") };
+    const user = (await api.post("/api/users", newUserInput(), { headers })).body;
+    const one = await api.get(`/api/users/${user.id}`, { headers });
+    expect(one.headers.get("cache-control")).toBe("private, no-cache");
+    const notModified = await api.get(`/api/users/${user.id}`, { headers: { ...headers, "if-none-match": one.headers.get("etag")! } });
+    expect([notModified.status, notModified.headers.get("cache-control")]).toEqual([304, "private, no-cache"]);
+    const answers = await everyEndpoint((url) => new Request(url, { headers: { cookie: headers.cookie } }));
+    const authenticated = answers.filter((answer) => !publicEndpoints.has(answer.endpoint));
+    expect(authenticated.length).toBeGreaterThan(40);
+    expect(authenticated.filter((answer) => !/^private\b/.test(answer.cacheControl ?? ""))).toEqual([]);
+    expect((await signIn()).headers.get("cache-control")).toBe("private, no-store");
+  });
+
+  it("sends Strict-Transport-Security over https, or behind a trusted proxy that says https, and never over plain http", async () => {
+    const overHttps = await everyEndpoint((url) => new Request(url), "https://rewind.test");
+    expect(overHttps.filter((answer) => answer.hsts !== "max-age=31536000; includeSubDomains")).toEqual([]);
+    const forwarded = (url: string) => new Request(url, { headers: { "x-forwarded-proto": "https" } });
+    await withTrustedProxies(undefined, async () => {
+      expect((await everyEndpoint((url) => new Request(url))).filter((answer) => answer.hsts !== null)).toEqual([]);
+      expect((await everyEndpoint(forwarded)).filter((answer) => answer.hsts !== null)).toEqual([]);
+    });
+    await withTrustedProxies("1", async () => {
+      expect((await everyEndpoint(forwarded)).filter((answer) => answer.hsts === null)).toEqual([]);
+    });
   });
 
   it("creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD, resets its password from them, and otherwise generates one once", async () => {

@@ -1,14 +1,11 @@
-// Signing in and out, and the process-wide sign-in limiter.
+// Signing in and out, within the sign-in limits every server process shares.
 import type { Queryable } from "../../db/database";
 import { recordAdminAction } from "./admin-actions";
 import { adminWithPassword } from "./admins";
-import { createSignInLimiter, type SignInLimiter } from "./sign-in-limiter";
+import { countSignInAttempt, forgetSignInAttempts } from "./sign-in-limiter";
 import { startSession, type NewSession } from "./sessions";
 
 export { actorOf, type Principal } from "./principal";
-
-const globalForLimiter = globalThis as unknown as { rewindSignInLimiter?: SignInLimiter };
-const limiter = (globalForLimiter.rewindSignInLimiter ??= createSignInLimiter());
 
 export class InvalidCredentials extends Error {
   readonly code = "invalid_credentials";
@@ -30,18 +27,15 @@ export async function signIn(
   database: Queryable,
   email: string,
   password: string,
-  clientAddress: string,
+  /** Only an address a trusted proxy reported; undefined otherwise (the email alone is limited). */
+  clientAddress: string | undefined,
   correlationId: string,
 ): Promise<NewSession & { email: string }> {
-  const keys = [`email:${email.trim().toLowerCase()}`, `address:${clientAddress}`];
-  const wait = limiter.retryAfter(keys);
+  const wait = await countSignInAttempt(database, { email, address: clientAddress });
   if (wait > 0) throw new TooManySignInAttempts(Math.ceil(wait / 1000));
   const admin = await adminWithPassword(database, email, password);
-  if (!admin) {
-    limiter.failed(keys);
-    throw new InvalidCredentials();
-  }
-  limiter.succeeded([keys[0]!]);
+  if (!admin) throw new InvalidCredentials();
+  await forgetSignInAttempts(database, email);
   const session = await startSession(database, admin.id);
   await recordAdminAction({ adminId: admin.id, email: admin.email }, { type: "admin.signed_in", data: {} }, correlationId);
   return { ...session, email: admin.email };

@@ -2,6 +2,7 @@
 // month, summed from the activity_daily projection. As of an earlier instant, the days before it
 // come from the projection and the part of its own day up to it from the event log (indexed by
 // type and time): a few rows, never a scan of history.
+import { csvLine } from "./csv";
 import { getServices } from "../services";
 import { activitySeries, type ActivitySeriesName } from "../users/activity-projection";
 
@@ -65,7 +66,5 @@ export async function activityReport(
 export const activityCsvHeader = ["start", ...seriesNames];
 
 export function activityCsv(points: ActivityPoint[]): string {
-  return [activityCsvHeader, ...points.map((point) => [point.start, ...seriesNames.map((name) => point[name])])]
-    .map((cells) => cells.join(",") + "\r\n")
-    .join("");
+  return [activityCsvHeader, ...points.map((point) => [point.start, ...seriesNames.map((name) => point[name])])].map(csvLine).join("");
 }

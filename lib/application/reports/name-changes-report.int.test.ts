@@ -4,7 +4,7 @@ import { feedShowsEverything } from "../../testing/projections";
 import { catchUp } from "../../testing/projections";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
-import { api, authorizedRequest } from "../../testing/api";
+import { api, authorizedRequest, newUserInput } from "../../testing/api";
 import { testBackends } from "../../testing/databases";
 import { getServices } from "../services";
 import { seedDemoUsers } from "../users/seed-demo-users";
@@ -15,6 +15,11 @@ import { userStreamId } from "../../domain/users";
 import { toNewEvent } from "../users/user-events";
 
 const outOfOrderUser = "00000000-0000-4000-8000-00000000ada0";
+
+/** Names a spreadsheet would run as formulas (the first is trimmed to "=2+2" by the domain). */
+const formulaNames = ["\t=2+2", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", '=HYPERLINK("http://x.example","y")', "+1"];
+/** How a cell must read in a spreadsheet: as text, with a quote first if it began like a formula (OWASP). */
+const asText = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 interface Rename {
   userId: string;
@@ -245,7 +250,15 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     expect(body.items).not.toEqual(today.items);
   });
 
-  it("exports CSV that parses back to the same rows, quoted and in UTF-8", async () => {
+  it("exports CSV that parses back to the same rows, quoted, in UTF-8, with no cell a spreadsheet would run", async () => {
+    // Formulas as current names, and as the first of a user's names (registered as one, renamed since).
+    const { items } = (await api.get(`/api/users?status=active&limit=${3 + formulaNames.length}`)).body;
+    for (const [i, name] of formulaNames.entries())
+      expect((await api.post(`/api/users/${items[3 + i].id}/rename`, { name })).status).toBe(200);
+    const formulaFirst = (await api.post("/api/users", newUserInput({ name: "=1+1" }))).body;
+    expect((await api.post(`/api/users/${formulaFirst.id}/rename`, { name: "Back to normal" })).status).toBe(200);
+    const { database, store } = await getServices();
+    await catchUp(database, store, nameChangesProjection, 7);
     const body = await report("limit=1000");
     const response = await GET(await authorizedRequest("http://rewind.test/api/reports/name-changes?format=csv"), {
       params: Promise.resolve({}),
@@ -260,15 +273,18 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     expect(rows).toEqual(
       body.items.map((row) => [
         row.userId,
-        row.currentName,
+        asText(row.currentName),
         String(row.renames),
         row.firstRenameAt,
         row.lastRenameAt,
-        row.names.join(" → "),
+        asText(row.names.join(" → ")),
       ]),
     );
     expect(rows.some((row) => row[1] === 'Doe, "Jr." 😀')).toBe(true);
     expect(rows.some((row) => row[1] === "Zoë\nNewline")).toBe(true);
+    for (const name of ["=2+2", ...formulaNames.slice(1)]) expect(rows.some((row) => row[1] === `'${name}`)).toBe(true);
+    expect(rows.some((row) => row[5] === "'=1+1 → Back to normal")).toBe(true);
+    expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
   });
 
   it.each(["from=yesterday", "sort=name", "order=up", "limit=0", "page=0", "format=xml", "from=2025-02-01&to=2025-01-01", "unknown=1"])(

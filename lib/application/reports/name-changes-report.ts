@@ -2,6 +2,7 @@
 // projection (never by scanning the event log), optionally as the report would have read at an
 // earlier instant.
 import { getServices } from "../services";
+import { csvCellSql } from "./csv";
 
 export const nameChangeSorts = ["current_name", "renames", "first_rename", "last_rename"] as const;
 export type NameChangeSort = (typeof nameChangeSorts)[number];
@@ -139,16 +140,14 @@ export async function nameChangesPage(query: NameChangeQuery): Promise<{ items: 
 
 export const nameChangesCsvHeader = ["user_id", "current_name", "renames", "first_rename_at", "last_rename_at", "names"];
 
-/** A CSV cell as RFC 4180 wants it: quoted (with quotes doubled) when it holds a quote, comma or line break. */
-const csvCell = (sql: string) => `CASE WHEN ${sql} ~ '[",\r\n]' THEN '"' || replace(${sql}, '"', '""') || '"' ELSE ${sql} END`;
 /** As JavaScript's toISOString writes it (both drop the microseconds). */
 const isoInstant = (sql: string) => `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** Each row of the report as one CSV line, formatted by the database: a large export then costs the
  * server a string per row instead of parsing six typed columns. */
 const csvLinesSql = (query: Pick<NameChangeQuery, "sort" | "order">) => `
-SELECT concat_ws(',', user_id::text, ${csvCell("current_name")}, renames::text, ${isoInstant("first_rename_at")},
-                 ${isoInstant("last_rename_at")}, ${csvCell("array_to_string(name_before || new_names, ' → ')")}) || E'\r\n' AS line
+SELECT concat_ws(',', user_id::text, ${csvCellSql("current_name")}, renames::text, ${isoInstant("first_rename_at")},
+                 ${isoInstant("last_rename_at")}, ${csvCellSql("array_to_string(name_before || new_names, ' → ')")}) || E'\r\n' AS line
   FROM (${reportSql(query)}) report`;
 
 /**

@@ -5,6 +5,7 @@ import { refuseForeignOrigin } from "@/lib/http/authenticate";
 import { readJsonBody } from "@/lib/http/request";
 import { methodNotAllowed, publicRoute } from "@/lib/http/route";
 import { sessionCookies, withCookies } from "@/lib/http/session-cookies";
+import { clientAddressOf } from "@/lib/http/trusted-proxy";
 import { signInBody } from "@/lib/validation/auth";
 
 export const dynamic = "force-dynamic";
@@ -13,11 +14,13 @@ export const POST = publicRoute(async (request, _params, { correlationId }) => {
   // Another site must not sign a visitor into an account of its choosing.
   refuseForeignOrigin(request);
   const { email, password } = await readJsonBody(request, signInBody);
-  // Behind a reverse proxy the first X-Forwarded-For entry is the browser (README: deployment).
-  const clientAddress = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
-  const session = await signIn(await getDatabase(), email, password, clientAddress, correlationId);
+  // X-Forwarded-For counts only from a trusted proxy (REWIND_TRUST_PROXY); otherwise the email alone is limited.
+  const session = await signIn(await getDatabase(), email, password, clientAddressOf(request), correlationId);
   return withCookies(
-    Response.json({ email: session.email, expiresAt: session.expiresAt.toISOString() }, { headers: { "cache-control": "no-store" } }),
+    Response.json(
+      { email: session.email, expiresAt: session.expiresAt.toISOString() },
+      { headers: { "cache-control": "private, no-store" } },
+    ),
     sessionCookies(request, session),
   );
 });
