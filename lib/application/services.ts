@@ -3,6 +3,7 @@ import { getDatabase, getPrisma, onDatabaseClose, type Database } from "../db";
 import type { PrismaClient } from "../db/prisma";
 import { logger } from "../observability/logger";
 import { createEventNotifier, createEventStore, type EventNotifier, type EventStore, type RecordedEvent } from "../eventstore";
+import { createCredentialWatch, type CredentialWatch } from "./auth/credential-watch";
 import { decryptPersonalData } from "./users/personal-data";
 import { upcastRecordedEvent } from "./users/user-events";
 
@@ -10,6 +11,8 @@ export interface Services {
   database: Database;
   store: EventStore;
   notifier: EventNotifier;
+  /** Ends long-lived requests (the event stream) when their credential is revoked, signed out or expires. */
+  credentials: CredentialWatch;
   prisma: PrismaClient;
 }
 
@@ -18,15 +21,17 @@ export function readTransformFor(database: Database) {
   return async (events: RecordedEvent[]) => (await decryptPersonalData(database, events)).map(upcastRecordedEvent);
 }
 
-const perDatabase = new WeakMap<Database, { store: EventStore; notifier: EventNotifier }>();
+const perDatabase = new WeakMap<Database, { store: EventStore; notifier: EventNotifier; credentials: CredentialWatch }>();
 
 export async function getServices(): Promise<Services> {
   const [database, prisma] = await Promise.all([getDatabase(), getPrisma()]);
   let built = perDatabase.get(database);
   if (!built) {
     const notifier = createEventNotifier(database);
+    const credentials = createCredentialWatch(database);
     built = {
       notifier,
+      credentials,
       store: createEventStore(database, {
         onAppended: notifier.appended,
         transformRead: readTransformFor(database),
@@ -34,7 +39,9 @@ export async function getServices(): Promise<Services> {
       }),
     };
     perDatabase.set(database, built);
-    onDatabaseClose(database, notifier.close);
+    onDatabaseClose(database, async () => {
+      await Promise.all([notifier.close(), credentials.close()]);
+    });
   }
   return { database, prisma, ...built };
 }
