@@ -129,7 +129,11 @@ export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
                       className="rounded border border-red-300 px-2 py-1 text-red-700 hover:bg-red-50"
                       aria-label={`Revoke ${token.name}`}
                       onClick={() => {
-                        if (window.confirm(`Revoke “${token.name}”? Services using it will get 401 from their next request.`))
+                        if (
+                          window.confirm(
+                            `Revoke “${token.name}”? Services using it will get 401 from their next request, and its open event streams end.`,
+                          )
+                        )
                           revoke.mutate(token);
                       }}
                     >
