@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterUnavailableReason, createCluster, type Cluster } from "../testing/pg-cluster";
 import { serverAdmin, startProductionServer, type ProductionServer } from "../testing/production-server";
+import { figures } from "./figures";
 
 const unavailable = clusterUnavailableReason();
 
@@ -116,11 +117,17 @@ describe.skipIf(unavailable)(
       const stream = await openStream(streaming.base, { authorization: `Bearer ${token}` });
       try {
         await stream.received(await register(revoking));
+        const sentAt = Date.now();
         const revoked = await fetch(`${revoking.base}/api/tokens/${id}/revoke`, { method: "POST", headers: session });
         expect(revoked.status).toBe(200);
         const acknowledgedAt = Date.now();
         const after = await register(revoking);
-        expect((await endOf(stream)) - acknowledgedAt).toBeLessThan(1000);
+        const endedAt = await endOf(stream);
+        figures.record("stream on server B ended: its token was revoked on server A", {
+          msAfterRequestSent: endedAt - sentAt,
+          msAfterAcknowledged: endedAt - acknowledgedAt,
+        });
+        expect(endedAt - acknowledgedAt).toBeLessThan(1000);
         // The feed shows it (so an open stream would have had it), and this one never did.
         await new Promise((done) => setTimeout(done, 500));
         const feed = (await (await fetch(`${revoking.base}/api/events?after=0&limit=1000`, { headers: revoking.auth })).json()) as {
@@ -138,10 +145,16 @@ describe.skipIf(unavailable)(
       const stream = await openStream(streaming.base, { cookie: session.cookie! });
       try {
         await stream.received(await register(revoking));
+        const sentAt = Date.now();
         expect((await fetch(`${revoking.base}/api/auth/sign-out`, { method: "POST", headers: session })).status).toBe(204);
         const acknowledgedAt = Date.now();
         const after = await register(revoking);
-        expect((await endOf(stream)) - acknowledgedAt).toBeLessThan(1000);
+        const endedAt = await endOf(stream);
+        figures.record("stream on server B ended: its session signed out on server A", {
+          msAfterRequestSent: endedAt - sentAt,
+          msAfterAcknowledged: endedAt - acknowledgedAt,
+        });
+        expect(endedAt - acknowledgedAt).toBeLessThan(1000);
         await new Promise((done) => setTimeout(done, 500));
         expect(stream.streams).not.toContain(after);
       } finally {
