@@ -45,6 +45,52 @@ test("a token revoked in the dashboard is refused from its next request", async 
   await service.dispose();
 });
 
+test("a token's scopes are chosen on the tokens page, shown there, and enforced", async ({ page, playwright, baseURL }) => {
+  const name = `reader ${unique()}`;
+  await page.goto("/admin/tokens");
+  // Least privilege by default: only read is ticked.
+  await expect(page.getByRole("checkbox", { name: /^read / })).toBeChecked();
+  for (const scope of ["write", "erase", "admin"])
+    await expect(page.getByRole("checkbox", { name: new RegExp(`^${scope} `) })).not.toBeChecked();
+  await page.getByLabel(/Token name/).fill(name);
+  await page.getByRole("checkbox", { name: /^read / }).uncheck();
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByText("Choose at least one scope")).toBeVisible();
+
+  await page.getByRole("checkbox", { name: /^read / }).check();
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").textContent())!.trim();
+  await expect(page.getByRole("list", { name: `Scopes of ${name}` }).getByRole("listitem")).toHaveText(["read"]);
+  await expect(page.getByRole("list", { name: "Scopes of e2e service" }).getByRole("listitem")).toHaveText([
+    "read",
+    "write",
+    "erase",
+    "admin",
+  ]);
+  await page.screenshot({ path: "e2e/screenshots/api-token-scopes.png", fullPage: true });
+
+  const service = await playwright.request.newContext({
+    baseURL,
+    storageState: { cookies: [], origins: [] },
+    extraHTTPHeaders: { authorization: `Bearer ${token}` },
+  });
+  expect((await service.get("/api/users?limit=1")).status()).toBe(200);
+  for (const [method, path] of [
+    ["post", "/api/users"],
+    ["get", "/api/audit"],
+    ["get", "/api/tokens"],
+  ] as const) {
+    const refused = await service[method](
+      path,
+      method === "post" ? { data: { name: "No", email: "no@example.com", password: "long enough secret" } } : {},
+    );
+    expect(refused.status(), path).toBe(403);
+    expect(refused.headers()["content-type"]).toBe("application/problem+json");
+    expect((await refused.json()).type).toBe("https://rewind.dev/problems/insufficient-scope");
+  }
+  await service.dispose();
+});
+
 test("names with HTML and SQL are stored literally and shown as text, never run", async ({ page, api }) => {
   const tag = unique();
   const name = `<script>window.__xss=1</script><img src=x onerror="__xss=2">'); DROP TABLE users;--${tag}`;

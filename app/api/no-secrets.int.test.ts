@@ -83,7 +83,8 @@ describe.each(testBackends())("secrets on $name", (backend) => {
     const forgotten = (await api.post("/api/users", newUserInput())).body as { id: string };
     const registeredAt = new Date().toISOString();
     const at = `?at=${encodeURIComponent(registeredAt)}`;
-    const token = (await record("POST /api/tokens", api.post("/api/tokens", { name: "listed" }, { headers: session }))).body as {
+    const token = (await record("POST /api/tokens", api.post("/api/tokens", { name: "listed", scopes: ["read"] }, { headers: session })))
+      .body as {
       id: string;
     };
     const commands: Record<string, () => Promise<ApiResponse>> = {

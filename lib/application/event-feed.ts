@@ -1,6 +1,8 @@
 // Following the event log: catch up from a position, then keep going as events are appended.
 // Catch-up and live are one loop over readAll, which never skips an event, so nothing is lost or
 // repeated at the seam between them; wake-ups only say when to read again.
+import { credentialStillValid } from "./auth/credential-watch";
+import type { Principal } from "./auth/principal";
 import { getServices } from "./services";
 import { viewOfEvent, type EventView } from "./users/user-queries";
 
@@ -52,5 +54,28 @@ export async function* followEvents(after: number, signal: AbortSignal): AsyncGe
       clearTimeout(timer);
       signal.removeEventListener("abort", onTimer);
     }
+  }
+}
+
+/**
+ * followEvents for as long as the principal's credential holds: it stops within a second of a
+ * revocation, sign-out or expiry (on any server process), and every batch is checked against the
+ * database after it was read and before it is handed out — so an event appended after a revocation
+ * was acknowledged is never delivered.
+ */
+export async function* followEventsWhileAuthorized(principal: Principal, after: number, signal: AbortSignal): AsyncGenerator<EventView[]> {
+  const { database, credentials } = await getServices();
+  const stop = new AbortController();
+  const stopNow = () => stop.abort();
+  signal.addEventListener("abort", stopNow, { once: true });
+  const unwatch = credentials.watch(principal, stopNow);
+  try {
+    for await (const events of followEvents(after, stop.signal)) {
+      if (!(await credentialStillValid(database, principal))) return;
+      yield events;
+    }
+  } finally {
+    unwatch();
+    signal.removeEventListener("abort", stopNow);
   }
 }

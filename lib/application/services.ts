@@ -10,6 +10,7 @@ import {
   type EventStoreOptions,
   type RecordedEvent,
 } from "../eventstore";
+import { createCredentialWatch, type CredentialWatch } from "./auth/credential-watch";
 import { decryptPersonalData, holdKeysOf, userIdOfStream } from "./users/personal-data";
 import { upcastRecordedEvent } from "./users/user-events";
 
@@ -17,6 +18,8 @@ export interface Services {
   database: Database;
   store: EventStore;
   notifier: EventNotifier;
+  /** Ends long-lived requests (the event stream) when their credential is revoked, signed out or expires. */
+  credentials: CredentialWatch;
   prisma: PrismaClient;
 }
 
@@ -39,15 +42,17 @@ export function personalDataOptions(database: Database): Pick<EventStoreOptions,
   };
 }
 
-const perDatabase = new WeakMap<Database, { store: EventStore; notifier: EventNotifier }>();
+const perDatabase = new WeakMap<Database, { store: EventStore; notifier: EventNotifier; credentials: CredentialWatch }>();
 
 export async function getServices(): Promise<Services> {
   const [database, prisma] = await Promise.all([getDatabase(), getPrisma()]);
   let built = perDatabase.get(database);
   if (!built) {
     const notifier = createEventNotifier(database);
+    const credentials = createCredentialWatch(database);
     built = {
       notifier,
+      credentials,
       store: createEventStore(database, {
         onAppended: notifier.appended,
         ...personalDataOptions(database),
@@ -55,7 +60,9 @@ export async function getServices(): Promise<Services> {
       }),
     };
     perDatabase.set(database, built);
-    onDatabaseClose(database, notifier.close);
+    onDatabaseClose(database, async () => {
+      await Promise.all([notifier.close(), credentials.close()]);
+    });
   }
   return { database, prisma, ...built };
 }

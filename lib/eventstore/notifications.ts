@@ -19,6 +19,51 @@ export interface EventNotifier {
   close(): Promise<void>;
 }
 
+export interface ChannelHandlers {
+  notified(payload: string): void;
+  /** The LISTEN connection was lost (a database restart): notifications may have been missed. */
+  lost?(): void;
+  /** Whether to (re)connect: false once nobody listens any more. */
+  wanted?(): boolean;
+}
+
+/**
+ * LISTENs on `channel` (its own connection on PostgreSQL, reconnecting after a second when lost) until
+ * the returned function is called. Also used for other broadcasts than events (credentials ending).
+ */
+export async function listenOn(database: Database, channel: string, handlers: ChannelHandlers): Promise<() => Promise<void>> {
+  if (database.backend === "pglite") return database.pglite.listen(channel, handlers.notified);
+  let client: pg.Client | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const connect = async () => {
+    if (stopped || handlers.wanted?.() === false) return;
+    const next = new pg.Client(database.pool.options);
+    next.on("notification", (message) => handlers.notified(message.payload ?? ""));
+    next.on("error", () => {
+      next.end().catch(() => {});
+      if (client === next) client = undefined;
+      timer = setTimeout(() => void connect(), reconnectMs);
+      handlers.lost?.();
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+      client = next;
+    } catch {
+      next.end().catch(() => {});
+      timer = setTimeout(() => void connect(), reconnectMs);
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await client?.end().catch(() => {});
+    client = undefined;
+  };
+}
+
 export function createEventNotifier(database: Database): EventNotifier {
   const listeners = new Set<() => void>();
   // Our own NOTIFYs come back to us; local subscribers were woken already.
@@ -31,44 +76,15 @@ export function createEventNotifier(database: Database): EventNotifier {
     for (const listener of [...listeners]) listener();
   };
 
-  async function listen(): Promise<() => Promise<void>> {
-    if (database.backend === "pglite") {
-      const unlisten = await database.pglite.listen(eventsChannel, (payload) => {
+  const listen = () =>
+    listenOn(database, eventsChannel, {
+      notified: (payload) => {
         if (payload !== origin) wake();
-      });
-      return unlisten;
-    }
-    let client: pg.Client | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const connect = async () => {
-      if (closed || listeners.size === 0) return;
-      const next = new pg.Client(database.pool.options);
-      next.on("notification", (message) => {
-        if (message.payload !== origin) wake();
-      });
-      next.on("error", () => {
-        // Lost the connection (a database restart): reconnect, and wake everyone to re-read.
-        next.end().catch(() => {});
-        if (client === next) client = undefined;
-        timer = setTimeout(() => void connect(), reconnectMs);
-        wake();
-      });
-      try {
-        await next.connect();
-        await next.query(`LISTEN ${eventsChannel}`);
-        client = next;
-      } catch {
-        next.end().catch(() => {});
-        timer = setTimeout(() => void connect(), reconnectMs);
-      }
-    };
-    await connect();
-    return async () => {
-      clearTimeout(timer);
-      await client?.end().catch(() => {});
-      client = undefined;
-    };
-  }
+      },
+      // A lost connection may have dropped NOTIFYs: wake everyone to re-read.
+      lost: wake,
+      wanted: () => !closed && listeners.size > 0,
+    });
 
   return {
     appended() {

@@ -26,6 +26,7 @@ export const errorTable = {
   invalid_credentials: { status: 401, title: "Wrong email or password" },
   csrf_failed: { status: 403, title: "Request refused: cross-site request forgery protection" },
   forbidden: { status: 403, title: "Not allowed" },
+  insufficient_scope: { status: 403, title: "The API token lacks the scope this needs" },
   user_not_found: { status: 404, title: "User not found" },
   token_not_found: { status: 404, title: "API token not found" },
   not_found: { status: 404, title: "Not found" },

@@ -1,6 +1,8 @@
-// The one wrapper every route handler goes through: correlation id in, authentication (unless the
-// route is public), problem+json out, and one log line and one latency sample per request.
-import type { Principal } from "../application/auth/principal";
+// The one wrapper every route handler goes through: correlation id in, authentication and the scope
+// the route needs (unless the route is public), problem+json out, and one log line and one latency
+// sample per request.
+import { hasScope, type Principal } from "../application/auth/principal";
+import type { ApiScope } from "../domain/access/scopes";
 import { logger } from "../observability/logger";
 import { metrics } from "../observability/metrics";
 import { authenticate } from "./authenticate";
@@ -23,6 +25,12 @@ export interface PublicHandlerContext {
 }
 
 type Wrapped<Params> = (request: Request, context: RouteContext<Params>) => Promise<Response>;
+
+/** The scope a route needs, or "authenticated": any valid credential (who am I, sign out, 404s and 405s). */
+export type RouteAccess = ApiScope | "authenticated";
+
+/** A wrapped handler says which scope it needs, so tests and the OpenAPI document can be checked against it. */
+export type ScopedRoute<Params> = Wrapped<Params> & { readonly access: RouteAccess };
 
 let templates: ReturnType<typeof routeTemplates> | undefined;
 
@@ -71,18 +79,31 @@ function wrap<Params>(
   };
 }
 
-/** A route for signed-in admins and API tokens only (every route but a few public ones). */
+/**
+ * A route for signed-in admins and API tokens only (every route but a few public ones). `access` is
+ * the scope a token needs to call it (403 without); a signed-in admin has every scope.
+ */
 export function route<Params = Record<string, never>>(
+  access: RouteAccess,
   handler: (request: Request, params: Params, context: HandlerContext) => Promise<Response>,
-): Wrapped<Params> {
+): ScopedRoute<Params> {
   // Whatever a signed-in caller is shown may hold personal data: every answer is private.
-  return wrap(
+  const wrapped = wrap<Params>(
     async (request, params, correlationId) => {
       const principal = await authenticate(request);
+      if (access !== "authenticated" && !hasScope(principal, access)) {
+        throw new HttpError(
+          "insufficient_scope",
+          `This API token lacks the "${access}" scope: create a token that has it`,
+          { requiredScope: access },
+          { "www-authenticate": `Bearer realm="rewind", error="insufficient_scope", scope="${access}"` },
+        );
+      }
       return handler(request, params, { correlationId, principal });
     },
     { personalData: true },
   );
+  return Object.assign(wrapped, { access });
 }
 
 /** A route anyone may call: health, and signing in. */
@@ -95,7 +116,7 @@ export function publicRoute<Params = Record<string, never>>(
 
 /** A handler for the methods a route does not support: 405 with the ones it does (401 first without credentials). */
 export function methodNotAllowed(allowed: string[]) {
-  return route(async (request) => {
+  return route("authenticated", async (request) => {
     throw new HttpError(
       "method_not_allowed",
       `${request.method} is not supported here; use ${allowed.join(" or ")}`,

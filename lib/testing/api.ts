@@ -1,6 +1,7 @@
 // Calls the API's route handlers in-process, as Next.js would, against the test database.
 import { randomUUID } from "node:crypto";
 import { createApiToken } from "@/lib/application/auth/api-tokens";
+import { apiScopes, type ApiScope } from "@/lib/domain/access/scopes";
 import { getDatabase } from "@/lib/db";
 import { routeFiles } from "./routes";
 
@@ -22,8 +23,8 @@ export interface ApiResponse<Body = any> {
 }
 
 /**
- * An admin and an API token in the current test database, made on first use: what the helpers
- * below send unless a test says otherwise.
+ * An admin and an API token with every scope in the current test database, made on first use: what
+ * the helpers below send unless a test says otherwise.
  */
 const credentialsPerDatabase = new WeakMap<object, Promise<{ adminId: string; token: string }>>();
 export async function testCredentials(): Promise<{ adminId: string; token: string }> {
@@ -37,12 +38,19 @@ export async function testCredentials(): Promise<{ adminId: string; token: strin
         `tests-${adminId}@rewind.test`,
         "none",
       ]);
-      const { token } = await createApiToken(database, "integration tests", adminId);
+      const { token } = await createApiToken(database, "integration tests", apiScopes, adminId);
       return { adminId, token };
     })();
     credentialsPerDatabase.set(database, credentials);
   }
   return credentials;
+}
+
+/** Authorization headers for a new API token with just these scopes, made by the test admin. */
+export async function tokenWithScopes(scopes: readonly ApiScope[], name = `scoped ${scopes.join(" ") || "none"}`) {
+  const { adminId } = await testCredentials();
+  const created = await createApiToken(await getDatabase(), name, scopes, adminId);
+  return { id: created.id, token: created.token, headers: { authorization: `Bearer ${created.token}` } };
 }
 
 /** A request as a service holding the test token would send it. */

@@ -49,3 +49,67 @@ export async function collect(
   await reader.cancel().catch(() => {});
   return messages;
 }
+
+export interface OpenStream {
+  messages: Message[];
+  /** Resolves with the time (Date.now()) the server ended the stream. */
+  ended: Promise<number>;
+  /** Resolves once a message satisfies `test` (rejects after `timeoutMs`). */
+  received(test: (message: Message) => boolean, timeoutMs?: number): Promise<Message>;
+  close(): void;
+}
+
+/** Opens the stream with exactly these credentials (no test token added) and reads it in the background. */
+export async function openStream(headers: Record<string, string>, query = "?from=now"): Promise<OpenStream> {
+  const abort = new AbortController();
+  const response = await GET(new Request(`http://rewind.test/api/events/stream${query}`, { headers, signal: abort.signal }), {
+    params: Promise.resolve({}),
+  });
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const messages: Message[] = [];
+  const waiting = new Set<() => void>();
+  const ended = (async () => {
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
+      if (done) return Date.now();
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf("\n\n")) !== -1) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = block.split("\n").find((line) => line.startsWith("data:"));
+        const event = block.split("\n").find((line) => line.startsWith("event:"));
+        const id = block.split("\n").find((line) => line.startsWith("id:"));
+        if (data) messages.push({ id: id?.slice(3).trim() ?? "", event: event?.slice(6).trim() ?? "", data: JSON.parse(data.slice(5)) });
+      }
+      for (const wake of [...waiting]) wake();
+    }
+  })();
+  return {
+    messages,
+    ended,
+    async received(test, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages.find(test);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no such message within ${timeoutMs} ms (got ${messages.length})`);
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            waiting.delete(wake);
+            resolve();
+          };
+          waiting.add(wake);
+          setTimeout(wake, 100);
+        });
+      }
+    },
+    close() {
+      abort.abort();
+      void reader.cancel().catch(() => {});
+    },
+  };
+}

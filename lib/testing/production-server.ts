@@ -35,7 +35,7 @@ export interface ProductionServer {
 
 export const serverAdmin = { email: "server-admin@rewind.test", password: "server admin password" };
 
-/** Signs the admin in over HTTP, and creates an API token with that session. */
+/** Signs the admin in over HTTP, and creates an API token with every scope with that session. */
 async function credentials(base: string): Promise<Pick<ProductionServer, "auth" | "sessionCookie">> {
   const signedIn = await fetch(`${base}/api/auth/sign-in`, {
     method: "POST",
@@ -51,7 +51,8 @@ async function credentials(base: string): Promise<Pick<ProductionServer, "auth" 
       cookie: `rewind_session=${cookies.rewind_session}`,
       "x-csrf-token": cookies.rewind_csrf!,
     },
-    body: JSON.stringify({ name: "test server client" }),
+    // Benchmarks and fault tests call every kind of route.
+    body: JSON.stringify({ name: "test server client", scopes: ["read", "write", "erase", "admin"] }),
   });
   if (!created.ok) throw new Error(`token: ${created.status} ${await created.text()}`);
   const { token } = (await created.json()) as { token: string };

@@ -58,7 +58,7 @@ try {
   // The reports are called as a service would call them: with an API token.
   const admin = await ensureFirstAdmin(database, { ADMIN_EMAIL: "bench-admin@rewind.test", ADMIN_PASSWORD: "bench admin password" });
   const [{ id: adminId } = { id: "" }] = await database.query<{ id: string }>("SELECT id FROM admins WHERE email = $1", [admin!.email]);
-  authorization = `Bearer ${(await createApiToken(database, "benchmark", adminId)).token}`;
+  authorization = `Bearer ${(await createApiToken(database, "benchmark", ["read"], adminId)).token}`;
   const seeded = await seedDemoUsers(database, { users, months: 12, seed: 9, now: new Date() });
   for (const projection of [nameChangesProjection, activityProjection]) await rebuildProjection(services, projection, { batchSize: 2000 });
   const [{ server_version: serverVersion } = { server_version: "?" }] = await database.query<{ server_version: string }>(

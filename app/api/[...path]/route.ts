@@ -2,7 +2,7 @@
 import { HttpError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 
-const notFound = route<{ path: string[] }>(async (request) => {
+const notFound = route<{ path: string[] }>("authenticated", async (request) => {
   throw new HttpError("not_found", `No API route at ${new URL(request.url).pathname}`);
 });
 

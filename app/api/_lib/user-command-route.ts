@@ -2,15 +2,17 @@
 import type { z } from "zod";
 import type { CommandContext, CommandOutcome } from "@/lib/application/users/user-commands";
 import { expectedVersionFromIfMatch, readJsonBody, requestMetadata } from "@/lib/http/request";
+import type { ApiScope } from "@/lib/domain/access/scopes";
 import { route } from "@/lib/http/route";
 import { respondIdempotently, userIdFrom, userResponse } from "./responses";
 
 export function userCommandRoute<Schema extends z.ZodType>(
+  scope: Extract<ApiScope, "write" | "erase">,
   bodySchema: Schema,
   run: (userId: string, body: z.output<Schema>, context: CommandContext) => Promise<CommandOutcome>,
   { bodyOptional = false } = {},
 ) {
-  return route<{ id: string }>(async (request, params, context) => {
+  return route<{ id: string }>(scope, async (request, params, context) => {
     const userId = userIdFrom(params.id);
     const body = await readJsonBody(request, bodySchema, { optional: bodyOptional });
     const expectedVersion = expectedVersionFromIfMatch(request);

@@ -92,7 +92,7 @@ describe.each(testBackends())("audit trail on $name", (backend) => {
   it("filters by period, and records token creation and revocation as admin actions", async () => {
     const before = new Date();
     await new Promise((done) => setTimeout(done, 5));
-    const created = (await api.post("/api/tokens", { name: "audited" }, { headers: session })).body;
+    const created = (await api.post("/api/tokens", { name: "audited", scopes: ["read"] }, { headers: session })).body;
     await api.post(`/api/tokens/${created.id}/revoke`, undefined, { headers: session });
     const { items } = (
       await api.get(`/api/audit?actor=admin:${encodeURIComponent(email)}&from=${before.toISOString()}`, { headers: session })

@@ -6,7 +6,7 @@ import { auditQuery } from "@/lib/validation/audit";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (request) => {
+export const GET = route("admin", async (request) => {
   const query = parseQuery(request, auditQuery);
   const after = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
   if (query.cursor !== undefined && !after) throw validationError([{ path: "cursor", message: "Not a cursor this API returned" }]);

@@ -105,7 +105,11 @@ describe.each(testBackends())("authentication on $name", (backend) => {
     const session = cookiesFrom(await signIn());
     const cookie = cookieHeader(session);
     const csrf = cookieValue(session, "rewind_csrf");
-    const created = await api.post("/api/tokens", { name: "billing service" }, { headers: { cookie, "x-csrf-token": csrf } });
+    const created = await api.post(
+      "/api/tokens",
+      { name: "billing service", scopes: ["read"] },
+      { headers: { cookie, "x-csrf-token": csrf } },
+    );
     expect(created.status).toBe(201);
     const token = created.body.token as string;
     expect((await api.get("/api/users", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
@@ -135,7 +139,12 @@ describe.each(testBackends())("authentication on $name", (backend) => {
 
     const cookie = cookieHeader(cookies);
     const me = await api.get("/api/auth/session", { headers: { cookie } });
-    expect(me.body).toEqual({ kind: "admin", email: adminEmail, actor: `admin:${adminEmail}` });
+    expect(me.body).toEqual({
+      kind: "admin",
+      email: adminEmail,
+      actor: `admin:${adminEmail}`,
+      scopes: ["read", "write", "erase", "admin"],
+    });
     const signedOut = await api.post("/api/auth/sign-out", undefined, {
       headers: { cookie, "x-csrf-token": cookieValue(cookies, "rewind_csrf") },
     });
@@ -172,7 +181,7 @@ describe.each(testBackends())("authentication on $name", (backend) => {
   it("lets only an admin create or revoke tokens, shows a token's secret once and never its hash", async () => {
     const cookies = cookiesFrom(await signIn());
     const headers = { cookie: cookieHeader(cookies), "x-csrf-token": cookieValue(cookies, "rewind_csrf") };
-    const created = await api.post("/api/tokens", { name: "reports export" }, { headers });
+    const created = await api.post("/api/tokens", { name: "reports export", scopes: ["read", "write", "erase", "admin"] }, { headers });
     expect(created.body.token).toMatch(/^rwd_[A-Za-z0-9_-]{43}$/);
     const listed = await api.get("/api/tokens", { headers });
     expect(listed.text).not.toContain(created.body.token);
@@ -183,7 +192,7 @@ describe.each(testBackends())("authentication on $name", (backend) => {
       revokedAt: null,
     });
     const asService = { authorization: `Bearer ${created.body.token}` };
-    expect((await api.post("/api/tokens", { name: "escalation" }, { headers: asService })).status).toBe(403);
+    expect((await api.post("/api/tokens", { name: "escalation", scopes: ["read"] }, { headers: asService })).status).toBe(403);
     expect((await api.post(`/api/tokens/${created.body.id}/revoke`, undefined, { headers: asService })).status).toBe(403);
     expect((await api.post("/api/tokens", { name: "" }, { headers })).status).toBe(400);
     expect((await api.post("/api/tokens/00000000-0000-4000-8000-000000000009/revoke", undefined, { headers })).status).toBe(404);

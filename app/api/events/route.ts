@@ -4,7 +4,7 @@ import { parseQuery } from "@/lib/http/request";
 import { methodNotAllowed, route } from "@/lib/http/route";
 import { eventFeedQuery } from "@/lib/validation/users";
 
-export const GET = route(async (request) => {
+export const GET = route("read", async (request) => {
   const { after, limit } = parseQuery(request, eventFeedQuery);
   const page = await readEventFeed(after, limit);
   return Response.json({ items: page.items, nextAfter: page.lastPosition }, { headers: { "cache-control": "no-store" } });

@@ -5,7 +5,7 @@ import { metrics } from "@/lib/observability/metrics";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => {
+export const GET = route("read", async () => {
   const { registry, recordDatabaseReadings } = metrics();
   recordDatabaseReadings(await databaseReadings());
   return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });

@@ -6,7 +6,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "@/lib/db";
-import { api, authorizedRequest, call, newUserInput, type ApiResponse, type CallOptions } from "@/lib/testing/api";
+import { api, authorizedRequest, call, newUserInput, tokenWithScopes, type ApiResponse, type CallOptions } from "@/lib/testing/api";
 import { testBackends } from "@/lib/testing/databases";
 import { getServices } from "@/lib/application/services";
 import { projections } from "@/lib/application/projections";
@@ -143,8 +143,9 @@ describe.each(testBackends())("answers the document describes, on $name", (backe
     await described("POST", at("/rename"), "/api/users/{id}/rename", { body: { name: "Again" } });
     await described("GET", "/api/events?after=999999999", "/api/events");
     await described("POST", "/api/projections/nope/rebuild", "/api/projections/{name}/rebuild");
-    await described("POST", "/api/tokens", "/api/tokens", { body: { name: "a token made by a token" } });
+    await described("POST", "/api/tokens", "/api/tokens", { body: { name: "a token made by a token", scopes: ["read"] } });
     await described("POST", "/api/tokens/nope/revoke", "/api/tokens/{id}/revoke");
+    await described("GET", "/api/audit", "/api/audit", { headers: (await tokenWithScopes(["read"])).headers });
     await described("POST", "/api/auth/sign-in", "/api/auth/sign-in", {
       credentials: "none",
       body: { email: "nobody@rewind.test", password: "wrong" },

@@ -4,7 +4,9 @@ import { methodNotAllowed, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => Response.json({ items: await projectionViews() }, { headers: { "cache-control": "no-store" } }));
+export const GET = route("admin", async () =>
+  Response.json({ items: await projectionViews() }, { headers: { "cache-control": "no-store" } }),
+);
 
 export const POST = methodNotAllowed(["GET"]);
 export const PUT = POST;

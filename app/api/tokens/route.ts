@@ -1,4 +1,4 @@
-// GET /api/tokens — the API tokens (never their secrets); POST /api/tokens — create one, shown once
+// GET /api/tokens — the API tokens (never their secrets); POST /api/tokens — create one with its scopes, shown once
 import { createApiToken, listApiTokens } from "@/lib/application/auth/api-tokens";
 import { recordAdminAction } from "@/lib/application/auth/admin-actions";
 import { getDatabase } from "@/lib/db";
@@ -9,15 +9,19 @@ import { createApiTokenBody } from "@/lib/validation/auth";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () =>
+export const GET = route("admin", async () =>
   Response.json({ items: await listApiTokens(await getDatabase()) }, { headers: { "cache-control": "no-store" } }),
 );
 
-export const POST = route(async (request, _params, { principal, correlationId }) => {
+export const POST = route("admin", async (request, _params, { principal, correlationId }) => {
   const admin = requireAdmin(principal, "Only a signed-in admin creates API tokens");
-  const { name } = await readJsonBody(request, createApiTokenBody);
-  const created = await createApiToken(await getDatabase(), name, admin.adminId);
-  await recordAdminAction(admin, { type: "admin.api_token_created", data: { tokenId: created.id, name: created.name } }, correlationId);
+  const { name, scopes } = await readJsonBody(request, createApiTokenBody);
+  const created = await createApiToken(await getDatabase(), name, scopes, admin.adminId);
+  await recordAdminAction(
+    admin,
+    { type: "admin.api_token_created", data: { tokenId: created.id, name: created.name, scopes: created.scopes } },
+    correlationId,
+  );
   return Response.json(created, { status: 201, headers: { "cache-control": "no-store" } });
 });
 

@@ -7,14 +7,14 @@ import { methodNotAllowed, route } from "@/lib/http/route";
 import { registerUserBody, userListQuery } from "@/lib/validation/users";
 import { respondIdempotently, userResponse } from "../_lib/responses";
 
-export const GET = route(async (request) => {
+export const GET = route("read", async (request) => {
   const query = parseQuery(request, userListQuery);
   const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   if (query.cursor !== undefined && !cursor) throw validationError([{ path: "cursor", message: "Not a cursor this API returned" }]);
   return Response.json(await listUsers(query, cursor), { headers: { "cache-control": "no-store" } });
 });
 
-export const POST = route(async (request, _params, context) => {
+export const POST = route("write", async (request, _params, context) => {
   const body = await readJsonBody(request, registerUserBody);
   const metadata = requestMetadata(context);
   return respondIdempotently(request, body, context, async (commandId) => {

@@ -5,7 +5,7 @@ import { actorOf, type Principal } from "./principal";
 
 export type AdminAction =
   | { type: "admin.signed_in"; data: Record<string, never> }
-  | { type: "admin.api_token_created"; data: { tokenId: string; name: string } }
+  | { type: "admin.api_token_created"; data: { tokenId: string; name: string; scopes?: string[] } }
   | { type: "admin.api_token_revoked"; data: { tokenId: string; name: string } };
 
 export async function recordAdminAction(

@@ -6,6 +6,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { Queryable } from "../../db/database";
 import { hashPassword, verifyPassword } from "../users/passwords";
+import { announceCredentialsEnded } from "./credential-watch";
 import { newSecret } from "./secrets";
 
 export const demoAdminEmail = "admin@rewind.local";
@@ -58,6 +59,7 @@ export async function ensureFirstAdmin(
       await database.query("UPDATE admins SET password_hash = $2 WHERE id = $1", [existing.id, hash]);
       // A new password signs out every browser that knew the old one.
       await database.query("DELETE FROM admin_sessions WHERE admin_id = $1", [existing.id]);
+      await announceCredentialsEnded(database, "session");
       return { email: normalized, change: "password updated" };
     }
     await database.query("INSERT INTO admins (id, email, password_hash) VALUES ($1, $2, $3)", [randomUUID(), normalized, hash]);

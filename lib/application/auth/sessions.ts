@@ -1,6 +1,7 @@
 // Browser sessions: a random token in an HttpOnly cookie, its SHA-256 in admin_sessions, and a CSRF
 // token the dashboard sends back with every change.
 import type { Queryable } from "../../db/database";
+import { announceCredentialsEnded } from "./credential-watch";
 import type { Principal } from "./principal";
 import { newSecret, sha256 } from "./secrets";
 
@@ -38,4 +39,6 @@ export async function sessionPrincipal(database: Queryable, token: string): Prom
 
 export async function endSession(database: Queryable, tokenHash: string): Promise<void> {
   await database.query("DELETE FROM admin_sessions WHERE token_hash = $1", [tokenHash]);
+  // Every server process ends the streams this session holds open.
+  await announceCredentialsEnded(database, "session");
 }

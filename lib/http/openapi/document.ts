@@ -3,6 +3,7 @@
 // is a second copy of a shape: a change to a schema changes the document.
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from "zod-openapi";
+import { apiScopes, scopeDescriptions, type ApiScope } from "../../domain/access/scopes";
 import { errorTable, type ErrorCode } from "../errors";
 import { maxBodyBytes } from "../request";
 import { auditQuery } from "../../validation/audit";
@@ -522,6 +523,64 @@ const paths: ZodOpenApiPathsObject = {
   },
 };
 
+/**
+ * The scope an API token needs for each operation (signed-in admins have them all). The route
+ * handlers declare the same next to themselves (lib/http/route.ts); a test checks that they agree.
+ */
+export const operationScopes: Record<string, ApiScope | "authenticated"> = {
+  "GET /api/users": "read",
+  "POST /api/users": "write",
+  "GET /api/users/{id}": "read",
+  "PUT /api/users/{id}": "write",
+  "POST /api/users/{id}/rename": "write",
+  "POST /api/users/{id}/change-email": "write",
+  "POST /api/users/{id}/change-password": "write",
+  "POST /api/users/{id}/deactivate": "write",
+  "POST /api/users/{id}/reactivate": "write",
+  "POST /api/users/{id}/forget": "erase",
+  "GET /api/users/{id}/events": "read",
+  "GET /api/users/{id}/export": "read",
+  "GET /api/events": "read",
+  "GET /api/events/stream": "read",
+  "GET /api/projections": "admin",
+  "POST /api/projections/{name}/rebuild": "admin",
+  "GET /api/reports/name-changes": "read",
+  "GET /api/reports/activity": "read",
+  "GET /api/audit": "admin",
+  "GET /api/tokens": "admin",
+  "POST /api/tokens": "admin",
+  "POST /api/tokens/{id}/revoke": "admin",
+  "POST /api/auth/sign-out": "authenticated",
+  "GET /api/auth/session": "authenticated",
+  "GET /api/metrics": "read",
+  "POST /api/bench/echo": "write",
+};
+
+/** Each authenticated operation names its scope as the bearer requirement's role (OpenAPI 3.1) and documents the 403. */
+function withScopes(documented: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
+  const scoped: ZodOpenApiPathsObject = {};
+  for (const [template, item] of Object.entries(documented)) {
+    const operations: Record<string, unknown> = { ...item };
+    for (const [method, operation] of Object.entries(item ?? {}) as [string, ZodOpenApiOperationObject][]) {
+      const scope = operationScopes[`${method.toUpperCase()} ${template}`];
+      if (!scope || scope === "authenticated") continue;
+      const refused = problems("insufficient_scope")["403"] as { description: string };
+      const existing = operation.responses?.["403"] as { description: string } | undefined;
+      operations[method] = {
+        ...operation,
+        description: [operation.description, `API tokens need the \`${scope}\` scope.`].filter(Boolean).join("\n\n"),
+        security: [{ apiToken: [scope] }, { session: [] }],
+        responses: {
+          ...operation.responses,
+          "403": existing ? { ...existing, description: `${existing.description}; ${refused.description}` } : refused,
+        },
+      };
+    }
+    scoped[template] = operations;
+  }
+  return scoped;
+}
+
 export const apiVersion = "1.0.0";
 
 let cached: ReturnType<typeof createDocument> | undefined;
@@ -536,7 +595,9 @@ export function openApiDocument() {
       description:
         "An event-sourced user store: every change is an immutable event, and any user — or the whole list — can be read as it was at any version or instant.\n\n" +
         "Authenticate with an API token (`Authorization: Bearer rwd_…`, created on /admin/tokens) or, from the dashboard, the session cookie " +
-        "plus the `X-CSRF-Token` header on changes. Errors are RFC 9457 `application/problem+json`. " +
+        "plus the `X-CSRF-Token` header on changes. An API token may do only what its scopes allow (403 otherwise): " +
+        apiScopes.map((scope) => `\`${scope}\` — ${scopeDescriptions[scope]}`).join("; ") +
+        ". Errors are RFC 9457 `application/problem+json`. " +
         `Request bodies are JSON, at most ${maxBodyBytes / 1024} KiB.`,
     },
     // Relative: the API is served by the same server as this document, whatever its address.
@@ -562,7 +623,7 @@ export function openApiDocument() {
       },
     },
     security: [{ apiToken: [] }, { session: [] }],
-    paths,
+    paths: withScopes(paths),
   });
   return cached;
 }

@@ -2,6 +2,7 @@
 // request schemas in lib/validation; the OpenAPI test checks real answers against them, so neither
 // can drift from what the handlers send.
 import { z } from "zod";
+import { apiScopes } from "../../domain/access/scopes";
 
 const isoInstant = z.iso.datetime({ offset: true });
 const isoDate = z.iso.date();
@@ -153,6 +154,7 @@ export const apiToken = z
   .strictObject({
     id: uuid,
     name: z.string(),
+    scopes: z.array(z.enum(apiScopes)).meta({ description: "What the token may do" }),
     createdBy: z.string(),
     createdAt: isoInstant,
     lastUsedAt: isoInstant.nullable(),
@@ -170,8 +172,8 @@ export const auditPage = z.strictObject({ items: z.array(event), nextCursor: z.s
 
 export const session = z
   .discriminatedUnion("kind", [
-    z.strictObject({ kind: z.literal("admin"), email: z.string(), actor: z.string() }),
-    z.strictObject({ kind: z.literal("token"), name: z.string(), actor: z.string() }),
+    z.strictObject({ kind: z.literal("admin"), email: z.string(), actor: z.string(), scopes: z.array(z.enum(apiScopes)) }),
+    z.strictObject({ kind: z.literal("token"), name: z.string(), actor: z.string(), scopes: z.array(z.enum(apiScopes)) }),
   ])
   .meta({ id: "Session" });
 

@@ -6,7 +6,7 @@ import { clearedSessionCookies, withCookies } from "@/lib/http/session-cookies";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(async (request, _params, { principal }) => {
+export const POST = route("authenticated", async (request, _params, { principal }) => {
   if (principal.kind === "admin") await endSession(await getDatabase(), principal.sessionTokenHash);
   return withCookies(new Response(null, { status: 204 }), clearedSessionCookies(request));
 });

@@ -3,7 +3,7 @@
 import { HttpError } from "@/lib/http/errors";
 import { methodNotAllowed, route } from "@/lib/http/route";
 
-export const POST = route(async (request) => {
+export const POST = route("write", async (request) => {
   if (process.env.REWIND_BENCH_ROUTES !== "1") throw new HttpError("not_found", "No API route at /api/bench/echo");
   const body: unknown = await request.json();
   return Response.json({ received: body });

@@ -1,6 +1,7 @@
 // GET /api/events/stream — Server-Sent Events: every event after a position (Last-Event-ID, ?after=,
-// or ?from=now), then new ones as they are appended; each message's id is its position
-import { checkFeedPosition, followEvents, headPosition } from "@/lib/application/event-feed";
+// or ?from=now), then new ones as they are appended; each message's id is its position. The stream
+// ends when the token or session it was opened with is revoked, signed out or expires.
+import { checkFeedPosition, followEventsWhileAuthorized, headPosition } from "@/lib/application/event-feed";
 import { parseQuery, validationError } from "@/lib/http/request";
 import { methodNotAllowed, route } from "@/lib/http/route";
 import { logger } from "@/lib/observability/logger";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 const heartbeatMs = 15_000;
 
-export const GET = route(async (request) => {
+export const GET = route("read", async (request, _params, { principal }) => {
   const query = parseQuery(request, eventStreamQuery);
   const lastEventId = request.headers.get("last-event-id");
   if (lastEventId !== null && !/^\d{1,15}$/.test(lastEventId.trim())) {
@@ -36,7 +37,7 @@ export const GET = route(async (request) => {
       metrics().sseClients.inc();
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
       try {
-        for await (const events of followEvents(after, stopped.signal)) {
+        for await (const events of followEventsWhileAuthorized(principal, after, stopped.signal)) {
           for (const event of events) send(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         }
       } catch (error) {

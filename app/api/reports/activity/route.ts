@@ -7,7 +7,7 @@ import { activityQuery } from "@/lib/validation/reports";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (request) => {
+export const GET = route("read", async (request) => {
   const query = parseQuery(request, activityQuery);
   const report = await activityReport(query);
   if (query.format === "csv") {

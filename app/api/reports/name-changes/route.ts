@@ -8,7 +8,7 @@ import { nameChangesQuery } from "@/lib/validation/reports";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (request) => {
+export const GET = route("read", async (request) => {
   const query = parseQuery(request, nameChangesQuery);
   if (query.format === "csv") {
     const encoder = new TextEncoder();

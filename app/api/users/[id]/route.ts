@@ -7,7 +7,7 @@ import { renameUserBody, userPointQuery } from "@/lib/validation/users";
 import { userCommandRoute } from "../../_lib/user-command-route";
 import { userIdFrom, userResponse } from "../../_lib/responses";
 
-export const GET = route<{ id: string }>(async (request, params) => {
+export const GET = route<{ id: string }>("read", async (request, params) => {
   const userId = userIdFrom(params.id);
   const point = parseQuery(request, userPointQuery);
   if (point.version !== undefined) return userResponse(await getUserAt(userId, { version: point.version }), { request });
@@ -15,7 +15,7 @@ export const GET = route<{ id: string }>(async (request, params) => {
   return userResponse(await getUser(userId), { request });
 });
 
-export const PUT = userCommandRoute(renameUserBody, (userId, body, context) =>
+export const PUT = userCommandRoute("write", renameUserBody, (userId, body, context) =>
   executeUserCommand({ type: "RenameUser", userId, name: body.name }, context),
 );
 

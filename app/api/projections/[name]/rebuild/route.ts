@@ -2,7 +2,7 @@
 import { startRebuild } from "@/lib/application/projections";
 import { methodNotAllowed, route } from "@/lib/http/route";
 
-export const POST = route<{ name: string }>(async (_request, { name }) => {
+export const POST = route<{ name: string }>("admin", async (_request, { name }) => {
   await startRebuild(name);
   return Response.json({ name, status: "rebuilding" }, { status: 202, headers: { location: "/api/projections" } });
 });

@@ -9,7 +9,7 @@ import { apiTokenIdPattern } from "@/lib/validation/auth";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }>(async (_request, { id }, { principal, correlationId }) => {
+export const POST = route<{ id: string }>("admin", async (_request, { id }, { principal, correlationId }) => {
   const admin = requireAdmin(principal, "Only a signed-in admin revokes API tokens");
   if (!apiTokenIdPattern.test(id)) throw new HttpError("token_not_found", `There is no API token ${JSON.stringify(id).slice(0, 80)}`);
   const revoked = await revokeApiToken(await getDatabase(), id);

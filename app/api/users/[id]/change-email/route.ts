@@ -4,7 +4,7 @@ import { methodNotAllowed } from "@/lib/http/route";
 import { changeEmailBody } from "@/lib/validation/users";
 import { userCommandRoute } from "../../../_lib/user-command-route";
 
-export const POST = userCommandRoute(changeEmailBody, (userId, body, context) =>
+export const POST = userCommandRoute("write", changeEmailBody, (userId, body, context) =>
   executeUserCommand({ type: "ChangeEmail", userId, email: body.email }, context),
 );
 export const GET = methodNotAllowed(["POST"]);

@@ -4,7 +4,7 @@ import { methodNotAllowed } from "@/lib/http/route";
 import { changePasswordBody } from "@/lib/validation/users";
 import { userCommandRoute } from "../../../_lib/user-command-route";
 
-export const POST = userCommandRoute(changePasswordBody, (userId, body, context) =>
+export const POST = userCommandRoute("write", changePasswordBody, (userId, body, context) =>
   executeUserCommand({ type: "ChangePassword", userId, password: body.password }, context),
 );
 export const GET = methodNotAllowed(["POST"]);

@@ -4,7 +4,7 @@ import { methodNotAllowed } from "@/lib/http/route";
 import { deactivateUserBody } from "@/lib/validation/users";
 import { userCommandRoute } from "../../../_lib/user-command-route";
 
-export const POST = userCommandRoute(deactivateUserBody, (userId, body, context) =>
+export const POST = userCommandRoute("write", deactivateUserBody, (userId, body, context) =>
   executeUserCommand({ type: "DeactivateUser", userId, reason: body.reason, category: body.category }, context),
 );
 export const GET = methodNotAllowed(["POST"]);

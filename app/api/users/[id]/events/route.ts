@@ -5,7 +5,7 @@ import { methodNotAllowed, route } from "@/lib/http/route";
 import { emptyQuery } from "@/lib/validation/users";
 import { userIdFrom } from "../../../_lib/responses";
 
-export const GET = route<{ id: string }>(async (request, params) => {
+export const GET = route<{ id: string }>("read", async (request, params) => {
   const userId = userIdFrom(params.id);
   parseQuery(request, emptyQuery);
   return Response.json({ items: await getUserEvents(userId) }, { headers: { "cache-control": "no-store" } });

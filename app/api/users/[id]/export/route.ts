@@ -5,7 +5,7 @@ import { userIdFrom } from "../../../_lib/responses";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ id: string }>(async (_request, params) => {
+export const GET = route<{ id: string }>("read", async (_request, params) => {
   const userId = userIdFrom(params.id);
   const exported = await exportUser(userId);
   return Response.json(exported, {

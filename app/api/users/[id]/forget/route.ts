@@ -4,7 +4,9 @@ import { methodNotAllowed } from "@/lib/http/route";
 import { userCommandRoute } from "../../../_lib/user-command-route";
 import { forgetUserBody } from "@/lib/validation/users";
 
-export const POST = userCommandRoute(forgetUserBody, (userId, _body, context) => forgetUser(userId, context), { bodyOptional: true });
+export const POST = userCommandRoute("erase", forgetUserBody, (userId, _body, context) => forgetUser(userId, context), {
+  bodyOptional: true,
+});
 
 export const GET = methodNotAllowed(["POST"]);
 export const PUT = GET;

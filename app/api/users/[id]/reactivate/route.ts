@@ -5,6 +5,7 @@ import { reactivateUserBody } from "@/lib/validation/users";
 import { userCommandRoute } from "../../../_lib/user-command-route";
 
 export const POST = userCommandRoute(
+  "write",
   reactivateUserBody,
   (userId, _body, context) => executeUserCommand({ type: "ReactivateUser", userId }, context),
   {

@@ -4,7 +4,7 @@ import { methodNotAllowed } from "@/lib/http/route";
 import { renameUserBody } from "@/lib/validation/users";
 import { userCommandRoute } from "../../../_lib/user-command-route";
 
-export const POST = userCommandRoute(renameUserBody, (userId, body, context) =>
+export const POST = userCommandRoute("write", renameUserBody, (userId, body, context) =>
   executeUserCommand({ type: "RenameUser", userId, name: body.name }, context),
 );
 export const GET = methodNotAllowed(["POST"]);
