@@ -3,7 +3,7 @@
 // immutable log: the events stay, their personal fields read as "[erased]".
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { erasedValue, userStreamType } from "../../domain/users";
-import type { Queryable } from "../../db/database";
+import type { Queryable, Statement } from "../../db/database";
 import type { NewEvent, RecordedEvent } from "../../eventstore";
 
 /** The fields of each event type that hold personal data. */
@@ -45,13 +45,33 @@ export function decryptValue(key: Buffer | undefined, streamId: string, field: s
 
 export const newUserKey = () => randomBytes(32);
 
-/** The user's key, created with their registration; undefined once forgotten. */
-export async function userKey(database: Queryable, userId: string, { create = false } = {}): Promise<Buffer | undefined> {
-  if (create) {
-    await database.query("INSERT INTO user_keys (user_id, key) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING", [userId, newUserKey()]);
-  }
-  const [row] = await database.query<{ key: Uint8Array }>("SELECT key FROM user_keys WHERE user_id = $1", [userId]);
+/** The user's key: undefined before their first personal event (see storeUserKey) and once forgotten. */
+export async function userKey(database: Queryable, userId: string): Promise<Buffer | undefined> {
+  const [row] = await database.query<{ key: Uint8Array }>({
+    name: "user_keys.select",
+    text: "SELECT key FROM user_keys WHERE user_id = $1",
+    values: [userId],
+  });
   return row ? Buffer.from(row.key) : undefined;
+}
+
+/**
+ * Stores a new key within the append of the first events encrypted with it (an inline statement):
+ * a refused append stores no key, and a key stored meanwhile by a concurrent command fails the
+ * append (user_keys_pkey) rather than leave events encrypted with a key that was never kept.
+ */
+export function storeUserKey(userId: string, key: Buffer): Statement {
+  return {
+    name: "user_keys.insert",
+    text: "INSERT INTO user_keys (user_id, key) SELECT $1::uuid, $2::bytea WHERE EXISTS (SELECT 1 FROM appended)",
+    values: [userId, key],
+  };
+}
+
+/** A concurrent command stored this user's key first: the append was refused, to be tried again. */
+export function isUserKeyTaken(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
+  return code === "23505" && constraint === "user_keys_pkey";
 }
 
 export function encryptPersonalData(event: NewEvent, streamId: string, key: Buffer): NewEvent {

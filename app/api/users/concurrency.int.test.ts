@@ -1,0 +1,109 @@
+// Many writers on one user at once: without If-Match every command succeeds (last writer wins), with
+// If-Match exactly one does; and a refused command leaves nothing behind, not even a key.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getServices } from "@/lib/application/services";
+import { closeDatabase, provideDatabase } from "@/lib/db";
+import { userStreamId } from "@/lib/domain/users";
+import { api, newUserInput } from "@/lib/testing/api";
+import { testBackends, type TestDatabase } from "@/lib/testing/databases";
+
+const writers = 64;
+
+describe.each(testBackends())("concurrent commands on $name", (backend) => {
+  let database: TestDatabase;
+  const register = async () => {
+    const response = await api.post("/api/users", newUserInput());
+    expect(response.status).toBe(201);
+    return response.body as { id: string; version: number };
+  };
+
+  /** Rows in every table of ours: what a refused command must leave as it found it. */
+  async function rowCounts(): Promise<Record<string, number>> {
+    const tables = await database.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+        WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'
+        ORDER BY table_name`,
+    );
+    const counts: Record<string, number> = {};
+    for (const { name } of tables) {
+      counts[name] = (await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}"`))[0]!.n;
+    }
+    return counts;
+  }
+
+  beforeAll(async () => {
+    database = await backend.open();
+    provideDatabase(database);
+  });
+  afterAll(() => closeDatabase());
+
+  it(`${writers} simultaneous renames without If-Match all succeed, each once in a gap-free stream`, async () => {
+    const user = await register();
+    const names = Array.from({ length: writers }, (_, index) => `Racer ${index}`);
+    const answers = await Promise.all(names.map((name) => api.post(`/api/users/${user.id}/rename`, { name })));
+
+    expect(answers.map((answer) => (answer.status === 200 ? 200 : `${answer.status} ${answer.text}`))).toEqual(names.map(() => 200));
+    const versions = answers.map((answer) => answer.body.version as number);
+    expect([...versions].sort((a, b) => a - b)).toEqual(names.map((_, index) => index + 2));
+    answers.forEach((answer, index) => expect(answer.body.name).toBe(names[index]));
+
+    const { store } = await getServices();
+    const events = await store.readStream(userStreamId(user.id));
+    expect(events.map((event) => event.version)).toEqual(Array.from({ length: writers + 1 }, (_, index) => index + 1));
+    // Each acknowledged rename is in the log exactly once, at the version its answer gave.
+    for (const [index, name] of names.entries()) {
+      const recorded = events.filter((event) => event.type === "user.renamed" && event.data.name === name);
+      expect(recorded.map((event) => event.version)).toEqual([versions[index]]);
+    }
+    const final = await api.get(`/api/users/${user.id}`);
+    expect(final.body.version).toBe(writers + 1);
+  });
+
+  it(`${writers} simultaneous renames with the same If-Match: exactly one succeeds, every other gets 412`, async () => {
+    const user = await register();
+    const answers = await Promise.all(
+      Array.from({ length: writers }, (_, index) =>
+        api.post(`/api/users/${user.id}/rename`, { name: `Matcher ${index}` }, { headers: { "if-match": '"1"' } }),
+      ),
+    );
+    const won = answers.filter((answer) => answer.status === 200);
+    const refused = answers.filter((answer) => answer.status !== 200);
+    expect(won).toHaveLength(1);
+    expect(won[0]!.body.version).toBe(2);
+    expect(new Set(refused.map((answer) => answer.status))).toEqual(new Set([412]));
+    for (const answer of refused) {
+      expect(answer.headers.get("content-type")).toBe("application/problem+json");
+      expect(answer.body.currentVersion).toBe(2);
+    }
+    const { store } = await getServices();
+    expect((await store.readStream(userStreamId(user.id))).map((event) => event.version)).toEqual([1, 2]);
+  });
+
+  it("a refused registration (email taken, invalid) leaves no key and no other row behind", async () => {
+    const taken = newUserInput();
+    expect((await api.post("/api/users", taken)).status).toBe(201);
+    const before = await rowCounts();
+
+    expect((await api.post("/api/users", newUserInput({ email: taken.email }))).status).toBe(409);
+    expect((await api.post("/api/users", newUserInput({ email: taken.email.toUpperCase() }))).status).toBe(409);
+    expect((await api.post("/api/users", newUserInput({ name: " " }))).status).toBe(400);
+    expect((await api.post("/api/users", newUserInput({ email: "not an address" }))).status).toBe(400);
+
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("of simultaneous registrations with one email, the losers leave no key behind", async () => {
+    const before = await rowCounts();
+    const email = newUserInput().email;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => api.post("/api/users", newUserInput({ email }))));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+
+    const after = await rowCounts();
+    expect(after.user_keys).toBe(before.user_keys! + 1);
+    expect(after.users).toBe(before.users! + 1);
+    expect(after.events).toBe(before.events! + 1);
+    const [winner] = answers.filter((answer) => answer.status === 201);
+    const keys = await database.query("SELECT 1 FROM user_keys WHERE user_id = $1", [winner!.body.id]);
+    expect(keys).toHaveLength(1);
+  });
+});
