@@ -59,6 +59,41 @@ describe.each(testBackends())("concurrent commands on $name", (backend) => {
     expect(final.body.version).toBe(writers + 1);
   });
 
+  it("renames without If-Match land while another process keeps appending to the same user", async () => {
+    const user = await register();
+    const streamId = userStreamId(user.id);
+    const { store } = await getServices();
+    // Another server process, as this one sees it: appends that do not take turns here.
+    let outsiderAppends = 0;
+    let stop = false;
+    const outsider = (async () => {
+      while (!stop) {
+        await store.appendToStream(
+          streamId,
+          [{ type: "user.renamed", data: { name: `Outsider ${outsiderAppends}`, previousName: "?" }, metadata: { schemaVersion: 1 } }],
+          { expectedVersion: "any" },
+        );
+        outsiderAppends++;
+        await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 40));
+      }
+    })();
+    const names = Array.from({ length: 16 }, (_, index) => `Insider ${index}`);
+    const answers = await Promise.all(names.map((name) => api.post(`/api/users/${user.id}/rename`, { name })));
+    stop = true;
+    await outsider;
+
+    expect(answers.map((answer) => (answer.status === 200 ? 200 : `${answer.status} ${answer.text}`))).toEqual(names.map(() => 200));
+    expect(outsiderAppends).toBeGreaterThan(0);
+    const events = await store.readStream(streamId);
+    expect(events.map((event) => event.version)).toEqual(
+      Array.from({ length: 1 + names.length + outsiderAppends }, (_, index) => index + 1),
+    );
+    for (const [index, name] of names.entries()) {
+      const recorded = events.filter((event) => event.type === "user.renamed" && event.data.name === name);
+      expect(recorded.map((event) => event.version)).toEqual([answers[index]!.body.version]);
+    }
+  });
+
   it(`${writers} simultaneous renames with the same If-Match: exactly one succeeds, every other gets 412`, async () => {
     const user = await register();
     const answers = await Promise.all(
