@@ -1,5 +1,6 @@
 // Many writers on one user at once: without If-Match every command succeeds (last writer wins), with
 // If-Match exactly one does; and a refused command leaves nothing behind, not even a key.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getServices } from "@/lib/application/services";
 import { closeDatabase, provideDatabase } from "@/lib/db";
@@ -92,6 +93,50 @@ describe.each(testBackends())("concurrent commands on $name", (backend) => {
       const recorded = events.filter((event) => event.type === "user.renamed" && event.data.name === name);
       expect(recorded.map((event) => event.version)).toEqual([answers[index]!.body.version]);
     }
+  });
+
+  it("a key stored meanwhile by a concurrent command fails the append as a lost race: the command tries again and lands", async () => {
+    // A user from before encryption: plain-text events, no key yet; their first rename brings one.
+    const userId = randomUUID();
+    const streamId = userStreamId(userId);
+    const { store } = await getServices();
+    await store.appendToStream(
+      streamId,
+      [
+        {
+          type: "user.registered",
+          data: { userId, name: "Plain Old", email: `plain-${userId}@example.com`, passwordHash: "x" },
+          metadata: { schemaVersion: 1 },
+        },
+      ],
+      { expectedVersion: "no_stream" },
+    );
+    // Another command storing this user's key at the very moment of the append, once.
+    await database.exec(`
+      CREATE SEQUENCE IF NOT EXISTS key_race_once;
+      CREATE OR REPLACE FUNCTION key_race() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.stream_id = '${streamId}' AND NEW.version = 2 AND nextval('key_race_once') = 1 THEN
+          INSERT INTO user_keys (user_id, key) VALUES ('${userId}', '\\x00');
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER key_race BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION key_race();`);
+    try {
+      const renamed = await api.post(`/api/users/${userId}/rename`, { name: "Plain New" });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body).toMatchObject({ name: "Plain New", version: 2 });
+    } finally {
+      await database.exec("DROP TRIGGER key_race ON events; DROP FUNCTION key_race();");
+    }
+    // Two appends tried (the first refused with everything it wrote, the key it met included), then this nextval.
+    expect((await database.query<{ n: number }>("SELECT nextval('key_race_once')::int AS n"))[0]!.n).toBe(3);
+    expect(await database.query("SELECT 1 FROM user_keys WHERE user_id = $1", [userId])).toHaveLength(1);
+    const events = await store.readStream(streamId);
+    expect(events.map((event) => [event.version, event.data.name])).toEqual([
+      [1, "Plain Old"],
+      [2, "Plain New"],
+    ]);
   });
 
   it(`${writers} simultaneous renames with the same If-Match: exactly one succeeds, every other gets 412`, async () => {
