@@ -1,8 +1,11 @@
 // `npm run bench:contention`: many writers renaming one user at once, without If-Match, through the
 // command handler (no HTTP). Baseline in the same run: as many writers renaming a user each (no race).
-// Usage: [DATABASE_URL=postgresql://…] npm run bench:contention -- [--writers 64] [--bursts 10]
+// Usage: [DATABASE_URL=postgresql://…] npm run bench:contention -- [--writers 64] [--bursts 10] [--processes 2]
 // Always on embedded PGlite (in memory); on PostgreSQL too when DATABASE_URL is set (a fresh
 // database on that server, dropped afterwards; pool of DATABASE_POOL_SIZE, default 20).
+// --processes N (PostgreSQL only): the writers of each burst are split over N server processes, as
+// with several instances of Rewind on one database (turns serialise within a process only).
+import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { executeUserCommand } from "../../lib/application/users/user-commands";
 import { closeDatabase, provideDatabase } from "../../lib/db";
@@ -15,6 +18,7 @@ import { fixed, machineDescription, parseFlags, percentile, ratio } from "./harn
 const flags = parseFlags(process.argv.slice(2));
 const writers = Number(flags.get("writers") ?? 64);
 const bursts = Number(flags.get("bursts") ?? 10);
+const processes = Number(flags.get("processes") ?? 1);
 const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 20);
 
 /** Every statement the handler sends, counted (appends apart: one per attempt). */
@@ -108,7 +112,50 @@ function summary(parts: Burst[]) {
   };
 }
 
-async function run(backend: string, database: Database) {
+/** Runs each burst in `processes` child processes, each with its own pool and its share of the writers. */
+function burstsInProcesses(url: string): { burst: typeof burst; close: () => void } {
+  const children: ChildProcess[] = Array.from({ length: processes }, () =>
+    fork(process.argv[1]!, [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, CONTENTION_CHILD_URL: url },
+      stdio: "inherit",
+    }),
+  );
+  const ask = (child: ChildProcess, userIds: string[], tag: string) =>
+    new Promise<Burst>((resolve) => {
+      child.once("message", (answer) => resolve(answer as Burst));
+      child.send({ userIds, tag });
+    });
+  return {
+    async burst(userIds, _bystanders, tag) {
+      const share = Math.ceil(userIds.length / processes);
+      const parts = await Promise.all(
+        children.map((child, index) => ask(child, userIds.slice(index * share, (index + 1) * share), `${tag} p${index}`)),
+      );
+      return {
+        latencies: parts.flatMap((part) => part.latencies),
+        bystanderLatencies: [],
+        landed: parts.reduce((sum, part) => sum + part.landed, 0),
+        commands: parts.reduce((sum, part) => sum + part.commands, 0),
+        wallMs: Math.max(...parts.map((part) => part.wallMs)),
+        statements: parts.reduce((sum, part) => sum + part.statements, 0),
+        appends: parts.reduce((sum, part) => sum + part.appends, 0),
+      };
+    },
+    close: () => children.forEach((child) => child.disconnect()),
+  };
+}
+
+/** A child process of --processes: one pool of its own, bursts on request. */
+async function serveBursts(url: string) {
+  provideDatabase(counting(createPostgresDatabase(url, { maxConnections: poolSize })));
+  process.on("message", async (request: { userIds: string[]; tag: string }) => {
+    process.send!(await burst(request.userIds, [], request.tag));
+  });
+  process.on("disconnect", () => void closeDatabase());
+}
+
+async function run(backend: string, database: Database, url?: string) {
   provideDatabase(counting(database));
   // One user everyone renames, and one user per writer for the baseline (same work, no race).
   const contendedUser = await register();
@@ -117,6 +164,8 @@ async function run(backend: string, database: Database) {
   const bystanders: string[] = [];
   for (let index = 0; index < 4; index++) bystanders.push(await register());
   const everyoneOnOne = Array.from({ length: writers }, () => contendedUser);
+  const split = url && processes > 1 ? burstsInProcesses(url) : undefined;
+  const burst = split?.burst ?? burstHere;
   await burst(ownUsers, bystanders, "warm-up");
   await burst(everyoneOnOne, bystanders, "warm-up");
 
@@ -127,11 +176,12 @@ async function run(backend: string, database: Database) {
     baseline.push(await burst(ownUsers, bystanders, `own ${round}`));
     contended.push(await burst(everyoneOnOne, bystanders, `shared ${round}`));
   }
+  split?.close();
   await closeDatabase();
 
   const own = summary(baseline);
   const shared = summary(contended);
-  console.log(`\n${backend}: ${bursts} bursts of ${writers} concurrent renames`);
+  console.log(`\n${backend}: ${bursts} bursts of ${writers} concurrent renames${split ? ` from ${processes} processes` : ""}`);
   console.log(
     "| scenario | succeeded | p50 ms | p99 ms | burst ms | statements / command | appends / command | a bystander's rename, p50 ms |",
   );
@@ -149,15 +199,17 @@ async function run(backend: string, database: Database) {
   );
 }
 
+const burstHere = burst;
+
 async function main() {
   console.log(machineDescription(`load generator in the same process; PostgreSQL pool ${poolSize}`));
-  await run("PGlite (in memory)", await migrated(createPGliteDatabase(await openPGlite(undefined))));
+  if (processes === 1) await run("PGlite (in memory)", await migrated(createPGliteDatabase(await openPGlite(undefined))));
   if (process.env.DATABASE_URL) {
     const bench = await createBenchDatabase("bench:contention");
     try {
       const database = createPostgresDatabase(bench.url, { maxConnections: poolSize });
       const [server] = await database.query<{ server_version: string }>("SHOW server_version");
-      await run(`PostgreSQL ${server?.server_version}`, await migrated(database));
+      await run(`PostgreSQL ${server?.server_version}`, await migrated(database), bench.url);
     } finally {
       await bench.drop();
     }
@@ -169,4 +221,5 @@ async function migrated(database: Database): Promise<Database> {
   return database;
 }
 
-await main();
+if (process.env.CONTENTION_CHILD_URL) await serveBursts(process.env.CONTENTION_CHILD_URL);
+else await main();
