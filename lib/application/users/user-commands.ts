@@ -76,8 +76,9 @@ export async function executeUserCommand(command: UserCommandInput, context: Com
 async function handleUserCommand(command: UserCommandInput, context: CommandContext): Promise<CommandOutcome> {
   const streamId = userStreamId(command.userId);
   const hashes = new Map<string, string>();
-  // Optimistic first: the uncontended command costs no lock and no extra round trip.
-  if (!takingTurns(streamId)) {
+  // Optimistic first: the uncontended command costs no lock and no extra round trip. With If-Match
+  // this is the only attempt: a lost race is a 412.
+  if (context.expectedVersion !== undefined || !takingTurns(streamId)) {
     const first = await attemptUserCommand(command, context, streamId, hashes);
     if (first.landed) return first.outcome;
   }
