@@ -251,6 +251,25 @@ describe.each(testBackends())("event store on $name", (backend) => {
       expect(await store.readStream(streamId)).toEqual([]);
     });
 
+    it("runs several inline statements with their own parameters, and appends nothing when one of them fails", async () => {
+      await database.exec(
+        "CREATE TABLE IF NOT EXISTS inline_statements_probe (stream_id text, label text CONSTRAINT inline_statements_label_key UNIQUE)",
+      );
+      const probe = (label: string) => ({
+        text: "INSERT INTO inline_statements_probe SELECT $1, $2 FROM appended LIMIT 1",
+        values: [streamId, label],
+      });
+      const streamId = newStreamId();
+      await store.appendToStream(streamId, [event("a")], { expectedVersion: "no_stream", inlineStatement: [probe("one"), probe("two")] });
+      await expect(
+        store.appendToStream(streamId, [event("b")], { expectedVersion: 1, inlineStatement: [probe("three"), probe("two")] }),
+      ).rejects.toMatchObject({ constraint: "inline_statements_label_key" });
+
+      expect((await store.readStream(streamId)).map((recorded) => recorded.version)).toEqual([1]);
+      const labels = await database.query("SELECT label FROM inline_statements_probe WHERE stream_id = $1 ORDER BY label", [streamId]);
+      expect(labels).toEqual([{ label: "one" }, { label: "two" }]);
+    });
+
     it("runs the inline projection in the append's transaction, with the recorded events", async () => {
       await database.exec("CREATE TABLE IF NOT EXISTS inline_probe (stream_id text, version int, position bigint)");
       const streamId = newStreamId();

@@ -31,12 +31,13 @@ export interface AppendOptions {
    */
   inline?: (tx: Queryable, events: RecordedEvent[]) => Promise<void>;
   /**
-   * An inline projection as one SQL statement, run within the append's own statement (one round
-   * trip, no explicit transaction). It may read the CTE `appended` (version, position, recorded_at
-   * of the rows written) and must write nothing when `appended` is empty (a refused append). Its
-   * parameters are $1, $2…; its text must not contain `$` otherwise.
+   * An inline projection as one SQL statement (or several), run within the append's own statement
+   * (one round trip, no explicit transaction): if one fails, nothing is appended. Each may read the
+   * CTE `appended` (version, position, recorded_at of the rows written) and must write nothing when
+   * `appended` is empty (a refused append). Its parameters are $1, $2…; its text must not contain
+   * `$` otherwise.
    */
-  inlineStatement?: Statement;
+  inlineStatement?: Statement | Statement[];
 }
 
 export interface EventStore {
@@ -291,13 +292,16 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       ],
     };
 
-    const { inlineStatement } = options;
-    if (inlineStatement) {
-      const offset = statement.values.length;
-      const companion = inlineStatement.text.replace(/\$(\d+)/g, (_, index: string) => `$${Number(index) + offset}`);
-      statement.name = inlineStatement.name ? `${statement.name}+${inlineStatement.name}` : undefined;
-      statement.text = `WITH appended AS (${statement.text}), inline_projection AS (${companion}) SELECT version, position, recorded_at FROM appended`;
-      statement.values = [...statement.values, ...(inlineStatement.values ?? [])];
+    const inlineStatements = options.inlineStatement === undefined ? [] : [options.inlineStatement].flat();
+    if (inlineStatements.length > 0) {
+      const companions = inlineStatements.map((inlineStatement, index) => {
+        const offset = statement.values.length;
+        const text = inlineStatement.text.replace(/\$(\d+)/g, (_, parameter: string) => `$${Number(parameter) + offset}`);
+        statement.name = statement.name && inlineStatement.name ? `${statement.name}+${inlineStatement.name}` : undefined;
+        statement.values = [...statement.values, ...(inlineStatement.values ?? [])];
+        return `inline_projection${index === 0 ? "" : `_${index + 1}`} AS (${text})`;
+      });
+      statement.text = `WITH appended AS (${statement.text}), ${companions.join(", ")} SELECT version, position, recorded_at FROM appended`;
     }
 
     const insert = async (on: Queryable): Promise<RecordedEvent[]> => {

@@ -87,6 +87,22 @@ describe.skipIf(unavailable)(`commands under faults${unavailable ? ` (skipped: $
     await checkAcknowledged(rig.database, acknowledged, unanswered);
   });
 
+  it("64 clients renaming one user at once without If-Match: every one lands (last writer wins), each at its own version", async () => {
+    const [userId] = await registerUsers(rig.server, 1);
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 64 }, (_, client) => rename(userId!, `last writer ${client}`)));
+    const seconds = (Date.now() - started) / 1000;
+    expect(answers.map((answer) => (answer.status === 200 ? 200 : `${answer.status} ${answer.text.slice(0, 200)}`))).toEqual(
+      answers.map(() => 200),
+    );
+    const versions = answers.map((answer) => (JSON.parse(answer.text) as Renamed).version).sort((a, b) => a - b);
+    expect(versions).toEqual(Array.from({ length: 64 }, (_, i) => i + 2));
+    const final = await send(rig.server, "GET", `/api/users/${userId}`);
+    expect(JSON.parse(final.text).version).toBe(65);
+    figures.record("64 writers on one user without If-Match", { clients: 64, landed: answers.length, seconds });
+    await checkAcknowledged(rig.database, acknowledged, unanswered);
+  });
+
   it("the server killed with SIGKILL while 16 clients send commands: every acknowledged command is in the log once, and it recovers", async () => {
     const userIds = await registerUsers(rig.server, 16);
     const acknowledgedBefore = acknowledged.length;

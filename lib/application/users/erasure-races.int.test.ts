@@ -8,11 +8,11 @@ import { runIdempotently } from "@/lib/application/idempotency";
 import { getServices, personalDataOptions } from "@/lib/application/services";
 import { forgetUser } from "@/lib/application/users/forget-user";
 import { nameChangesProjection } from "@/lib/application/users/name-changes-projection";
-import { userKey } from "@/lib/application/users/personal-data";
+import { newUserKey, storeUserKey, userKey } from "@/lib/application/users/personal-data";
 import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { userFold } from "@/lib/application/users/user-events";
 import { closeDatabase, provideDatabase } from "@/lib/db";
-import { createEventStore, type EventStore } from "@/lib/eventstore";
+import { createEventStore, WrongExpectedVersion, type EventStore } from "@/lib/eventstore";
 import type { Projection } from "@/lib/projections/projection";
 import { rebuildProjection } from "@/lib/projections/rebuild";
 import { runBatch } from "@/lib/projections/runner";
@@ -130,14 +130,24 @@ describe.each(testBackends())("forgetting a user against every writer of their d
       10_000,
     );
     await readButNotWritten.reached;
+    const streamId = `user-${user.id}`;
+    const [before] = await database.query<{ version: number }>("SELECT max(version)::int AS version FROM events WHERE stream_id = $1", [
+      streamId,
+    ]);
     await forgetUser(user.id, context);
-    // What a rename that loaded the user before forget does next, before its append is refused.
-    const key = await userKey(database, user.id, { create: true });
+    // What a rename that loaded the user before forget does next: it finds no key, makes one and
+    // stores it with its append — which forget's event refuses, so no key comes back.
+    expect(await userKey(database, user.id)).toBeUndefined();
+    const staleRename = store.appendToStream(streamId, [{ type: "user.renamed", data: { from: "x", to: "y" } }], {
+      expectedVersion: before!.version,
+      inlineStatement: storeUserKey(user.id, newUserKey()),
+    });
+    await expect(staleRename).rejects.toBeInstanceOf(WrongExpectedVersion);
     readButNotWritten.open();
     await batch;
 
     expect(await tablesHolding(user.secrets)).toEqual([]);
-    expect(key).toBeUndefined();
+    expect(await userKey(database, user.id)).toBeUndefined();
   });
 
   it("forget waits for a projection batch that is writing the user, then erases what it wrote", async () => {

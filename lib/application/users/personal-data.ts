@@ -8,7 +8,7 @@
 // then erases what it wrote, or the writer finds the key gone and writes "[erased]" instead.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { erasedValue, userStreamType } from "../../domain/users";
-import type { Queryable } from "../../db/database";
+import type { Queryable, Statement } from "../../db/database";
 import type { NewEvent, RecordedEvent } from "../../eventstore";
 
 /** The fields of each event type that hold personal data. */
@@ -56,20 +56,33 @@ export function decryptValue(key: Buffer | undefined, streamId: string, field: s
 
 export const newUserKey = () => randomBytes(32);
 
-/** The user's key, created with their registration; undefined once forgotten. */
-export async function userKey(database: Queryable, userId: string, { create = false } = {}): Promise<Buffer | undefined> {
-  if (create) {
-    // Never again for a forgotten user (a command that read them before they were forgotten): a new
-    // key would tell writers of their data, which hold keys, that it may be written in clear.
-    await database.query(
-      `INSERT INTO user_keys (user_id, key)
-       SELECT $1::uuid, $2::bytea WHERE NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $3 AND type = 'user.forgotten')
-       ON CONFLICT (user_id) DO NOTHING`,
-      [userId, newUserKey(), `${userStreamType}-${userId}`],
-    );
-  }
-  const [row] = await database.query<{ key: Uint8Array }>("SELECT key FROM user_keys WHERE user_id = $1", [userId]);
+/** The user's key: undefined before their first personal event (see storeUserKey) and once forgotten. */
+export async function userKey(database: Queryable, userId: string): Promise<Buffer | undefined> {
+  const [row] = await database.query<{ key: Uint8Array }>({
+    name: "user_keys.select",
+    text: "SELECT key FROM user_keys WHERE user_id = $1",
+    values: [userId],
+  });
   return row ? Buffer.from(row.key) : undefined;
+}
+
+/**
+ * Stores a new key within the append of the first events encrypted with it (an inline statement):
+ * a refused append stores no key, and a key stored meanwhile by a concurrent command fails the
+ * append (user_keys_pkey) rather than leave events encrypted with a key that was never kept.
+ */
+export function storeUserKey(userId: string, key: Buffer): Statement {
+  return {
+    name: "user_keys.insert",
+    text: "INSERT INTO user_keys (user_id, key) SELECT $1::uuid, $2::bytea WHERE EXISTS (SELECT 1 FROM appended)",
+    values: [userId, key],
+  };
+}
+
+/** A concurrent command stored this user's key first: the append was refused, to be tried again. */
+export function isUserKeyTaken(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
+  return code === "23505" && constraint === "user_keys_pkey";
 }
 
 // Why a user was forgotten stays readable: it is the record of the erasure itself (give a ticket

@@ -5,8 +5,9 @@ import { WrongExpectedVersion, type EventStore } from "../../eventstore";
 import { PreconditionFailed } from "../errors";
 import { metrics } from "../../observability/metrics";
 import { getServices } from "../services";
+import { inTurn, pauseAfterLostRace, takingTurns } from "../stream-turns";
 import { hashPassword } from "./passwords";
-import { encryptPersonalData, needsUserKey, reasonMetadata, userKey } from "./personal-data";
+import { encryptPersonalData, isUserKeyTaken, needsUserKey, newUserKey, reasonMetadata, storeUserKey, userKey } from "./personal-data";
 import { toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
 import { asEmailTaken, upsertUserRow } from "./users-projection";
 import { viewOfState, type UserView } from "./user-view";
@@ -28,8 +29,12 @@ export interface CommandOutcome {
   recorded: number;
 }
 
-/** Races lost to concurrent writers are retried this often when the caller sent no If-Match. */
-const maxAttempts = 5;
+/**
+ * Without If-Match, a command that lost a race to a concurrent writer is tried again until it
+ * lands; once its turn has come, for at most this long (writers in other processes can keep
+ * winning, in theory).
+ */
+const lostRaceDeadlineMs = 10_000;
 
 function loadUser(store: EventStore, streamId: string, toVersion?: number): Promise<{ state: UserState; version: number }> {
   return store.aggregateStream(streamId, userFold, toVersion === undefined ? {} : { toVersion });
@@ -69,56 +74,88 @@ export async function executeUserCommand(command: UserCommandInput, context: Com
 }
 
 async function handleUserCommand(command: UserCommandInput, context: CommandContext): Promise<CommandOutcome> {
-  const { store, database } = await getServices();
   const streamId = userStreamId(command.userId);
   const hashes = new Map<string, string>();
-
-  for (let attempt = 1; ; attempt++) {
-    const { state, version } = await loadUser(store, streamId);
-    if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
-      throw new PreconditionFailed(context.expectedVersion, version);
+  // Optimistic first: the uncontended command costs no lock and no extra round trip. With If-Match
+  // this is the only attempt: a lost race is a 412.
+  if (context.expectedVersion !== undefined || !takingTurns(streamId)) {
+    const first = await attemptUserCommand(command, context, streamId, hashes);
+    if (first.landed) return first.outcome;
+  }
+  // A race lost without If-Match: the caller asked for last-writer-wins. The commands of this process
+  // that lost one take turns on the stream (waiting in memory, not on the database), and newcomers
+  // join them, so a retry can only lose to another process: that is waited out with jittered back-off.
+  return inTurn(streamId, async () => {
+    const deadline = Date.now() + lostRaceDeadlineMs;
+    for (let retry = 1; ; retry++) {
+      const next = await attemptUserCommand(command, context, streamId, hashes);
+      if (next.landed) return next.outcome;
+      if (Date.now() >= deadline) throw next.lostTo;
+      await pauseAfterLostRace(retry, deadline);
     }
-    const events = await decideWithPassword(command, state, hashes);
-    if (events.length === 0 && state.status !== "unregistered") return { user: viewOfState(state), recorded: 0 };
+  });
+}
 
-    // The state the events lead to, for the users table; versions and times come from the append.
-    const expected = events.reduce<UserState>(
-      (current, event, index) => evolve(current, { ...event, version: version + index + 1, recordedAt: new Date(0).toISOString() }),
-      state,
-    );
-    if (expected.status === "unregistered") throw new Error(`Events of ${streamId} fold to no user`);
+type Attempt = { landed: true; outcome: CommandOutcome } | { landed: false; lostTo: WrongExpectedVersion };
 
-    // Personal data goes into the log encrypted with the user's key (made with the first of it).
-    const key = needsUserKey(command.type, events, context.reason) ? await userKey(database, command.userId, { create: true }) : undefined;
-    const toStore = events.map((event) => (key ? encryptPersonalData(toNewEvent(event), streamId, key) : toNewEvent(event)));
+/** One read → fold → decide → append; a race lost to a concurrent writer comes back as such, without If-Match. */
+async function attemptUserCommand(
+  command: UserCommandInput,
+  context: CommandContext,
+  streamId: string,
+  hashes: Map<string, string>,
+): Promise<Attempt> {
+  const { store, database } = await getServices();
+  const { state, version } = await loadUser(store, streamId);
+  if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
+    throw new PreconditionFailed(context.expectedVersion, version);
+  }
+  const events = await decideWithPassword(command, state, hashes);
+  if (events.length === 0 && state.status !== "unregistered") return { landed: true, outcome: { user: viewOfState(state), recorded: 0 } };
 
-    try {
-      const stopTimer = metrics().appendDuration.startTimer();
-      const result = await store
-        .appendToStream(streamId, toStore, {
-          expectedVersion: version === 0 ? "no_stream" : version,
-          metadata: {
-            commandId: context.commandId,
-            correlationId: context.correlationId,
-            actor: context.actor,
-            ...(context.reason === undefined ? {} : { extra: reasonMetadata(command.type, context.reason, streamId, key) }),
-          },
-          inlineStatement: upsertUserRow(expected),
-        })
-        .finally(stopTimer);
-      const after = result.replayed
-        ? (await loadUser(store, streamId, result.version)).state
-        : // The events as decided (in clear), at the versions and times the append gave them.
-          result.events.reduce(
-            (current, event, index) => evolve(current, toRecordedUserEvent({ ...event, data: events[index]!.data })),
-            state,
-          );
-      if (after.status === "unregistered") throw new Error(`User stream ${streamId} folds to nothing after an append`);
-      return { user: viewOfState(after), recorded: result.replayed ? 0 : result.events.length };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersion)) throw asEmailTaken(error, expected.email);
-      if (context.expectedVersion !== undefined) throw new PreconditionFailed(context.expectedVersion, error.actualVersion);
-      if (attempt >= maxAttempts) throw error;
-    }
+  // The state the events lead to, for the users table; versions and times come from the append.
+  const expected = events.reduce<UserState>(
+    (current, event, index) => evolve(current, { ...event, version: version + index + 1, recordedAt: new Date(0).toISOString() }),
+    state,
+  );
+  if (expected.status === "unregistered") throw new Error(`Events of ${streamId} fold to no user`);
+
+  // Personal data (names, emails, password hashes, reasons) goes into the log encrypted with the
+  // user's key; the first of it brings a new key, stored by the append's own statement (a refused
+  // command leaves no key behind).
+  const personal = needsUserKey(command.type, events, context.reason);
+  const storedKey = personal ? await userKey(database, command.userId) : undefined;
+  const newKey = personal && !storedKey ? newUserKey() : undefined;
+  const key = storedKey ?? newKey;
+  const toStore = events.map((event) => (key ? encryptPersonalData(toNewEvent(event), streamId, key) : toNewEvent(event)));
+
+  try {
+    const stopTimer = metrics().appendDuration.startTimer();
+    const result = await store
+      .appendToStream(streamId, toStore, {
+        expectedVersion: version === 0 ? "no_stream" : version,
+        metadata: {
+          commandId: context.commandId,
+          correlationId: context.correlationId,
+          actor: context.actor,
+          ...(context.reason === undefined ? {} : { extra: reasonMetadata(command.type, context.reason, streamId, key) }),
+        },
+        inlineStatement: newKey ? [upsertUserRow(expected), storeUserKey(command.userId, newKey)] : upsertUserRow(expected),
+      })
+      .finally(stopTimer);
+    const after = result.replayed
+      ? (await loadUser(store, streamId, result.version)).state
+      : // The events as decided (in clear), at the versions and times the append gave them.
+        result.events.reduce(
+          (current, event, index) => evolve(current, toRecordedUserEvent({ ...event, data: events[index]!.data })),
+          state,
+        );
+    if (after.status === "unregistered") throw new Error(`User stream ${streamId} folds to nothing after an append`);
+    return { landed: true, outcome: { user: viewOfState(after), recorded: result.replayed ? 0 : result.events.length } };
+  } catch (error) {
+    const lostTo = isUserKeyTaken(error) ? new WrongExpectedVersion(streamId, version, (await loadUser(store, streamId)).version) : error;
+    if (!(lostTo instanceof WrongExpectedVersion)) throw asEmailTaken(error, expected.email);
+    if (context.expectedVersion !== undefined) throw new PreconditionFailed(context.expectedVersion, lostTo.actualVersion);
+    return { landed: false, lostTo };
   }
 }
