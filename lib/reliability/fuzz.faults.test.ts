@@ -26,7 +26,7 @@ const sequentialCount = Number(process.env.FUZZ_SEQUENTIAL_REQUESTS ?? 1_500);
 const seed = Number(process.env.FUZZ_SEED ?? randomInt(2 ** 31));
 // A time budget per phase, so that a loaded machine makes the run smaller, not longer: the same
 // seed sends the same requests in the same order, as many as fit.
-const phaseSeconds = { concurrent: 100, sequential: 90, shrinking: 60, ...JSON.parse(process.env.FUZZ_SECONDS ?? "{}") } as Record<
+const phaseSeconds = { concurrent: 90, sequential: 75, shrinking: 45, ...JSON.parse(process.env.FUZZ_SECONDS ?? "{}") } as Record<
   string,
   number
 >;
@@ -601,5 +601,5 @@ describe.skipIf(unavailable)(`fuzzing every endpoint and page${unavailable ? ` (
     expect(report, `seed ${seed}`).toEqual([]);
     // Every event appended during the concurrent run belongs to a request answered 2xx.
     expect(appendedByRefusals, `seed ${seed}`).toEqual([]);
-  }, 420_000); // the phases' budgets (250 s by default), plus registering users and the checks after them
+  }, 420_000); // the phases' budgets (210 s by default), plus registering users and the checks after them
 });
