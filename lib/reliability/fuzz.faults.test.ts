@@ -532,6 +532,14 @@ describe.skipIf(unavailable)(`fuzzing every endpoint and page${unavailable ? ` (
     const valueOf = (request: FuzzRequest) => values.find(({ value }) => value.value_ === request || value.value === request) ?? values[0]!;
     const serverLog = (correlationId: string) =>
       rig.serverLog.filter((line) => line.includes(correlationId)).map((line) => line.slice(0, 1_000));
+    const uncorrelatedErrors = () =>
+      [
+        ...new Set(
+          rig.serverLog
+            .filter((line) => /error/i.test(line) && !line.includes("correlationId"))
+            .map((line) => line.replace(/\d+/g, "…").slice(0, 300)),
+        ),
+      ].slice(0, 5);
     const report: string[] = [];
     // The worst first: a 5xx or no answer, then a refusal that changed data, then wrong answers.
     const severity = (signature: string) =>
@@ -572,6 +580,8 @@ describe.skipIf(unavailable)(`fuzzing every endpoint and page${unavailable ? ` (
             ? [`  then: ${example.findings.find((finding) => finding.signature === signature)!.detail.slice(0, 300)}`]
             : []),
           ...serverLog(example.correlationId).map((line) => `  server: ${line}`),
+          // A failure before the app's handler is logged by Next.js without our correlation id.
+          ...(signature.includes("(not a problem document") ? uncorrelatedErrors().map((line) => `  server, unattributed: ${line}`) : []),
         ].join("\n"),
       );
     }
