@@ -4,7 +4,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Field } from "@/components/field";
 import type { ApiTokenView } from "@/lib/application/auth/api-tokens";
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiError, apiFetch, checkedBody } from "@/lib/client/api";
+import { createApiTokenBody } from "@/lib/validation/auth";
 import { ApiErrorAlert } from "../api-error-alert";
 import { RelativeTime } from "../relative-time";
 import { TableHead } from "../table-head";
@@ -19,7 +20,12 @@ export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
   const [created, setCreated] = useState<(ApiTokenView & { token: string }) | undefined>();
   const create = useMutation<ApiTokenView & { token: string }, ApiError, string>({
     mutationFn: async (tokenName) =>
-      (await apiFetch<ApiTokenView & { token: string }>("/api/tokens", { method: "POST", body: { name: tokenName } })).body,
+      (
+        await apiFetch<ApiTokenView & { token: string }>("/api/tokens", {
+          method: "POST",
+          body: checkedBody(createApiTokenBody, { name: tokenName }),
+        })
+      ).body,
     onSuccess: (token) => {
       setCreated(token);
       setName("");

@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { Field } from "@/components/field";
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiError, apiFetch, checkedBody } from "@/lib/client/api";
+import { signInBody } from "@/lib/validation/auth";
 
 export function SignInForm({ next }: { next: string }) {
   const [email, setEmail] = useState("");
@@ -17,7 +18,7 @@ export function SignInForm({ next }: { next: string }) {
         setBusy(true);
         setError(undefined);
         try {
-          await apiFetch("/api/auth/sign-in", { method: "POST", body: { email, password } });
+          await apiFetch("/api/auth/sign-in", { method: "POST", body: checkedBody(signInBody, { email, password }) });
           // A full load, so that every server component renders for the signed-in admin.
           window.location.assign(next);
         } catch (caught) {

@@ -1,6 +1,7 @@
 // Shapes of what the users API accepts, shared by the route handlers and the dashboard's forms.
-// The rules on values (lengths, email syntax) are the domain's; these say what is a string, and
-// hold every string to the text rule (no control characters or lone surrogates; NFC).
+// Every string obeys the text rule (no control characters or lone surrogates; NFC), which the
+// domain's field rules apply too. The rules on values (lengths, email syntax) are the domain's alone:
+// decide applies them after the user's state, so a deactivated user is a 409 whatever the value.
 import { z } from "zod";
 import { instant, pageLimit } from "./query-fields";
 import { text } from "./text";
