@@ -289,16 +289,13 @@ describe.skipIf(unavailable)(`fuzzing every endpoint and page${unavailable ? ` (
     const served = (await (await fetch(`${rig.server.base}/api/openapi.json`)).json()) as OpenApiDocument;
     const document = (await SwaggerParser.dereference(served)) as OpenApiDocument;
     const conformance = conformanceTo(document);
-    const tokens = JSON.parse((await send(rig.server, "GET", "/api/tokens")).text) as { items?: { id: string }[] } | { id: string }[];
-    const projections = JSON.parse((await send(rig.server, "GET", "/api/projections")).text) as { items?: { name: string }[] };
+    // Path segments that name something, so that requests get past "not found".
+    const tokens = JSON.parse((await send(rig.server, "GET", "/api/tokens")).text) as { items: { id: string }[] };
+    const projections = JSON.parse((await send(rig.server, "GET", "/api/projections")).text) as { items: { name: string }[] };
     const known: Known = {
       token: rig.server.auth.authorization!.slice("Bearer ".length),
       sessionCookie: `${rig.server.sessionCookie.name}=${rig.server.sessionCookie.value}`,
-      segments: [
-        ...userIds,
-        ...(Array.isArray(tokens) ? tokens : (tokens.items ?? [])).map((token) => token.id),
-        ...(projections.items ?? []).map((projection) => projection.name),
-      ],
+      segments: [...userIds, ...tokens.items.map((token) => token.id), ...projections.items.map((projection) => projection.name)],
       userIds: new Set(userIds),
     };
     const arbitrary = requestArbitrary(document, known);
