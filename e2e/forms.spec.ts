@@ -25,12 +25,19 @@ test("a name typed decomposed (e + U+0301) is created composed", async ({ page, 
   await page.goto("/");
   await page.getByRole("button", { name: "New user" }).click();
   const form = page.getByRole("region", { name: "New user" });
+  // Parsing in the browser must not trip the Content-Security-Policy (zod probes for eval).
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { violations: string[] }).violations = seen;
+    document.addEventListener("securitypolicyviolation", (event) => seen.push(event.violatedDirective));
+  });
   await form.getByLabel("Name").fill(`Rene\u0301 ${tag}`);
   await form.getByLabel("Email").fill(`rene-${tag}@example.com`);
   await form.getByLabel("Password").fill("a long password");
   await form.getByRole("button", { name: "Create user" }).click();
 
   await expect(page.getByRole("heading", { name: `Ren\u00e9 ${tag}`, level: 1 })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
   const id = new URL(page.url()).pathname.split("/").pop();
   expect((await (await api.get(`/api/users/${id}`)).json()).name).toBe(`Ren\u00e9 ${tag}`);
 });
