@@ -22,15 +22,16 @@ test("the new-user form refuses control characters with the API's messages, with
 
 test("a name typed decomposed (e + U+0301) is created composed", async ({ page, api }) => {
   const tag = Math.random().toString(36).slice(2, 8);
-  await page.goto("/");
-  await page.getByRole("button", { name: "New user" }).click();
-  const form = page.getByRole("region", { name: "New user" });
-  // Parsing in the browser must not trip the Content-Security-Policy (zod probes for eval).
-  await page.evaluate(() => {
+  // The schemas must not trip the Content-Security-Policy in the browser (zod probes for eval as it
+  // builds them, when the page loads): listen from the first script on.
+  await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { violations: string[] }).violations = seen;
     document.addEventListener("securitypolicyviolation", (event) => seen.push(event.violatedDirective));
   });
+  await page.goto("/");
+  await page.getByRole("button", { name: "New user" }).click();
+  const form = page.getByRole("region", { name: "New user" });
   await form.getByLabel("Name").fill(`Rene\u0301 ${tag}`);
   await form.getByLabel("Email").fill(`rene-${tag}@example.com`);
   await form.getByLabel("Password").fill("a long password");
