@@ -64,7 +64,7 @@ describe.each(testBackends())("bad input on $name", (backend) => {
         ["deactivate: reason", `/api/users/${user.id}/deactivate`, { reason: `left${bad}` }],
         ["reactivate: reason", `/api/users/${user.id}/reactivate`, { reason: `back${bad}` }],
         ["forget: reason", `/api/users/${user.id}/forget`, { reason: `asked${bad}` }],
-        ["a token's name", "/api/tokens", { name: `billing${bad}` }],
+        ["a token's name", "/api/tokens", { name: `billing${bad}`, scopes: ["read"] }],
       ] as const;
     const headersFor = (path: string) => (path === "/api/tokens" ? asAdmin : {});
 
@@ -90,7 +90,7 @@ describe.each(testBackends())("bad input on $name", (backend) => {
         [`/api/users/${user.id}/rename`, `{"name":"\\udfff Sur"}`],
         [`/api/users/${user.id}/change-email`, `{"email":"sur\\ud800@example.com"}`],
         [`/api/users/${user.id}/deactivate`, `{"reason":"\\ud83d"}`],
-        ["/api/tokens", `{"name":"svc\\ud800"}`],
+        ["/api/tokens", `{"name":"svc\\ud800","scopes":["read"]}`],
       ]) {
         const response = await rawJson(path!, json!, headersFor(path!));
         expect({ path, json, status: response.status }).toEqual({ path, json, status: 400 });

@@ -259,11 +259,18 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
   it("exports CSV that parses back to the same rows, quoted, in UTF-8, with no cell a spreadsheet would run", async () => {
     // Formulas as current names, and as the first of a user's names (registered as one, renamed since).
     const { items } = (await api.get(`/api/users?status=active&limit=${3 + formulaNames.length}`)).body;
-    for (const [i, name] of formulaNames.entries())
-      expect((await api.post(`/api/users/${items[3 + i].id}/rename`, { name })).status).toBe(200);
+    const { database, store } = await getServices();
+    for (const [i, name] of formulaNames.entries()) {
+      const user = items[3 + i];
+      if (/^[\t\r]/.test(name)) {
+        // A leading tab is refused since the text rule (decision record 014), but a name recorded
+        // before it stays in the log, and must not turn into a formula once trimmed.
+        const renamed = toNewEvent({ type: "user.renamed", data: { previousName: user.name, name } });
+        await store.appendToStream(userStreamId(user.id), [renamed], { expectedVersion: user.version });
+      } else expect((await api.post(`/api/users/${user.id}/rename`, { name })).status).toBe(200);
+    }
     const formulaFirst = (await api.post("/api/users", newUserInput({ name: "=1+1" }))).body;
     expect((await api.post(`/api/users/${formulaFirst.id}/rename`, { name: "Back to normal" })).status).toBe(200);
-    const { database, store } = await getServices();
     await catchUp(database, store, nameChangesProjection, 7);
     const body = await report("limit=1000");
     const response = await GET(await authorizedRequest("http://rewind.test/api/reports/name-changes?format=csv"), {
@@ -288,7 +295,7 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     );
     expect(rows.some((row) => row[1] === 'Doe, "Jr." 😀')).toBe(true);
     expect(rows.some((row) => row[1] === "Zoë\nNewline")).toBe(true);
-    for (const name of ["=2+2", ...formulaNames.slice(1)]) expect(rows.some((row) => row[1] === `'${name}`)).toBe(true);
+    for (const name of formulaNames) expect(rows.some((row) => row[1] === `'${name}`)).toBe(true);
     expect(rows.some((row) => row[5] === "'=1+1 → Back to normal")).toBe(true);
     expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
   });
