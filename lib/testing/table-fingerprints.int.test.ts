@@ -10,7 +10,7 @@ describe.each(testBackends())("table fingerprints on $name", (backend) => {
     database = await backend.open();
     adminId = randomUUID();
     await database.query("INSERT INTO admins (id, email, password_hash) VALUES ($1, 'fingerprint@rewind.test', 'x')", [adminId]);
-    await database.query("INSERT INTO api_tokens (id, name, token_hash, created_by) VALUES ($1, 'a token', 'hash', $2)", [
+    await database.query("INSERT INTO api_tokens (id, name, token_hash, created_by, scopes) VALUES ($1, 'a token', 'hash', $2, '{read}')", [
       randomUUID(),
       adminId,
     ]);
