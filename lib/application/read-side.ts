@@ -13,17 +13,12 @@ export interface ReadServices {
   prisma: PrismaClient;
 }
 
-interface ReadSide {
-  services: ReadServices;
-  servedBy: "primary" | "replica";
-}
-
-const current = new AsyncLocalStorage<ReadSide>();
+const current = new AsyncLocalStorage<ReadServices>();
 const replicaStores = new WeakMap<Database, EventStore>();
 
 /** The store and queries a read-only query uses: the request's choice, or the primary's. */
 export async function getReadServices(): Promise<ReadServices> {
-  return current.getStore()?.services ?? (await getServices());
+  return current.getStore() ?? (await getServices());
 }
 
 export interface ReadOutcome<T> {
@@ -56,7 +51,7 @@ export async function onReadSide<T>(position: string | undefined, read: () => Pr
       const services = { database: replica.database, prisma: replica.prisma, store };
       // The replay position before the read: the answer shows at least that much.
       const replayed = await replica.router.replicaPosition();
-      const result = await current.run({ services, servedBy: "replica" }, read);
+      const result = await current.run(services, read);
       return { result, servedBy: "replica", position: replayed ?? position };
     } catch (error) {
       if (!isReplicaFailure(error)) throw error;
