@@ -156,6 +156,11 @@ test("a stale edit shows the conflict, and reloading shows the other change", as
   const created = await (
     await api.post("/api/users", { data: { name: `Mine ${tag}`, email: `stale-${tag}@example.com`, password: "long enough secret" } })
   ).json();
+  // The page must not hear of the other change live (it would follow it, and the edit would not be
+  // stale): without the event stream, only the If-Match answer can tell it.
+  await page.route("**/api/events/stream**", (route) =>
+    route.fulfill({ status: 200, contentType: "text/event-stream", body: "retry: 600000\n\n" }),
+  );
   await openUserPage(page, created.id);
   await expect(page.getByRole("heading", { level: 1, name: `Mine ${tag}` })).toBeVisible();
 

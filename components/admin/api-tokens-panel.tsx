@@ -5,7 +5,8 @@ import { useState } from "react";
 import { Field } from "@/components/field";
 import type { ApiTokenView } from "@/lib/application/auth/api-tokens";
 import { apiScopes, scopeDescriptions, type ApiScope } from "@/lib/domain/access/scopes";
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiError, apiFetch, checkedBody } from "@/lib/client/api";
+import { createApiTokenBody } from "@/lib/validation/auth";
 import { ApiErrorAlert } from "../api-error-alert";
 import { RelativeTime } from "../relative-time";
 import { TableHead } from "../table-head";
@@ -21,7 +22,9 @@ export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
   const [scopes, setScopes] = useState<ApiScope[]>(["read"]);
   const [created, setCreated] = useState<(ApiTokenView & { token: string }) | undefined>();
   const create = useMutation<ApiTokenView & { token: string }, ApiError, { name: string; scopes: ApiScope[] }>({
-    mutationFn: async (body) => (await apiFetch<ApiTokenView & { token: string }>("/api/tokens", { method: "POST", body })).body,
+    mutationFn: async (body) =>
+      (await apiFetch<ApiTokenView & { token: string }>("/api/tokens", { method: "POST", body: checkedBody(createApiTokenBody, body) }))
+        .body,
     onSuccess: (token) => {
       setCreated(token);
       setName("");

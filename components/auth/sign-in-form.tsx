@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { Field } from "@/components/field";
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiError, apiFetch, checkedBody } from "@/lib/client/api";
+import { signInBody } from "@/lib/validation/auth";
 import { sameOriginPath } from "@/lib/validation/return-path";
 
 export function SignInForm({ next }: { next: string }) {
@@ -18,7 +19,7 @@ export function SignInForm({ next }: { next: string }) {
         setBusy(true);
         setError(undefined);
         try {
-          await apiFetch("/api/auth/sign-in", { method: "POST", body: { email, password } });
+          await apiFetch("/api/auth/sign-in", { method: "POST", body: checkedBody(signInBody, { email, password }) });
           // A full load, so that every server component renders for the signed-in admin; checked
           // here too, against the real origin, since this is where the browser is sent.
           window.location.assign(sameOriginPath(next, window.location.origin));

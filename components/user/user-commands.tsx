@@ -2,13 +2,23 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { memo, useState, type FormEvent } from "react";
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiError, apiFetch, checkedBody } from "@/lib/client/api";
 import type { UserView } from "@/lib/application/users/user-view";
 import { ApiErrorAlert } from "../api-error-alert";
 import { deactivationCategories } from "@/lib/domain/users/events";
 import { Field } from "../field";
+import { changeEmailBody, deactivateUserBody, forgetUserBody, reactivateUserBody, renameUserBody } from "@/lib/validation/users";
 
-type Command = { path: string; body: Record<string, string> };
+// Each command's body schema, the one its route parses with: the form refuses what the API would.
+const bodySchemas = {
+  rename: renameUserBody,
+  "change-email": changeEmailBody,
+  deactivate: deactivateUserBody,
+  reactivate: reactivateUserBody,
+  forget: forgetUserBody,
+};
+
+type Command = { path: keyof typeof bodySchemas; body: Record<string, string> };
 
 /** Rename, change email, deactivate or reactivate — always against the version this page shows. */
 export const UserCommands = memo(function UserCommands({ user, onChanged }: { user: UserView; onChanged: () => Promise<unknown> }) {
@@ -22,8 +32,13 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
 
   const run = useMutation<UserView, ApiError, Command & { done: string }>({
     mutationFn: async ({ path, body }) =>
-      (await apiFetch<UserView>(`/api/users/${user.id}/${path}`, { method: "POST", body, headers: { "if-match": `"${user.version}"` } }))
-        .body,
+      (
+        await apiFetch<UserView>(`/api/users/${user.id}/${path}`, {
+          method: "POST",
+          body: checkedBody(bodySchemas[path], body),
+          headers: { "if-match": `"${user.version}"` },
+        })
+      ).body,
     onSuccess: async (updated, { done }) => {
       setSuccess(done);
       setName(updated.name);

@@ -3,7 +3,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
-import { ApiError, apiFetch } from "@/lib/client/api";
+import { ApiError, apiFetch, checkedBody } from "@/lib/client/api";
+import { registerUserBody } from "@/lib/validation/users";
 import type { UserView } from "@/lib/application/users/user-view";
 import { Field } from "../field";
 
@@ -14,7 +15,8 @@ export function CreateUserForm() {
   const queryClient = useQueryClient();
   const titleId = useId();
   const create = useMutation<UserView, ApiError, typeof fields>({
-    mutationFn: async (input) => (await apiFetch<UserView>("/api/users", { method: "POST", body: input })).body,
+    mutationFn: async (input) =>
+      (await apiFetch<UserView>("/api/users", { method: "POST", body: checkedBody(registerUserBody, input) })).body,
     onSuccess: async (user) => {
       await queryClient.invalidateQueries({ queryKey: ["users"] });
       setOpen(false);

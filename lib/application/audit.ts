@@ -1,6 +1,7 @@
 // The audit trail: what an actor (an admin or an API token) recorded in a period, newest first —
 // read straight from the event log, where every event carries its actor, reason and correlation.
 import { toRecordedEvent, type EventRow } from "../eventstore";
+import { isInstantInRange } from "../validation/query-fields";
 import { getReadServices } from "./read-side";
 import { readTransformFor } from "./services";
 import { viewOfEvent, type EventView } from "./users/user-queries";
@@ -22,11 +23,17 @@ export interface AuditPage {
 export const encodeAuditCursor = (event: { recordedAt: string; position: number }) =>
   Buffer.from(JSON.stringify([event.recordedAt, event.position])).toString("base64url");
 
+/** undefined when the cursor is not one this API made (see decodeCursor for the users list). */
 export function decodeAuditCursor(cursor: string): AuditQuery["after"] | undefined {
   try {
-    const [recordedAt, position] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const at = new Date(String(recordedAt));
-    return Number.isSafeInteger(position) && !Number.isNaN(at.getTime()) ? { recordedAt: at, position: position as number } : undefined;
+    const decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+    const [recordedAt, position] = decoded as unknown[];
+    if (typeof recordedAt !== "string" || !Number.isSafeInteger(position) || (position as number) < 1) return undefined;
+    const at = new Date(recordedAt);
+    if (Number.isNaN(at.getTime()) || !isInstantInRange(at) || at.toISOString() !== recordedAt) return undefined;
+    const after = { recordedAt: at, position: position as number };
+    return encodeAuditCursor({ recordedAt, position: after.position }) === cursor ? after : undefined;
   } catch {
     return undefined;
   }

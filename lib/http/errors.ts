@@ -11,8 +11,9 @@ export class HttpError extends Error {
     message: string,
     readonly extensions: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = "HttpError";
   }
 }
@@ -21,6 +22,7 @@ export const errorTable = {
   validation_failed: { status: 400, title: "Your request is not valid" },
   invalid_argument: { status: 400, title: "Your request is not valid" },
   malformed_json: { status: 400, title: "The request body is not valid JSON" },
+  request_aborted: { status: 400, title: "The request was aborted before its body arrived" },
   unknown_position: { status: 400, title: "No event at that position" },
   unauthenticated: { status: 401, title: "Sign in first" },
   invalid_credentials: { status: 401, title: "Wrong email or password" },
@@ -91,6 +93,7 @@ export function problemFor(error: unknown, correlationId: string): Response {
   if (error instanceof Error && isErrorCode((error as { code?: unknown }).code)) {
     const code = (error as unknown as { code: ErrorCode }).code;
     const { status, title } = errorTable[code];
+    if (code === "request_aborted") logger().info({ correlationId, reason: String(error.cause) }, "request aborted by the client");
     const problem: ProblemDetails = {
       type: problemTypeBase + code.replaceAll("_", "-"),
       title,

@@ -55,7 +55,15 @@ async function readLimited(request: Request): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      // The client hung up (or the connection broke) before its body was whole: its doing, not ours
+      // nor the database's, and nobody is left to read the answer.
+      throw new HttpError("request_aborted", "The request was aborted while its body was being sent", {}, {}, { cause: error });
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > maxBodyBytes) {

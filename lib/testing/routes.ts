@@ -60,3 +60,26 @@ export function routeFiles(): RouteFile[] {
   walk(apiFolder, []);
   return found;
 }
+
+export interface PageRoute {
+  /** The page's path as a template, route groups left out: /users/{id}. */
+  template: string;
+}
+
+/** Every page under app (page.tsx), for the tests that must reach each one (the fuzzer). */
+export function pageRoutes(): PageRoute[] {
+  const appFolder = path.resolve(import.meta.dirname, "../../app");
+  const found: PageRoute[] = [];
+  const walk = (folder: string, segments: string[]) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.name.startsWith("_") && entry.name !== "api") {
+        // A route group, (dashboard), names no segment of the URL.
+        const group = /^\(.*\)$/.test(entry.name);
+        walk(path.join(folder, entry.name), group ? segments : [...segments, entry.name.replace(/^\[(\w+)\]$/, "{$1}")]);
+      }
+      if (entry.isFile() && entry.name === "page.tsx") found.push({ template: `/${segments.join("/")}` });
+    }
+  };
+  walk(appFolder, []);
+  return found;
+}

@@ -1,22 +1,25 @@
 // Shapes of what sign-in and the API-token routes accept, shared with the dashboard's forms.
 import { z } from "zod";
 import { apiScopes } from "../domain/access/scopes";
+import { text } from "./text";
 
 export const signInBody = z.strictObject({
-  email: z.string({ error: "Email must be a string" }).trim().min(1, "Enter your email").max(320, "Email must be at most 320 characters"),
-  password: z
-    .string({ error: "Password must be a string" })
-    .min(1, "Enter your password")
-    .max(1024, "Password must be at most 1024 characters"),
+  email: text("Email", { max: 320 })
+    .transform((value) => value.trim())
+    .pipe(z.string().min(1, "Enter your email")),
+  password: text("Password", { max: 1024, controls: "any" }).pipe(z.string().min(1, "Enter your password")),
 });
 
 export const createApiTokenBody = z.strictObject({
-  name: z
-    .string({ error: "Name must be a string" })
-    .trim()
-    .min(1, "Name the token after the service that will use it")
-    .max(100, "Name must be at most 100 characters")
-    .regex(/^[\p{L}\p{N} ._-]+$/u, "Use letters, digits, spaces, dots, dashes and underscores"),
+  name: text("Name", { max: 1000 })
+    .transform((value) => value.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, "Name the token after the service that will use it")
+        .max(100, "Name must be at most 100 characters")
+        .regex(/^[\p{L}\p{M}\p{N} ._-]+$/u, "Use letters, digits, spaces, dots, dashes and underscores"),
+    ),
   scopes: z
     .array(z.enum(apiScopes, { error: `Each scope must be one of ${apiScopes.join(", ")}` }), {
       error: `Scopes must be a list of ${apiScopes.join(", ")}`,

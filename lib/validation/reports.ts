@@ -1,12 +1,6 @@
 // What the reports API accepts; shared by the route and the /reports page.
 import { z } from "zod";
-import { pageLimit } from "./query-fields";
-
-const instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
-    error: "Must be an ISO 8601 date or instant, like 2025-01-31 or 2025-01-31T12:00:00Z",
-  })
-  .transform((value) => new Date(value));
+import { day, dayOrInstant, pageLimit } from "./query-fields";
 
 const startOfNextUtcDay = (date: Date) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1));
 
@@ -18,9 +12,9 @@ const monthsBefore = (date: Date, months: number) => {
 
 export const nameChangesQuery = z
   .strictObject({
-    from: instant.optional(),
-    to: instant.optional(),
-    asOf: instant.optional(),
+    from: dayOrInstant.optional(),
+    to: dayOrInstant.optional(),
+    asOf: dayOrInstant.optional(),
     sort: z
       .enum(["current_name", "renames", "first_rename", "last_rename"], {
         error: "Must be current_name, renames, first_rename or last_rename",
@@ -40,8 +34,6 @@ export const nameChangesQuery = z
   })
   .refine((query) => query.from < query.to, { message: "from must be before to", path: ["from"] });
 
-const day = z.iso.date({ error: "Must be a date like 2025-01-31" });
-
 const shiftDate = (date: string, { months = 0, days = 0 }) => {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() + months, d.getUTCDate() + days);
@@ -53,7 +45,7 @@ export const activityQuery = z
     from: day.optional(),
     to: day.optional(),
     bucket: z.enum(["day", "week", "month"], { error: 'Must be "day", "week" or "month"' }).default("week"),
-    asOf: instant.optional(),
+    asOf: dayOrInstant.optional(),
     format: z.enum(["json", "csv"], { error: 'Must be "json" or "csv"' }).default("json"),
   })
   .transform((query) => {

@@ -1,44 +1,38 @@
 // Shapes of what the users API accepts, shared by the route handlers and the dashboard's forms.
-// The rules on values (lengths, email syntax) are the domain's; these only say what is a string.
+// Every string obeys the text rule (no control characters or lone surrogates; NFC), which the
+// domain's field rules apply too. The rules on values (lengths, email syntax) are the domain's alone:
+// decide applies them after the user's state, so a deactivated user is a 409 whatever the value.
 import { z } from "zod";
 import { instant, pageLimit } from "./query-fields";
+import { text } from "./text";
 import { deactivationCategories } from "../domain/users/events";
 
-const text = (field: string, max: number) =>
-  z.string({ error: `${field} must be a string` }).max(max, `${field} must be at most ${max} characters`);
+const name = text("Name", { max: 1000 });
+const email = text("Email", { max: 1000 });
+// Only hashed, so any control character may be part of it; a lone surrogate may not (text.ts).
+const password = text("Password", { max: 1024, controls: "any" });
 
 /** Why the change was made, for the audit trail (every command takes one; deactivate requires it). */
-const auditReason = z
-  .string({ error: "Reason must be a string" })
-  .trim()
-  .max(500, "Reason must be at most 500 characters")
-  .optional()
-  .transform((value) => value || undefined);
+const auditReason = text("Reason", { max: 500, controls: "line breaks" })
+  .transform((value) => value.trim() || undefined)
+  .optional();
 
-export const registerUserBody = z.strictObject({
-  name: text("Name", 1000),
-  email: text("Email", 1000),
-  password: text("Password", 1024),
-  reason: auditReason,
-});
+export const registerUserBody = z.strictObject({ name, email, password, reason: auditReason });
 
-export const renameUserBody = z.strictObject({ name: text("Name", 1000), reason: auditReason });
-export const changeEmailBody = z.strictObject({ email: text("Email", 1000), reason: auditReason });
-export const changePasswordBody = z.strictObject({ password: text("Password", 1024), reason: auditReason });
+export const renameUserBody = z.strictObject({ name, reason: auditReason });
+export const changeEmailBody = z.strictObject({ email, reason: auditReason });
+export const changePasswordBody = z.strictObject({ password, reason: auditReason });
 export const deactivateUserBody = z.strictObject({
-  reason: text("Reason", 2000),
+  reason: text("Reason", { max: 2000, controls: "line breaks" }),
   category: z.enum(deactivationCategories, { error: `Must be one of ${deactivationCategories.join(", ")}` }).optional(),
 });
 export const reactivateUserBody = z.strictObject({ reason: auditReason });
 export const forgetUserBody = z.strictObject({ reason: auditReason });
 
 export const userListQuery = z.strictObject({
-  q: z
-    .string()
-    .trim()
-    .max(200, "At most 200 characters")
-    .optional()
-    .transform((value) => value || undefined),
+  q: text("A search", { max: 200 })
+    .transform((value) => value.trim() || undefined)
+    .optional(),
   status: z.enum(["active", "deactivated"], { error: 'Must be "active" or "deactivated"' }).optional(),
   cursor: z.string().max(500).optional(),
   limit: pageLimit(100, 20),

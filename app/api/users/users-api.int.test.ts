@@ -24,24 +24,25 @@ describe.each(testBackends())("users API on $name", (backend) => {
   };
 
   /**
-   * Holds the next query the application sends under the statement name `name` until `release()`:
-   * a request caught at a known point, with no sleep. Only `database.query` is wrapped, for as long as
-   * the hold lasts.
+   * Holds the next transaction that code in `file` opens until `release()`: a request caught at a
+   * known point, with no sleep. The hold is before the transaction begins, since PGlite runs one
+   * transaction at a time (a hold inside one would stop every other request). Only
+   * `database.transaction` is wrapped, for as long as the hold lasts.
    */
-  const holdStatement = (name: string) => {
-    const query = database.query;
+  const holdTransactionFrom = (file: string) => {
+    const transaction = database.transaction;
     let reached!: () => void;
     let release!: () => void;
     const isReached = new Promise<void>((done) => (reached = done));
     const released = new Promise<void>((done) => (release = done));
-    database.query = (async (statement: Parameters<typeof query>[0], values?: unknown[]) => {
-      if (typeof statement === "object" && statement.name === name) {
-        database.query = query;
+    database.transaction = (async (work: Parameters<typeof transaction>[0]) => {
+      if (new Error().stack?.includes(file)) {
+        database.transaction = transaction;
         reached();
         await released;
       }
-      return query.call(database, statement, values);
-    }) as typeof query;
+      return transaction.call(database, work);
+    }) as typeof transaction;
     return { reached: isReached, release };
   };
 
@@ -315,9 +316,10 @@ describe.each(testBackends())("users API on $name", (backend) => {
       const user = await register();
       const headers = { "idempotency-key": `parallel-${user.id}` };
       const rename = () => api.post(`/api/users/${user.id}/rename`, { name: "Parallel" }, { headers });
-      // The first request is held just before it records its answer: it has claimed the key and
-      // appended its event, and is still running while the retries arrive.
-      const held = holdStatement("idempotency.complete");
+      // The first request is held just before it records its answer (the one transaction
+      // idempotency.ts opens): it has claimed the key and appended its event, and is still running
+      // while the retries arrive.
+      const held = holdTransactionFrom("lib/application/idempotency.ts");
       const first = rename();
       await Promise.race([
         held.reached,

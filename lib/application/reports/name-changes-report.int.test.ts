@@ -112,8 +112,14 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     // Names that CSV must quote, and characters beyond ASCII.
     const { items } = (await api.get("/api/users?status=active&limit=3")).body;
     expect((await api.post(`/api/users/${items[0].id}/rename`, { name: 'Doe, "Jr." 😀' })).status).toBe(200);
-    expect((await api.post(`/api/users/${items[1].id}/rename`, { name: "Zoë\nNewline" })).status).toBe(200);
     const { database: db, store } = await getServices();
+    // A line break in a name: refused since the text rule (decision record 014), but recorded events
+    // are never rewritten, so a name from before it must still come out of the CSV whole.
+    await store.appendToStream(
+      userStreamId(items[1].id),
+      [toNewEvent({ type: "user.renamed", data: { previousName: items[1].name, name: "Zoë\nNewline" } })],
+      { expectedVersion: items[1].version },
+    );
     // A user whose renames were recorded out of time order (as an import of another system's
     // history may record them): the latest rename is not the last one.
     const day = 86_400_000;

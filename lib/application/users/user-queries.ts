@@ -2,6 +2,8 @@
 import { evolve, initialUserState, userStreamId, userStreamType, type UserState } from "../../domain/users";
 import type { Prisma, User as UserRow } from "../../db/generated/prisma/client";
 import { toRecordedEvent, type EventRow, type RecordedEvent } from "../../eventstore";
+import { isInstantInRange } from "../../validation/query-fields";
+import { userIdPattern } from "../../validation/users";
 import { NotFound } from "../errors";
 import { getReadServices } from "../read-side";
 import { decryptPersonalData } from "./personal-data";
@@ -33,14 +35,19 @@ export function encodeCursor(user: Pick<UserView, "createdAt" | "id">): string {
   return Buffer.from(JSON.stringify([user.createdAt, user.id])).toString("base64url");
 }
 
-/** undefined when the cursor is not one this API made. */
+/**
+ * undefined when the cursor is not one this API made: it must decode to a position that encodes
+ * back to the very same text, with an instant in range and a user id, so nothing forged reaches a query.
+ */
 export function decodeCursor(cursor: string): CursorPosition | undefined {
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof createdAt !== "string" || Number.isNaN(Date.parse(createdAt)) || typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id)) {
-      return undefined;
-    }
-    return { createdAt, id };
+    const decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+    const [createdAt, id] = decoded as unknown[];
+    if (typeof createdAt !== "string" || typeof id !== "string" || !userIdPattern.test(id)) return undefined;
+    const date = new Date(createdAt);
+    if (Number.isNaN(date.getTime()) || !isInstantInRange(date) || date.toISOString() !== createdAt) return undefined;
+    return encodeCursor({ createdAt, id }) === cursor ? { createdAt, id } : undefined;
   } catch {
     return undefined;
   }

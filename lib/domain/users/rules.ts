@@ -1,5 +1,6 @@
 // The rules a user's fields obey. decide applies them; the application layer calls
 // checkPassword before paying for a password hash.
+import { composed, textProblem, type TextRule } from "../text";
 import { UserValidationFailed, type FieldProblem } from "./errors";
 
 export const nameMaxLength = 100;
@@ -13,8 +14,16 @@ const emailPattern = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 type Check = { value: string; problem?: FieldProblem };
 
+/** The text rule every stored string obeys (no control characters or lone surrogates), then NFC. */
+function composedText(field: string, raw: string, path: string, rule?: TextRule): Check {
+  const problem = textProblem(raw, rule);
+  return problem ? { value: raw, problem: { path, message: `${field} ${problem}` } } : { value: composed(raw) };
+}
+
 export function normaliseName(name: string, path = "name"): Check {
-  const value = name.trim();
+  const text = composedText("Name", name.trim(), path);
+  if (text.problem) return text;
+  const value = text.value;
   if (value.length === 0) return { value, problem: { path, message: "Name must not be empty" } };
   if ([...value].length > nameMaxLength) {
     return { value, problem: { path, message: `Name must be at most ${nameMaxLength} characters` } };
@@ -23,7 +32,9 @@ export function normaliseName(name: string, path = "name"): Check {
 }
 
 export function normaliseEmail(email: string, path = "email"): Check {
-  const value = email.trim().toLowerCase();
+  const text = composedText("Email", email.trim().toLowerCase(), path);
+  if (text.problem) return text;
+  const value = text.value;
   if (value.length > emailMaxLength || !emailPattern.test(value)) {
     return { value, problem: { path, message: "Email must be a valid address like name@example.com" } };
   }
@@ -31,6 +42,9 @@ export function normaliseEmail(email: string, path = "email"): Check {
 }
 
 export function checkPasswordRule(password: string, path = "password"): Check {
+  // Hashed as UTF-8, where a lone surrogate turns into U+FFFD: two passwords would hash alike.
+  const problem = textProblem(password, { controls: "any" });
+  if (problem) return { value: password, problem: { path, message: `Password ${problem}` } };
   if ([...password].length < passwordMinLength) {
     return { value: password, problem: { path, message: `Password must be at least ${passwordMinLength} characters` } };
   }
@@ -41,7 +55,9 @@ export function checkPasswordRule(password: string, path = "password"): Check {
 }
 
 export function normaliseReason(reason: string, path = "reason"): Check {
-  const value = reason.trim();
+  const text = composedText("Reason", reason.trim(), path, { controls: "line breaks" });
+  if (text.problem) return text;
+  const value = text.value;
   if (value.length === 0) return { value, problem: { path, message: "Reason must not be empty" } };
   if ([...value].length > reasonMaxLength) {
     return { value, problem: { path, message: `Reason must be at most ${reasonMaxLength} characters` } };
