@@ -5,6 +5,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { getReplica, isReplicaFailure, type Database } from "../db";
 import type { PrismaClient } from "../db/prisma";
 import { createEventStore, type EventStore } from "../eventstore";
+import { logger } from "../observability/logger";
 import { getServices, readTransformFor } from "./services";
 
 export interface ReadServices {
@@ -28,6 +29,9 @@ export interface ReadOutcome<T> {
   position?: string;
 }
 
+const replicaUnavailable = (error: unknown) =>
+  logger().warn({ err: error }, "read replica unavailable: reads go to the primary for a while");
+
 /**
  * Runs the read-only `read` on the replica if it has replayed up to `position` (what the client has
  * seen), else on the primary. A replica that fails mid-read is marked down and the read runs again
@@ -37,6 +41,7 @@ export async function onReadSide<T>(position: string | undefined, read: () => Pr
   const replica = await getReplica();
   if (!replica) return { result: await read(), servedBy: "primary" };
   const choice = await replica.router.choose(position);
+  if (choice.replicaFailure !== undefined) replicaUnavailable(choice.replicaFailure);
   if (choice.servedBy === "replica") {
     try {
       let store = replicaStores.get(replica.database);
@@ -55,6 +60,7 @@ export async function onReadSide<T>(position: string | undefined, read: () => Pr
       return { result, servedBy: "replica", position: replayed ?? position };
     } catch (error) {
       if (!isReplicaFailure(error)) throw error;
+      replicaUnavailable(error);
       replica.router.markDown();
     }
   }

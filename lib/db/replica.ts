@@ -16,6 +16,8 @@ export const isLogPosition = (value: string): boolean => lsnPattern.test(value);
 export interface ReadChoice {
   database: Database;
   servedBy: "primary" | "replica";
+  /** Why the primary, when it is because the replica just failed (for the log). */
+  replicaFailure?: unknown;
 }
 
 export interface ReplicaRouterOptions {
@@ -65,9 +67,9 @@ export function createReplicaRouter(primary: Database, replica: Database, option
           if (await replayed(position)) return onReplica;
           if (now() + pollIntervalMs > deadline) return onPrimary;
         }
-      } catch {
+      } catch (error) {
         router.markDown();
-        return onPrimary;
+        return { ...onPrimary, replicaFailure: error };
       }
     },
     markDown() {

@@ -3,7 +3,7 @@
 // sample per request.
 import { hasScope, type Principal } from "../application/auth/principal";
 import { onReadSide, primaryLogPosition } from "../application/read-side";
-import { isLogPosition, logPositionHeader } from "../db";
+import { isLogPosition, isReplicaFailure, logPositionHeader } from "../db";
 import type { ApiScope } from "../domain/access/scopes";
 import { logger } from "../observability/logger";
 import { metrics } from "../observability/metrics";
@@ -54,6 +54,9 @@ export function privateCacheControl(value: string | null): string {
   return ["private", ...(directives.length > 0 ? directives : ["no-store"])].join(", ");
 }
 
+/** Which database answered a read that may use a replica, for the request's log line. */
+const readFromOf = new WeakMap<Response, "primary" | "replica">();
+
 function wrap<Params>(
   run: (request: Request, params: Params, correlationId: string) => Promise<Response>,
   { personalData }: { personalData: boolean },
@@ -74,7 +77,14 @@ function wrap<Params>(
     const route = routeOf(new URL(request.url).pathname);
     metrics().httpRequestDuration.observe({ route, method: request.method, status: String(response.status) }, seconds);
     logger().info(
-      { route, method: request.method, status: response.status, durationMs: Math.round(seconds * 10_000) / 10, correlationId },
+      {
+        route,
+        method: request.method,
+        status: response.status,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        correlationId,
+        readFrom: readFromOf.get(response),
+      },
       "request",
     );
     return response;
@@ -136,8 +146,15 @@ export function route<Params = Record<string, never>>(
       }
       const run = () => handler(request, params, { correlationId, principal });
       if (mayReadReplica?.(request)) {
-        const { result: response, position } = await onReadSide(logPositionOf(request), run);
-        if (position !== undefined) response.headers.set(logPositionHeader, position);
+        // An answer such as a 404 is the replica's too, and says as of which position: turned into
+        // its problem here. A failure of the database itself goes up, for the read to run again on the primary.
+        const answer = () =>
+          run().catch((error: unknown) => (isReplicaFailure(error) ? Promise.reject(error) : problemFor(error, correlationId)));
+        const { result: response, position, servedBy } = await onReadSide(logPositionOf(request), answer);
+        if (position !== undefined) {
+          response.headers.set(logPositionHeader, position);
+          readFromOf.set(response, servedBy);
+        }
         return response;
       }
       const response = await run();

@@ -1,16 +1,43 @@
 // Reads from a streaming replica (DATABASE_REPLICA_URL, docs/SCALING.md §2): the time-travel and
 // history reads go to the replica, but a client that sends back the log position of a command's
 // answer never sees a state older than that command; a replica that is down costs reads nothing.
+import { Writable } from "node:stream";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "@/lib/db";
 import { createPostgresDatabase, type Database } from "@/lib/db/database";
 import { migrate } from "@/lib/db/migrate";
+import { createLogger, logger, useLogger } from "@/lib/observability/logger";
 import { api, newUserInput } from "@/lib/testing/api";
 import { clusterUnavailableReason, createCluster, createReplica, type Cluster } from "@/lib/testing/pg-cluster";
 
 const unavailable = clusterUnavailableReason();
 const positionHeader = "rewind-log-position";
+
+/** The server log from now on, as parsed lines. */
+function captureLog(): () => Record<string, unknown>[] {
+  let raw = "";
+  useLogger(
+    createLogger(
+      new Writable({
+        write(chunk, _encoding, done) {
+          raw += String(chunk);
+          done();
+        },
+      }),
+      "info",
+    ),
+  );
+  return () =>
+    raw
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Which database the request with this correlation id was logged as read from. */
+const readFromIn = (lines: Record<string, unknown>[], correlationId: string) =>
+  lines.find((line) => line.msg === "request" && line.correlationId === correlationId)?.readFrom;
 
 describe.skipIf(unavailable)(`reads from a streaming replica${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
   let primaryCluster: Cluster;
@@ -46,6 +73,9 @@ describe.skipIf(unavailable)(`reads from a streaming replica${unavailable ? ` (s
     provideDatabase(primary, replica);
   }, 120_000);
 
+  const silent = logger();
+  afterEach(() => useLogger(silent));
+
   afterAll(async () => {
     await closeDatabase();
     replicaCluster?.destroy();
@@ -72,16 +102,23 @@ describe.skipIf(unavailable)(`reads from a streaming replica${unavailable ? ` (s
     await replica.query("SELECT pg_wal_replay_pause()");
     try {
       const position = await rename(user.id, "While the replica lags");
+      const log = captureLog();
       // The replica has not replayed the rename: a read that does not say what it has seen gets its older history…
-      const tokenless = await api.get(`/api/users/${user.id}?version=3`);
+      const tokenless = await api.get(`/api/users/${user.id}?version=3`, { headers: { "x-correlation-id": "tokenless-read" } });
       expect(tokenless.status).toBe(404);
+      expect(readFromIn(log(), "tokenless-read")).toBe("replica");
+      // (the 404 says as of which position, like any answer a replica gave)
+      expect(tokenless.headers.get(positionHeader)).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
       expect((await api.get(`/api/users/${user.id}/events`)).body.items).toHaveLength(2);
       // …one that has seen only the earlier command is served there too…
       const earlier = await api.get(`/api/users/${user.id}?version=2`, { headers: { [positionHeader]: caughtUp } });
       expect(earlier.body).toMatchObject({ name: "Before the pause" });
       // …and one that sends the rename's position is answered by the primary, with it.
-      const current = await api.get(`/api/users/${user.id}?version=3`, { headers: { [positionHeader]: position } });
+      const current = await api.get(`/api/users/${user.id}?version=3`, {
+        headers: { [positionHeader]: position, "x-correlation-id": "read-after-rename" },
+      });
       expect(current.status).toBe(200);
+      expect(readFromIn(log(), "read-after-rename")).toBe("primary");
       expect(current.body).toMatchObject({ name: "While the replica lags", version: 3 });
       const history = await api.get(`/api/users/${user.id}/events`, { headers: { [positionHeader]: position } });
       expect(history.body.items).toHaveLength(3);
@@ -101,6 +138,7 @@ describe.skipIf(unavailable)(`reads from a streaming replica${unavailable ? ` (s
     const user = await register();
     const position = await rename(user.id, "With the replica down");
     replicaCluster.stop();
+    const log = captureLog();
     const withAndWithoutPosition: Record<string, string>[] = [{}, { [positionHeader]: position }];
     for (const headers of withAndWithoutPosition) {
       const read = await api.get(`/api/users/${user.id}?version=2`, { headers });
@@ -110,5 +148,12 @@ describe.skipIf(unavailable)(`reads from a streaming replica${unavailable ? ` (s
       expect(history.status).toBe(200);
       expect(history.body.items).toHaveLength(2);
     }
+    // The first read found the replica gone and said so once; the others did not try it again.
+    expect(
+      log()
+        .filter((line) => line.msg === "request")
+        .map((line) => line.readFrom),
+    ).toEqual(["primary", "primary", "primary", "primary"]);
+    expect(log().filter((line) => String(line.msg).startsWith("read replica unavailable"))).toHaveLength(1);
   });
 });
