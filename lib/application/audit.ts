@@ -2,7 +2,8 @@
 // read straight from the event log, where every event carries its actor, reason and correlation.
 import { toRecordedEvent, type EventRow } from "../eventstore";
 import { isInstantInRange } from "../validation/query-fields";
-import { getServices, readTransformFor } from "./services";
+import { getReadServices } from "./read-side";
+import { readTransformFor } from "./services";
 import { viewOfEvent, type EventView } from "./users/user-queries";
 
 export interface AuditQuery {
@@ -39,7 +40,7 @@ export function decodeAuditCursor(cursor: string): AuditQuery["after"] | undefin
 }
 
 export async function auditTrail(query: AuditQuery): Promise<AuditPage> {
-  const { database } = await getServices();
+  const { database } = await getReadServices();
   const conditions: string[] = [];
   const values: unknown[] = [];
   const add = (condition: string, value: unknown) => {

@@ -10,6 +10,13 @@ const environmentSchema = z.object({
     .refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// or postgresql:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  DATABASE_REPLICA_URL: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   REWIND_DATA_DIR: z.string().trim().min(1).default(path.join(".data", "pglite")),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   REWIND_DEMO_USERS: z.coerce.number().int().min(0).max(1_000_000).default(200),
@@ -18,6 +25,8 @@ const environmentSchema = z.object({
 export type DatabaseConfig = {
   /** A PostgreSQL server, or undefined for embedded PGlite. */
   url: string | undefined;
+  /** A streaming replica of `url` that read-only queries may use (docs/SCALING.md), or undefined. */
+  replicaUrl: string | undefined;
   /** Where embedded PGlite keeps its files. */
   dataDir: string;
   poolSize: number;
@@ -31,8 +40,12 @@ export function databaseConfigFromEnvironment(env: Record<string, string | undef
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new Error(`Invalid configuration: ${problems}`);
   }
+  if (parsed.data.DATABASE_REPLICA_URL && !parsed.data.DATABASE_URL) {
+    throw new Error("Invalid configuration: DATABASE_REPLICA_URL: a replica needs DATABASE_URL (the embedded database has none)");
+  }
   return {
     url: parsed.data.DATABASE_URL,
+    replicaUrl: parsed.data.DATABASE_REPLICA_URL,
     dataDir: path.resolve(parsed.data.REWIND_DATA_DIR),
     poolSize: parsed.data.DATABASE_POOL_SIZE,
     demoUsers: parsed.data.REWIND_DEMO_USERS,

@@ -7,6 +7,7 @@ describe("database configuration", () => {
     for (const env of [{}, { DATABASE_URL: "" }]) {
       expect(databaseConfigFromEnvironment(env)).toEqual({
         url: undefined,
+        replicaUrl: undefined,
         dataDir: path.resolve(".data/pglite"),
         poolSize: 20,
         demoUsers: 200,
@@ -22,5 +23,17 @@ describe("database configuration", () => {
   it("says which variable is wrong", () => {
     expect(() => databaseConfigFromEnvironment({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres/);
     expect(() => databaseConfigFromEnvironment({ DATABASE_POOL_SIZE: "0" })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => databaseConfigFromEnvironment({ DATABASE_URL: "postgresql://a/b", DATABASE_REPLICA_URL: "http://x" })).toThrow(
+      /DATABASE_REPLICA_URL: must be a postgres/,
+    );
+  });
+
+  it("takes a replica of the PostgreSQL server, never of the embedded database", () => {
+    const primary = "postgresql://postgres@db:5432/rewind";
+    const replica = "postgresql://postgres@replica:5432/rewind";
+    expect(databaseConfigFromEnvironment({ DATABASE_URL: primary, DATABASE_REPLICA_URL: replica }).replicaUrl).toBe(replica);
+    expect(() => databaseConfigFromEnvironment({ DATABASE_REPLICA_URL: replica })).toThrow(
+      /DATABASE_REPLICA_URL: a replica needs DATABASE_URL/,
+    );
   });
 });

@@ -54,8 +54,11 @@ function toStatement(statement: Statement | string, values?: unknown[]): Stateme
 // numeric type on both backends keeps callers simple.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function createPostgresDatabase(connectionString: string, options: { maxConnections?: number } = {}): PostgresDatabase {
-  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+export function createPostgresDatabase(
+  connectionString: string,
+  options: { maxConnections?: number; connectTimeoutMs?: number } = {},
+): PostgresDatabase {
+  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, connectionTimeoutMillis: options.connectTimeoutMs });
   // An idle client that loses its connection (a server restart) must not crash the process.
   pool.on("error", () => {});
 

@@ -6,26 +6,40 @@ import type { Database } from "./database";
 import { migrate } from "./migrate";
 import { openDatabase } from "./open";
 import { createPrismaClient, type PrismaClient } from "./prisma";
+import { createPostgresDatabase } from "./database";
+import { createReplicaRouter, type ReplicaRouter } from "./replica";
 
 export type { Database, Queryable } from "./database";
+export { isLogPosition, isReplicaFailure, logPositionHeader, type ReadChoice, type ReplicaRouter } from "./replica";
 
 interface Handles {
   database: Database;
   prisma: PrismaClient;
+  /** A streaming replica for reads, when DATABASE_REPLICA_URL is set: never migrated, never written. */
+  replica?: { database: Database; prisma: PrismaClient; router: ReplicaRouter };
 }
 
 const globalKey = Symbol.for("rewind.database");
 type WithHandles = typeof globalThis & { [globalKey]?: Promise<Handles> };
 
+function replicaHandles(database: Database, replica: Database): NonNullable<Handles["replica"]> {
+  return { database: replica, prisma: createPrismaClient(replica), router: createReplicaRouter(database, replica) };
+}
+
 async function openAndMigrate(): Promise<Handles> {
-  const database = await openDatabase(databaseConfigFromEnvironment());
+  const config = databaseConfigFromEnvironment();
+  const database = await openDatabase(config);
   try {
     await migrate(database);
   } catch (error) {
     await database.close();
     throw error;
   }
-  return { database, prisma: createPrismaClient(database) };
+  // Opened lazily by the pool: a replica that is down at start-up costs its reads nothing but a fallback.
+  const replica = config.replicaUrl
+    ? createPostgresDatabase(config.replicaUrl, { maxConnections: config.poolSize, connectTimeoutMs: 1_000 })
+    : undefined;
+  return { database, prisma: createPrismaClient(database), replica: replica && replicaHandles(database, replica) };
 }
 
 function handles(): Promise<Handles> {
@@ -45,8 +59,12 @@ function handles(): Promise<Handles> {
  * Makes `database` the process-wide one (tests, and CLIs that open their own); closeDatabase()
  * closes it like one opened here.
  */
-export function provideDatabase(database: Database): void {
-  (globalThis as WithHandles)[globalKey] = Promise.resolve({ database, prisma: createPrismaClient(database) });
+export function provideDatabase(database: Database, replica?: Database): void {
+  (globalThis as WithHandles)[globalKey] = Promise.resolve({
+    database,
+    prisma: createPrismaClient(database),
+    replica: replica && replicaHandles(database, replica),
+  });
 }
 
 export async function getDatabase(): Promise<Database> {
@@ -55,6 +73,11 @@ export async function getDatabase(): Promise<Database> {
 
 export async function getPrisma(): Promise<PrismaClient> {
   return (await handles()).prisma;
+}
+
+/** The read replica and its router, when one is configured. */
+export async function getReplica(): Promise<Handles["replica"]> {
+  return (await handles()).replica;
 }
 
 const cleanups = new WeakMap<Database, (() => Promise<void>)[]>();
@@ -69,8 +92,12 @@ export async function closeDatabase(): Promise<void> {
   const opening = holder[globalKey];
   delete holder[globalKey];
   if (!opening) return;
-  const { database, prisma } = await opening;
+  const { database, prisma, replica } = await opening;
   for (const cleanup of cleanups.get(database) ?? []) await cleanup();
   await prisma.$disconnect();
   await database.close();
+  if (replica) {
+    await replica.prisma.$disconnect();
+    await replica.database.close();
+  }
 }

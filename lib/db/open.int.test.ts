@@ -7,7 +7,7 @@ import { createEventStore } from "../eventstore";
 import { migrate } from "./migrate";
 import { EmbeddedDatabaseBusy, openDatabase } from "./open";
 
-const embeddedConfig = (dataDir: string) => ({ url: undefined, dataDir, poolSize: 1, demoUsers: 0 });
+const embeddedConfig = (dataDir: string) => ({ url: undefined, replicaUrl: undefined, dataDir, poolSize: 1, demoUsers: 0 });
 
 describe("embedded PGlite on disk", () => {
   it("keeps its data across a restart", async () => {

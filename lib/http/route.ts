@@ -2,13 +2,15 @@
 // the route needs (unless the route is public), problem+json out, and one log line and one latency
 // sample per request.
 import { hasScope, type Principal } from "../application/auth/principal";
+import { onReadSide, primaryLogPosition } from "../application/read-side";
+import { isLogPosition, isReplicaFailure, logPositionHeader } from "../db";
 import type { ApiScope } from "../domain/access/scopes";
 import { logger } from "../observability/logger";
 import { metrics } from "../observability/metrics";
 import { authenticate } from "./authenticate";
 import { HttpError, problemFor } from "./errors";
 import { routeTemplates } from "./openapi/document";
-import { correlationIdOf } from "./request";
+import { correlationIdOf, validationError } from "./request";
 import { withStrictTransportSecurity } from "./trusted-proxy";
 
 export interface RouteContext<Params> {
@@ -52,6 +54,9 @@ export function privateCacheControl(value: string | null): string {
   return ["private", ...(directives.length > 0 ? directives : ["no-store"])].join(", ");
 }
 
+/** Which database answered a read that may use a replica, for the request's log line. */
+const readFromOf = new WeakMap<Response, "primary" | "replica">();
+
 function wrap<Params>(
   run: (request: Request, params: Params, correlationId: string) => Promise<Response>,
   { personalData }: { personalData: boolean },
@@ -72,11 +77,50 @@ function wrap<Params>(
     const route = routeOf(new URL(request.url).pathname);
     metrics().httpRequestDuration.observe({ route, method: request.method, status: String(response.status) }, seconds);
     logger().info(
-      { route, method: request.method, status: response.status, durationMs: Math.round(seconds * 10_000) / 10, correlationId },
+      {
+        route,
+        method: request.method,
+        status: response.status,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        correlationId,
+        readFrom: readFromOf.get(response),
+      },
       "request",
     );
     return response;
   };
+}
+
+export interface RouteOptions {
+  /**
+   * Whether this request only reads what a streaming replica may serve (docs/SCALING.md §2): then
+   * it reads from the replica, when one is configured and has replayed as far as the client has seen.
+   */
+  mayReadReplica?: (request: Request) => boolean;
+}
+
+const readOnlyMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Every request of the route may read from a replica. */
+export const anyRead = () => true;
+
+/** Time travel (?version= or ?at=): the past never changes, so a replica answers it exactly. */
+export const timeTravel = (request: Request) => {
+  const params = new URL(request.url).searchParams;
+  return params.has("version") || params.has("at");
+};
+
+/** The log position the client has seen, sent back on a read (malformed: 400, never ignored). */
+function logPositionOf(request: Request): string | undefined {
+  const position = request.headers.get(logPositionHeader)?.trim();
+  if (position === undefined || position === "") return undefined;
+  if (!isLogPosition(position)) {
+    throw validationError(
+      [{ path: `header ${logPositionHeader}`, message: "Not a log position this API returned (such as 0/16B3748)" }],
+      `The ${logPositionHeader} header must be a log position this API returned`,
+    );
+  }
+  return position;
 }
 
 /**
@@ -86,6 +130,7 @@ function wrap<Params>(
 export function route<Params = Record<string, never>>(
   access: RouteAccess,
   handler: (request: Request, params: Params, context: HandlerContext) => Promise<Response>,
+  { mayReadReplica }: RouteOptions = {},
 ): ScopedRoute<Params> {
   // Whatever a signed-in caller is shown may hold personal data: every answer is private.
   const wrapped = wrap<Params>(
@@ -99,7 +144,27 @@ export function route<Params = Record<string, never>>(
           { "www-authenticate": `Bearer realm="rewind", error="insufficient_scope", scope="${access}"` },
         );
       }
-      return handler(request, params, { correlationId, principal });
+      const run = () => handler(request, params, { correlationId, principal });
+      if (mayReadReplica?.(request)) {
+        // An answer such as a 404 is the replica's too, and says as of which position: turned into
+        // its problem here. A failure of the database itself goes up, for the read to run again on the primary.
+        const answer = () =>
+          run().catch((error: unknown) => (isReplicaFailure(error) ? Promise.reject(error) : problemFor(error, correlationId)));
+        const { result: response, position, servedBy } = await onReadSide(logPositionOf(request), answer);
+        if (position !== undefined) {
+          response.headers.set(logPositionHeader, position);
+          readFromOf.set(response, servedBy);
+        }
+        return response;
+      }
+      const response = await run();
+      // A command's answer says how far the log had reached once it committed: a read that sends it
+      // back is never served by a replica that has not replayed the command yet.
+      if (!readOnlyMethods.has(request.method) && response.status < 400) {
+        const position = await primaryLogPosition();
+        if (position !== undefined) response.headers.set(logPositionHeader, position);
+      }
+      return response;
     },
     { personalData: true },
   );

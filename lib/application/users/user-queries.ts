@@ -5,7 +5,7 @@ import { toRecordedEvent, type EventRow, type RecordedEvent } from "../../events
 import { isInstantInRange } from "../../validation/query-fields";
 import { userIdPattern } from "../../validation/users";
 import { NotFound } from "../errors";
-import { getServices } from "../services";
+import { getReadServices } from "../read-side";
 import { decryptPersonalData } from "./personal-data";
 import { toRecordedUserEvent, upcastRecordedEvent, userFold } from "./user-events";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
@@ -70,7 +70,7 @@ function viewOfRow(row: UserRow): UserView {
 
 export async function listUsers(query: UserListQuery, cursor: CursorPosition | undefined): Promise<UserList> {
   if (query.at) return listUsersAt(query, query.at, cursor);
-  const { prisma } = await getServices();
+  const { prisma } = await getReadServices();
   const filters: Prisma.UserWhereInput[] = [];
   if (query.status) filters.push({ status: query.status });
   if (query.q) {
@@ -112,7 +112,7 @@ const isBefore = (user: UserView, cursor: CursorPosition) =>
  * evolve as everywhere else, then filtered, ordered and paged like today's list.
  */
 async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPosition | undefined): Promise<UserList> {
-  const { database } = await getServices();
+  const { database } = await getReadServices();
   const rows = await database.query<EventRow>({
     name: "users.as_of",
     text: `SELECT position, stream_id, stream_type, version, type, data, metadata, recorded_at FROM events
@@ -135,11 +135,11 @@ async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPositio
 }
 
 export async function getUser(userId: string): Promise<UserView> {
-  const { prisma } = await getServices();
+  const { prisma } = await getReadServices();
   const row = await prisma.user.findUnique({ where: { id: userId } });
   if (row) return viewOfRow(row);
   // A forgotten user has no row any more, but their (erased) history is still theirs to show.
-  const { store } = await getServices();
+  const { store } = await getReadServices();
   const { state } = await store.aggregateStream(userStreamId(userId), userFold);
   if (state.status !== "forgotten") throw new NotFound(`User ${userId} does not exist`);
   return viewOfState(state);
@@ -147,7 +147,7 @@ export async function getUser(userId: string): Promise<UserView> {
 
 /** The user as it was at a version or an instant: the fold, stopped early. */
 export async function getUserAt(userId: string, point: { version: number } | { at: Date }): Promise<UserView> {
-  const { store } = await getServices();
+  const { store } = await getReadServices();
   const { state } = await store.aggregateStream(
     userStreamId(userId),
     userFold,
@@ -187,14 +187,14 @@ export function viewOfEvent(event: RecordedEvent): EventView {
 }
 
 export async function getUserEvents(userId: string): Promise<EventView[]> {
-  const { store } = await getServices();
+  const { store } = await getReadServices();
   const events = await store.readStream(userStreamId(userId));
   if (events.length === 0) throw new NotFound(`User ${userId} does not exist`);
   return events.map(viewOfEvent);
 }
 
 export async function readEventFeed(after: number, limit: number): Promise<{ items: EventView[]; lastPosition: number }> {
-  const { store } = await getServices();
+  const { store } = await getReadServices();
   const page = await store.readAll({ after, limit });
   return { items: page.events.map(viewOfEvent), lastPosition: page.lastPosition };
 }

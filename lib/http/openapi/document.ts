@@ -68,7 +68,31 @@ const commandHeaders = z.object({
   }),
 });
 
-const userAnswerHeaders = z.object({ etag: z.string().meta({ description: 'The user\'s version, like "3": send it back as If-Match' }) });
+const logPosition = z
+  .string()
+  .regex(/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i)
+  .optional()
+  .meta({ example: "0/16B3748" });
+
+/** Sent with the answers of commands and of the reads a replica may serve (only when one is configured). */
+const logPositionAnswer = z.object({
+  "rewind-log-position": logPosition.meta({
+    description:
+      "How far the database's log had reached for this answer, when a read replica is configured: send it back on the next read to never see an older state",
+  }),
+});
+
+/** A read a replica may serve: it says what the client has seen (docs/SCALING.md). */
+const replicaReadHeaders = z.object({
+  "rewind-log-position": logPosition.meta({
+    description:
+      "The Rewind-Log-Position of an answer you had: the read is served by a replica only once it has replayed that far, else by the primary",
+  }),
+});
+
+const userAnswerHeaders = z
+  .object({ etag: z.string().meta({ description: 'The user\'s version, like "3": send it back as If-Match' }) })
+  .extend(logPositionAnswer.shape);
 
 /** What names and explains an operation: its id (for generated clients), one-line summary and description. */
 interface OperationText {
@@ -119,9 +143,9 @@ const paths: ZodOpenApiPathsObject = {
       summary: "List users, newest first (today's, or as they were at ?at=)",
       description:
         "Filter by a search in names and emails (q) and by status; page with the nextCursor of the previous answer. With at, the list is folded from the events as it stood at that instant.",
-      requestParams: { query: userListQuery },
+      requestParams: { query: userListQuery, header: replicaReadHeaders },
       responses: {
-        "200": { description: "A page of users", content: json(answers.userList) },
+        "200": { description: "A page of users", headers: logPositionAnswer, content: json(answers.userList) },
         ...problems(...always, "validation_failed"),
       },
     },
@@ -153,7 +177,9 @@ const paths: ZodOpenApiPathsObject = {
       requestParams: {
         path: userIdParam,
         query: userPointQuery,
-        header: z.object({ "if-none-match": z.string().optional().meta({ description: "An ETag: 304 when the user is still at it" }) }),
+        header: z
+          .object({ "if-none-match": z.string().optional().meta({ description: "An ETag: 304 when the user is still at it" }) })
+          .extend(replicaReadHeaders.shape),
       },
       responses: {
         "200": { description: "The user", headers: userAnswerHeaders, content: json(answers.user) },
@@ -252,9 +278,9 @@ const paths: ZodOpenApiPathsObject = {
       summary: "A user's events in stream order (password hashes redacted)",
       description:
         "Every event of the user's stream with its position, version, type, data, metadata (actor, reason, correlation id) and recording time; a forgotten user's names and emails read [erased].",
-      requestParams: { path: userIdParam, query: emptyQuery },
+      requestParams: { path: userIdParam, query: emptyQuery, header: replicaReadHeaders },
       responses: {
-        "200": { description: "The user's events", content: json(answers.userEvents) },
+        "200": { description: "The user's events", headers: logPositionAnswer, content: json(answers.userEvents) },
         ...problems(...always, "validation_failed", "user_not_found"),
       },
     },
@@ -265,9 +291,9 @@ const paths: ZodOpenApiPathsObject = {
       operationId: "exportUser",
       summary: "Everything Rewind holds on a user, as a JSON attachment (subject access request)",
       description: "The user's current state and whole history (their events, password hashes redacted), for a subject access request.",
-      requestParams: { path: userIdParam },
+      requestParams: { path: userIdParam, header: replicaReadHeaders },
       responses: {
-        "200": { description: "The user and their whole history", content: json(answers.userExport) },
+        "200": { description: "The user and their whole history", headers: logPositionAnswer, content: json(answers.userExport) },
         ...problems(...always, "user_not_found"),
       },
     },
@@ -373,9 +399,9 @@ const paths: ZodOpenApiPathsObject = {
       summary: "What admins and API tokens did, newest first",
       description:
         "The events recorded by an actor (admin:<email> or token:<name>#<id prefix>) in a period, sign-ins and token changes included; page with the nextCursor of the previous answer.",
-      requestParams: { query: auditQuery },
+      requestParams: { query: auditQuery, header: replicaReadHeaders },
       responses: {
-        "200": { description: "A page of events with their actor", content: json(answers.auditPage) },
+        "200": { description: "A page of events with their actor", headers: logPositionAnswer, content: json(answers.auditPage) },
         ...problems(...always, "validation_failed"),
       },
     },

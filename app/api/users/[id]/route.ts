@@ -2,18 +2,22 @@
 import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { getUser, getUserAt } from "@/lib/application/users/user-queries";
 import { parseQuery } from "@/lib/http/request";
-import { methodNotAllowed, route } from "@/lib/http/route";
+import { methodNotAllowed, route, timeTravel } from "@/lib/http/route";
 import { renameUserBody, userPointQuery } from "@/lib/validation/users";
 import { userCommandRoute } from "../../_lib/user-command-route";
 import { userIdFrom, userResponse } from "../../_lib/responses";
 
-export const GET = route<{ id: string }>("read", async (request, params) => {
-  const userId = userIdFrom(params.id);
-  const point = parseQuery(request, userPointQuery);
-  if (point.version !== undefined) return userResponse(await getUserAt(userId, { version: point.version }), { request });
-  if (point.at !== undefined) return userResponse(await getUserAt(userId, { at: point.at }), { request });
-  return userResponse(await getUser(userId), { request });
-});
+export const GET = route<{ id: string }>(
+  "read",
+  async (request, params) => {
+    const userId = userIdFrom(params.id);
+    const point = parseQuery(request, userPointQuery);
+    if (point.version !== undefined) return userResponse(await getUserAt(userId, { version: point.version }), { request });
+    if (point.at !== undefined) return userResponse(await getUserAt(userId, { at: point.at }), { request });
+    return userResponse(await getUser(userId), { request });
+  },
+  { mayReadReplica: timeTravel },
+);
 
 export const PUT = userCommandRoute("write", renameUserBody, (userId, body, context) =>
   executeUserCommand({ type: "RenameUser", userId, name: body.name }, context),

@@ -1,15 +1,19 @@
 // GET /api/users/[id]/events — a user's events in stream order (password hashes redacted)
 import { getUserEvents } from "@/lib/application/users/user-queries";
 import { parseQuery } from "@/lib/http/request";
-import { methodNotAllowed, route } from "@/lib/http/route";
+import { anyRead, methodNotAllowed, route } from "@/lib/http/route";
 import { emptyQuery } from "@/lib/validation/users";
 import { userIdFrom } from "../../../_lib/responses";
 
-export const GET = route<{ id: string }>("read", async (request, params) => {
-  const userId = userIdFrom(params.id);
-  parseQuery(request, emptyQuery);
-  return Response.json({ items: await getUserEvents(userId) }, { headers: { "cache-control": "no-store" } });
-});
+export const GET = route<{ id: string }>(
+  "read",
+  async (request, params) => {
+    const userId = userIdFrom(params.id);
+    parseQuery(request, emptyQuery);
+    return Response.json({ items: await getUserEvents(userId) }, { headers: { "cache-control": "no-store" } });
+  },
+  { mayReadReplica: anyRead },
+);
 
 export const POST = methodNotAllowed(["GET"]);
 export const PUT = POST;

@@ -1,20 +1,24 @@
 // GET /api/users/:id/export — everything Rewind holds on a user, as JSON (a subject access request)
 import { exportUser } from "@/lib/application/users/user-queries";
-import { methodNotAllowed, route } from "@/lib/http/route";
+import { anyRead, methodNotAllowed, route } from "@/lib/http/route";
 import { userIdFrom } from "../../../_lib/responses";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ id: string }>("read", async (_request, params) => {
-  const userId = userIdFrom(params.id);
-  const exported = await exportUser(userId);
-  return Response.json(exported, {
-    headers: {
-      "cache-control": "no-store",
-      "content-disposition": `attachment; filename="rewind-user-${userId}.json"`,
-    },
-  });
-});
+export const GET = route<{ id: string }>(
+  "read",
+  async (_request, params) => {
+    const userId = userIdFrom(params.id);
+    const exported = await exportUser(userId);
+    return Response.json(exported, {
+      headers: {
+        "cache-control": "no-store",
+        "content-disposition": `attachment; filename="rewind-user-${userId}.json"`,
+      },
+    });
+  },
+  { mayReadReplica: anyRead },
+);
 
 export const POST = methodNotAllowed(["GET"]);
 export const PUT = POST;
