@@ -78,6 +78,7 @@ try {
   const rows: string[] = [];
   for (const eventCount of eventCounts) {
     const user = { id: users.get(eventCount)! };
+    console.error(`${eventCount} events: loading the user page 5 times, then stepping the slider`);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.context().addCookies([{ ...server.sessionCookie, url: server.base }]);
