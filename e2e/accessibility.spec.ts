@@ -112,6 +112,7 @@ test.describe("on a 390 px phone", () => {
     expect(inView).toBe(true);
     await page.screenshot({ path: "e2e/screenshots/user-phone-slider.png" });
     await timeline.scrollIntoViewIfNeeded();
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
     await page.screenshot({ path: "e2e/screenshots/user-phone-timeline.png" });
   });
 });
