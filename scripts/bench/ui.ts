@@ -110,6 +110,7 @@ try {
       const channel = new MessageChannel();
       const durations: number[] = [];
       const inputWork: number[] = [];
+      const laidOut: number[] = [];
       const nameSelector = '[data-testid="user-state"] [data-field="name"]';
       let unrendered = 0;
       for (let value = last - 1; value >= 1; value--) {
@@ -117,6 +118,10 @@ try {
         setValue.call(slider, String(value));
         slider.dispatchEvent(new Event("input", { bubbles: true }));
         inputWork.push(performance.now() - started);
+        // The layout the step leaves, forced at once; then the wait for the next task (the render
+        // React may have scheduled, and on a busy machine the time the tab waits for a core).
+        void document.body.offsetHeight;
+        laidOut.push(performance.now() - started);
         await new Promise<void>((done) => {
           channel.port1.onmessage = () => done();
           channel.port2.postMessage(null);
@@ -127,7 +132,7 @@ try {
         if (document.querySelector(nameSelector)?.textContent !== `Long History ${value === 1 ? 0 : value}`) unrendered++;
         if (value % 50 === 0) await new Promise((done) => requestAnimationFrame(done));
       }
-      return { durations, inputWork, shown: document.querySelector(nameSelector)?.textContent, unrendered };
+      return { durations, inputWork, laidOut, shown: document.querySelector(nameSelector)?.textContent, unrendered };
     }, eventCount);
     if (steps.shown !== "Long History 0") throw new Error(`The slider did not reach version 1: it shows ${steps.shown}`);
     if (steps.unrendered > 0) throw new Error(`${steps.unrendered} steps were not rendered when their time was taken`);
@@ -138,13 +143,15 @@ try {
       0.5,
     );
     const work = [...steps.inputWork].sort((a, b) => a - b);
-    const layout = steps.durations.map((total, index) => total - steps.inputWork[index]!).sort((a, b) => a - b);
+    const layout = steps.laidOut.map((until, index) => until - steps.inputWork[index]!).sort((a, b) => a - b);
+    const nextTask = steps.durations.map((total, index) => total - steps.laidOut[index]!).sort((a, b) => a - b);
     const goal = eventCount <= 1000 ? "p95 ≤ 8 ms (½ frame)" : "p95 < 16 ms";
     console.log(
       [
         `| ${eventCount} events: slider step (input → render → layout) | ${fixed(percentile(sorted, 0.5), 2)} ms | ${fixed(percentile(sorted, 0.95), 2)} ms | ${fixed(sorted.at(-1)!, 2)} ms | p50 ${fixed(percentile(sorted, 0.5) / frame, 2)} · p95 ${fixed(percentile(sorted, 0.95) / frame, 2)} frame | ${goal} |`,
         `| ${eventCount} events: of which the input event (React render, commit, effects) | ${fixed(percentile(work, 0.5), 2)} ms | ${fixed(percentile(work, 0.95), 2)} ms | ${fixed(work.at(-1)!, 2)} ms | | |`,
-        `| ${eventCount} events: of which the layout after it | ${fixed(percentile(layout, 0.5), 2)} ms | ${fixed(percentile(layout, 0.95), 2)} ms | ${fixed(layout.at(-1)!, 2)} ms | | |`,
+        `| ${eventCount} events: of which the layout after it (forced at once) | ${fixed(percentile(layout, 0.5), 2)} ms | ${fixed(percentile(layout, 0.95), 2)} ms | ${fixed(layout.at(-1)!, 2)} ms | | |`,
+        `| ${eventCount} events: of which the wait for the next task, and any layout left | ${fixed(percentile(nextTask, 0.5), 2)} ms | ${fixed(percentile(nextTask, 0.95), 2)} ms | ${fixed(nextTask.at(-1)!, 2)} ms | | |`,
         `| ${eventCount} events: user page largest contentful paint (median of 4 loads) | ${fixed(lcp)} ms | | | | < 1000 ms |`,
       ].join("\n"),
     );
