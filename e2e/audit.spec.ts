@@ -34,4 +34,6 @@ test("a change made with a reason shows who made it and why in the timeline, and
   const trail = await (await api.get(`/api/audit?actor=${encodeURIComponent(`admin:${adminEmail}`)}&limit=5`)).json();
   expect(trail.items[0]).toMatchObject({ type: "user.deactivated", data: { reason: "spam", category: "policy" } });
   expect(trail.items[1]).toMatchObject({ type: "user.renamed", streamId: `user-${user.id}`, metadata: { reason: `ticket ${tag}` } });
+  // The whole id, as the server's log has it: a shortened one cannot be searched for.
+  await expect(entry.getByTestId("audit")).toContainText(`correlation ${trail.items[1].metadata.correlationId}`);
 });

@@ -97,7 +97,7 @@ test("create a user, rename twice, and travel through its history with the slide
 
   // Replay the history from the start.
   await page.keyboard.press("Home");
-  await page.getByRole("button", { name: "Replay history" }).click();
+  await page.getByRole("button", { name: "Play" }).click();
   await expect(shownName(page)).toHaveText(`Third ${tag}`, { timeout: 5000 });
 
   // Compare version 1 with version 3 field by field.

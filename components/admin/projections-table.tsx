@@ -60,7 +60,7 @@ export function ProjectionsTable({ initial }: { initial: ProjectionView[] }) {
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums">
                     {projection.position.toLocaleString("en")}{" "}
-                    <span className="text-slate-400">/ {projection.head.toLocaleString("en")}</span>
+                    <span className="text-slate-500">/ {projection.head.toLocaleString("en")}</span>
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums" data-testid="lag">
                     {projection.lagEvents.toLocaleString("en")} events · {projection.lagSeconds} s
@@ -72,7 +72,7 @@ export function ProjectionsTable({ initial }: { initial: ProjectionView[] }) {
                         {projection.lastErrorAt && <RelativeTime iso={projection.lastErrorAt} className="text-slate-500" />}
                       </>
                     ) : (
-                      <span className="text-slate-400">—</span>
+                      <span className="text-slate-500">—</span>
                     )}
                   </td>
                   <td className="min-w-48 px-3 py-2">

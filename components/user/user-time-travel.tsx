@@ -143,10 +143,10 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
   return (
     <div className="space-y-6" data-interactive={interactive || undefined}>
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/" className="text-indigo-700 hover:underline">
+        <Link href="/" className="text-indigo-700 underline hover:text-indigo-900">
           Users
         </Link>
-        <span className="text-slate-400"> / </span>
+        <span className="text-slate-500"> / </span>
         <span className="text-slate-600">{user.name}</span>
       </nav>
       <div className="flex flex-wrap items-center gap-3">
@@ -220,9 +220,9 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
                 type="button"
                 onClick={play}
                 className="whitespace-nowrap rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:bg-slate-50"
-                aria-label={playing ? "Pause replay" : "Replay history"}
               >
-                {playing ? "❚❚ Pause" : "▶ Play"}
+                {/* The visible word is the accessible name (WCAG 2.5.3); the symbol is decoration. */}
+                <span aria-hidden="true">{playing ? "❚❚" : "▶"}</span> {playing ? "Pause" : "Play"}
               </button>
               <input
                 type="range"
@@ -236,7 +236,7 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
                 step={mode === "time" ? timeStep : 1}
                 value={mode === "time" ? time : version}
                 onChange={(event) => onSlide(Number(event.target.value))}
-                className="h-2 w-full cursor-pointer accent-indigo-600"
+                className="h-6 w-full cursor-pointer accent-indigo-600"
               />
             </div>
             <p className="mt-2 text-sm text-slate-600" aria-live="polite">
@@ -303,30 +303,30 @@ const TimelineEntry = memo(function TimelineEntry({
   );
   const ref = useRef<HTMLLIElement>(null);
   useEffect(() => {
-    if (selected) ref.current?.scrollIntoView({ block: "nearest" });
+    if (selected && ref.current) scrollWithinList(ref.current);
   }, [selected]);
   const { title, before, after } = describeEvent(event);
   return (
     <li
       ref={ref}
       aria-current={selected ? "step" : undefined}
-      className={`rounded-md border p-3 ${selected ? "border-indigo-400 bg-indigo-50 ring-1 ring-indigo-300" : "border-slate-200 bg-white"}`}
+      className={`timeline-entry rounded-md border p-3 ${selected ? "border-indigo-400 bg-indigo-50 ring-1 ring-indigo-300" : "border-slate-200 bg-white"}`}
     >
       <button type="button" onClick={() => onSelect(event.version)} className="w-full text-left">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <span className="font-medium">
-            <span className="mr-2 inline-block rounded bg-slate-100 px-1.5 py-0.5 text-xs tabular-nums text-slate-600">
+            <span className="mr-2 inline-block rounded bg-slate-100 px-1.5 py-0.5 text-xs tabular-nums text-slate-700">
               v{event.version}
             </span>
             {title}
           </span>
-          <span className="text-xs text-slate-500">
+          <span className="text-xs text-slate-600">
             <RelativeTime iso={event.recordedAt} /> · <AbsoluteTime iso={event.recordedAt} />
           </span>
         </div>
         {(before !== undefined || after !== undefined) && (
           <p className="mt-1 break-all text-sm">
-            {before !== undefined && <span className="text-slate-500 line-through decoration-slate-400">{before}</span>}
+            {before !== undefined && <span className="text-slate-600 line-through decoration-slate-500">{before}</span>}
             {before !== undefined && after !== undefined && <span aria-label="changed to"> → </span>}
             {after !== undefined && <span>{after}</span>}
           </p>
@@ -344,9 +344,9 @@ function AuditLine({ metadata }: { metadata: Record<string, unknown> }) {
   const correlation = text("correlationId");
   const causation = text("causationId");
   return (
-    <div className="mt-1 space-y-0.5 text-xs text-slate-500" data-testid="audit">
+    <div className="mt-1 space-y-0.5 text-xs text-slate-600" data-testid="audit">
       <p>
-        by <span className="font-medium text-slate-600">{text("actor") ?? "unknown"}</span>
+        by <span className="font-medium text-slate-700">{text("actor") ?? "unknown"}</span>
         {reason && (
           <>
             {" "}
@@ -354,14 +354,25 @@ function AuditLine({ metadata }: { metadata: Record<string, unknown> }) {
           </>
         )}
       </p>
-      {correlation && (
-        <p className="truncate font-mono" title={`correlation ${correlation}${causation ? ` · caused by ${causation}` : ""}`}>
-          correlation {correlation.slice(0, 8)}
-          {causation && causation !== correlation && <> · caused by {causation.slice(0, 8)}</>}
-        </p>
-      )}
+      {/* Whole ids, each on its line: a shortened id cannot be searched for in the server's log. */}
+      {correlation && <p className="font-mono [overflow-wrap:anywhere]">correlation {correlation}</p>}
+      {causation && causation !== correlation && <p className="font-mono [overflow-wrap:anywhere]">caused by {causation}</p>}
     </div>
   );
+}
+
+/**
+ * Brings a timeline entry into view by scrolling its list only. `scrollIntoView` would also
+ * scroll the page — on a phone, where the timeline sits below the slider, the slider would
+ * leave the screen under the finger at the first step.
+ */
+function scrollWithinList(entry: HTMLElement) {
+  const list = entry.offsetParent as HTMLElement | null;
+  if (!list) return;
+  const top = entry.offsetTop;
+  const bottom = top + entry.offsetHeight;
+  if (top < list.scrollTop) list.scrollTop = top;
+  else if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
 }
 
 const Timeline = memo(function Timeline({
@@ -378,7 +389,7 @@ const Timeline = memo(function Timeline({
       <h2 id="timeline-title" className="font-semibold">
         Event timeline <span className="font-normal text-slate-500">({history.events.length})</span>
       </h2>
-      <ol className="mt-3 max-h-[70vh] space-y-2 overflow-y-auto pr-1">
+      <ol className="relative mt-3 max-h-[70vh] space-y-2 overflow-y-auto overscroll-contain pr-1">
         {history.events.map((event) => (
           <TimelineEntry key={event.position} event={event} selection={selection} onSelect={onSelect} />
         ))}

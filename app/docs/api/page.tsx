@@ -7,10 +7,11 @@ export const metadata = { title: "API reference · Rewind" };
 export const dynamic = "force-dynamic";
 
 // Open to anyone, like the document it renders: it describes the API and holds no data.
+// A <div>, not <main>: Swagger UI renders its operations in a <main> of its own, and a page has one.
 export default function ApiReferencePage() {
   return (
-    <main className="mx-auto max-w-6xl px-4 py-8">
-      <div className="mb-4 flex items-center justify-between gap-3">
+    <div className="mx-auto max-w-6xl px-4 py-8">
+      <header className="mb-4 flex items-center justify-between gap-3">
         <div className="flex items-center gap-3">
           {/* eslint-disable-next-line @next/next/no-img-element */}
           <img src="/icon.svg" alt="" width={28} height={28} />
@@ -24,11 +25,11 @@ export default function ApiReferencePage() {
             Dashboard
           </Link>
         </div>
-      </div>
+      </header>
       <p className="mb-4 text-sm text-slate-600">
         Call the API with an API token (<code>Authorization: Bearer rwd_…</code>), created by an admin under API tokens.
       </p>
       <ApiReference />
-    </main>
+    </div>
   );
 }

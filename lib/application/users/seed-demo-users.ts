@@ -2,7 +2,7 @@
 // the users table filled from the same fold in bulk — what the inline projection would have written.
 import type { Database } from "../../db";
 import { userStreamId } from "../../domain/users";
-import { createEventStore, WrongExpectedVersion } from "../../eventstore";
+import { createEventStore, WrongExpectedVersion, type EventStore } from "../../eventstore";
 import { demoPasswords, generateDemoHistories, type DemoOptions, type DemoUserHistory } from "./demo-data";
 import { hashPassword } from "./passwords";
 import { encryptPersonalData, newUserKey } from "./personal-data";
@@ -42,6 +42,34 @@ async function insertUsers(database: Database, histories: DemoUserHistory[]) {
   });
 }
 
+/**
+ * One user's whole history in one append, as a new stream: personal fields encrypted like any
+ * command's, with the user's key stored by the same statement.
+ */
+function appendUserHistory(store: EventStore, history: DemoUserHistory, metadata: Record<string, string>) {
+  const streamId = userStreamId(history.userId);
+  const key = newUserKey();
+  return store.appendToStream(
+    streamId,
+    history.events.map(({ event, recordedAt }) => ({ ...encryptPersonalData(toNewEvent(event), streamId, key), recordedAt })),
+    {
+      expectedVersion: "no_stream",
+      metadata,
+      inlineStatement: {
+        name: "user_keys.insert",
+        text: "INSERT INTO user_keys (user_id, key) SELECT $1::uuid, $2::bytea WHERE EXISTS (SELECT 1 FROM appended)",
+        values: [history.userId, key],
+      },
+    },
+  );
+}
+
+/** Writes one made-up history (a benchmark's long one) with its users row, as the demo seed does. */
+export async function seedUserHistory(database: Database, history: DemoUserHistory, metadata: Record<string, string>) {
+  await appendUserHistory(createEventStore(database), history, metadata);
+  await insertUsers(database, [history]);
+}
+
 export async function seedDemoUsers(
   database: Database,
   options: DemoOptions,
@@ -59,27 +87,11 @@ export async function seedDemoUsers(
   let flushing: Promise<void> = Promise.resolve();
 
   const writeOne = async (history: DemoUserHistory) => {
-    // The user ids come from the seed: a stream that exists already means this seed was used.
-    // Personal fields are encrypted like any command's, with the user's key stored by the same statement.
-    const streamId = userStreamId(history.userId);
-    const key = newUserKey();
-    const result = await store
-      .appendToStream(
-        streamId,
-        history.events.map(({ event, recordedAt }) => ({ ...encryptPersonalData(toNewEvent(event), streamId, key), recordedAt })),
-        {
-          expectedVersion: "no_stream",
-          metadata: { actor: "demo-seed", commandId: `demo-seed-${options.seed}` },
-          inlineStatement: {
-            name: "user_keys.insert",
-            text: "INSERT INTO user_keys (user_id, key) SELECT $1::uuid, $2::bytea WHERE EXISTS (SELECT 1 FROM appended)",
-            values: [history.userId, key],
-          },
-        },
-      )
-      .catch((error: unknown) => {
+    const result = await appendUserHistory(store, history, { actor: "demo-seed", commandId: `demo-seed-${options.seed}` }).catch(
+      (error: unknown) => {
         throw error instanceof WrongExpectedVersion ? new AlreadySeeded(options.seed) : error;
-      });
+      },
+    );
     if (result.replayed) throw new AlreadySeeded(options.seed);
     users++;
     events += history.events.length;

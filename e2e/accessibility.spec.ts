@@ -1,0 +1,118 @@
+// Every page passes axe's WCAG 2 A/AA rules without a serious or critical violation, signed in
+// and signed out; and on a phone the time-travel slider stays under the finger.
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** The serious and critical violations on the page as it is now, one line each (with where). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .options({
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+      // Experimental in axe 4.14, so off unless named: a button named other than its visible words.
+      rules: { "label-content-name-mismatch": { enabled: true } },
+    })
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) =>
+        `${violation.impact} ${violation.id} (${violation.nodes.length} nodes): ${violation.help} — ${violation.nodes
+          .slice(0, 3)
+          .map((node) => `${node.target.join(" ")} ${node.failureSummary?.split("\n").slice(1).join(" ") ?? ""}`)
+          .join(" | ")}`,
+    );
+}
+
+async function createUserWithHistory(api: import("@playwright/test").APIRequestContext, renames: number) {
+  const tag = unique();
+  const response = await api.post("/api/users", {
+    data: { name: `A11y ${tag}`, email: `a11y-${tag}@example.com`, password: "long enough secret" },
+  });
+  expect(response.status()).toBe(201);
+  const user = (await response.json()) as { id: string };
+  for (let index = 1; index <= renames; index++) {
+    expect((await api.post(`/api/users/${user.id}/rename`, { data: { name: `A11y ${tag} ${index}` } })).ok()).toBe(true);
+  }
+  return user;
+}
+
+/** Waits until what a person would read is there (client components loaded their data). */
+const pages: { name: string; path: (userId: string) => string; ready: (page: Page) => Promise<void> }[] = [
+  { name: "users list", path: () => "/", ready: (page) => page.getByRole("table").first().waitFor() },
+  { name: "a user", path: (id) => `/users/${id}?version=2`, ready: (page) => page.locator("[data-interactive]").waitFor() },
+  { name: "reports", path: () => "/reports", ready: (page) => page.getByRole("heading", { level: 1, name: "Reports" }).waitFor() },
+  { name: "projections", path: () => "/admin/projections", ready: (page) => page.getByTestId("lag").first().waitFor() },
+  { name: "API tokens", path: () => "/admin/tokens", ready: (page) => page.getByRole("row", { name: /e2e service/ }).waitFor() },
+  { name: "API reference", path: () => "/docs/api", ready: (page) => page.locator(".opblock").first().waitFor() },
+];
+
+test.describe("signed in", () => {
+  for (const { name, path, ready } of pages) {
+    test(`${name} has no serious or critical accessibility violation`, async ({ page, api }) => {
+      const user = name === "a user" ? await createUserWithHistory(api, 3) : { id: "" };
+      await page.goto(path(user.id));
+      await ready(page);
+      await page.waitForLoadState("networkidle");
+      await page.screenshot({ path: `e2e/screenshots/a11y-${name.replaceAll(" ", "-")}.png`, fullPage: true });
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+  }
+});
+
+test.describe("signed out", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("the sign-in page has no serious or critical accessibility violation", async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  test("the API reference has no serious or critical accessibility violation", async ({ page }) => {
+    await page.goto("/docs/api");
+    await page.locator(".opblock").first().waitFor();
+    await page.waitForLoadState("networkidle");
+    await page.screenshot({ path: "e2e/screenshots/api-reference.png", fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
+
+test.describe("on a 390 px phone", () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test("stepping the slider scrolls the timeline's own panel, never the page", async ({ page, api }) => {
+    const user = await createUserWithHistory(api, 30);
+    await page.goto(`/users/${user.id}`);
+    await page.locator("[data-interactive]").waitFor();
+    const slider = page.getByRole("slider", { name: "Point in the user's history" });
+    await slider.scrollIntoViewIfNeeded();
+    const box = await slider.boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(24);
+
+    const timeline = page.getByRole("region", { name: /Event timeline/ }).getByRole("list");
+    const listTopBefore = await timeline.evaluate((list) => list.scrollTop);
+    const pageScrollBefore = await page.evaluate(() => window.scrollY);
+    await slider.focus();
+    for (let step = 0; step < 20; step++) {
+      await page.keyboard.press("ArrowLeft");
+      expect(await page.evaluate(() => window.scrollY), `page scrolled at step ${step + 1}`).toBe(pageScrollBefore);
+    }
+    await expect(slider).toHaveAttribute("aria-valuenow", "11");
+    // The panel followed the selection: it scrolled, and the selected entry is inside its box.
+    expect(await timeline.evaluate((list) => list.scrollTop)).not.toBe(listTopBefore);
+    const inView = await timeline.evaluate((list) => {
+      const selected = list.querySelector<HTMLElement>('[aria-current="step"]')!;
+      const outer = list.getBoundingClientRect();
+      const inner = selected.getBoundingClientRect();
+      return inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
+    });
+    expect(inView).toBe(true);
+    await page.screenshot({ path: "e2e/screenshots/user-phone-slider.png" });
+    await timeline.scrollIntoViewIfNeeded();
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await page.screenshot({ path: "e2e/screenshots/user-phone-timeline.png" });
+  });
+});
