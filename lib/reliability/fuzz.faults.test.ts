@@ -361,7 +361,9 @@ describe.skipIf(unavailable)(`fuzzing every endpoint and page${unavailable ? ` (
             findings.push({ signature: `unparseable JSON ${where} ${status}`, detail: text.slice(0, 200) });
           }
         }
-        if (request.kind === "page") checkPage(request, url, status, findings, where);
+        // What the server saw decides: an API path with dot segments ("/api/..") resolves to a page.
+        const isPage = request.kind === "page" || !url.pathname.startsWith("/api/");
+        if (isPage) checkPage(request, url, status, findings, where);
         else if (status >= 500) {
           const cause = await causeOf(correlationId, type);
           // A failure before the app's handler is the framework's, whatever the route: one group.

@@ -294,7 +294,7 @@ const paths: ZodOpenApiPathsObject = {
       requestParams: { path: userIdParam, header: replicaReadHeaders },
       responses: {
         "200": { description: "The user and their whole history", headers: logPositionAnswer, content: json(answers.userExport) },
-        ...problems(...always, "user_not_found"),
+        ...problems(...always, "validation_failed", "user_not_found"),
       },
     },
   },
