@@ -2,21 +2,18 @@
 import path from "node:path";
 import { z } from "zod";
 
+/** A PostgreSQL server's URL; unset or empty means none. */
+const postgresUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// or postgresql:// URL")
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
 const environmentSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .min(1)
-    .refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// or postgresql:// URL")
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  DATABASE_REPLICA_URL: z
-    .string()
-    .trim()
-    .min(1)
-    .refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// or postgresql:// URL")
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
+  DATABASE_URL: postgresUrl,
+  DATABASE_REPLICA_URL: postgresUrl,
   REWIND_DATA_DIR: z.string().trim().min(1).default(path.join(".data", "pglite")),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   REWIND_DEMO_USERS: z.coerce.number().int().min(0).max(1_000_000).default(200),
