@@ -1,28 +1,12 @@
 // A client that hangs up halfway through its body is its own doing: the log says "request aborted",
 // not "database unavailable" (which pages an operator), and nothing is recorded.
-import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getDatabase, provideDatabase } from "@/lib/db";
 import { authorizedRequest } from "@/lib/testing/api";
 import { testBackends } from "@/lib/testing/databases";
-import { createLogger, logger, useLogger } from "@/lib/observability/logger";
+import { logger, useLogger } from "@/lib/observability/logger";
+import { captureLog } from "@/lib/testing/captured-log";
 import { POST as registerUser } from "@/app/api/users/route";
-
-function captureLog(): () => Record<string, unknown>[] {
-  let raw = "";
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      raw += String(chunk);
-      done();
-    },
-  });
-  useLogger(createLogger(sink, "info"));
-  return () =>
-    raw
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 /** What Node's HTTP server hands a body reader when the socket closes before the body is whole. */
 const hungUp = () => Object.assign(new Error("aborted"), { code: "ECONNRESET" });
@@ -47,7 +31,7 @@ describe.each(testBackends())("a request aborted while sending its body, on $nam
   afterEach(() => useLogger(silent));
 
   it("is logged as aborted by the client, answered 400 problem+json, and records nothing", async () => {
-    const lines = captureLog();
+    const lines = captureLog().lines;
     const count = async () => (await (await getDatabase()).query<{ n: number }>("SELECT count(*)::int AS n FROM events"))[0]!.n;
     const before = await count();
     const request = await authorizedRequest("http://rewind.test/api/users", {

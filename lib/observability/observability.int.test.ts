@@ -1,7 +1,6 @@
 // What operators see: the Prometheus metrics move with what happens, every request leaves one JSON
 // log line without personal data, and /api/ready says 503 — with the reason — when it is not ready.
 import { spawnSync } from "node:child_process";
-import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { databaseReadings } from "@/lib/application/operations";
 import { getServices } from "@/lib/application/services";
@@ -12,7 +11,8 @@ import { api, authorizedRequest, newUserInput } from "@/lib/testing/api";
 import { testBackends } from "@/lib/testing/databases";
 import { feedShowsEverything } from "@/lib/testing/projections";
 import { GET as streamEvents } from "@/app/api/events/stream/route";
-import { createLogger, logger, useLogger } from "./logger";
+import { captureLog } from "../testing/captured-log";
+import { logger, useLogger } from "./logger";
 
 /** The value of one sample in Prometheus text, 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -39,25 +39,6 @@ function promtoolComplaints(text: string): string | undefined {
   if ((checked.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return undefined;
   if (checked.error) throw checked.error;
   return checked.status === 0 ? "" : `exit ${checked.status}: ${checked.stdout}${checked.stderr}`;
-}
-
-function captureLog(): { lines: () => Record<string, unknown>[]; raw: () => string } {
-  let raw = "";
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      raw += String(chunk);
-      done();
-    },
-  });
-  useLogger(createLogger(sink, "info"));
-  return {
-    raw: () => raw,
-    lines: () =>
-      raw
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
 }
 
 describe.each(testBackends())("metrics, logs and readiness on $name", (backend) => {

@@ -1,39 +1,18 @@
 // Reads from a streaming replica (DATABASE_REPLICA_URL, docs/SCALING.md §2): the time-travel and
 // history reads go to the replica, but a client that sends back the log position of a command's
 // answer never sees a state older than that command; a replica that is down costs reads nothing.
-import { Writable } from "node:stream";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "@/lib/db";
 import { createPostgresDatabase, type Database } from "@/lib/db/database";
 import { migrate } from "@/lib/db/migrate";
-import { createLogger, logger, useLogger } from "@/lib/observability/logger";
+import { logger, useLogger } from "@/lib/observability/logger";
+import { captureLog } from "@/lib/testing/captured-log";
 import { api, newUserInput } from "@/lib/testing/api";
 import { clusterUnavailableReason, createCluster, createReplica, type Cluster } from "@/lib/testing/pg-cluster";
 
 const unavailable = clusterUnavailableReason();
 const positionHeader = "rewind-log-position";
-
-/** The server log from now on, as parsed lines. */
-function captureLog(): () => Record<string, unknown>[] {
-  let raw = "";
-  useLogger(
-    createLogger(
-      new Writable({
-        write(chunk, _encoding, done) {
-          raw += String(chunk);
-          done();
-        },
-      }),
-      "info",
-    ),
-  );
-  return () =>
-    raw
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 /** Which database the request with this correlation id was logged as read from. */
 const readFromIn = (lines: Record<string, unknown>[], correlationId: string) =>
@@ -102,7 +81,7 @@ describe.skipIf(unavailable)(`reads from a streaming replica${unavailable ? ` (s
     await replica.query("SELECT pg_wal_replay_pause()");
     try {
       const position = await rename(user.id, "While the replica lags");
-      const log = captureLog();
+      const log = captureLog().lines;
       // The replica has not replayed the rename: a read that does not say what it has seen gets its older history…
       const tokenless = await api.get(`/api/users/${user.id}?version=3`, { headers: { "x-correlation-id": "tokenless-read" } });
       expect(tokenless.status).toBe(404);
@@ -138,7 +117,7 @@ describe.skipIf(unavailable)(`reads from a streaming replica${unavailable ? ` (s
     const user = await register();
     const position = await rename(user.id, "With the replica down");
     replicaCluster.stop();
-    const log = captureLog();
+    const log = captureLog().lines;
     const withAndWithoutPosition: Record<string, string>[] = [{}, { [positionHeader]: position }];
     for (const headers of withAndWithoutPosition) {
       const read = await api.get(`/api/users/${user.id}?version=2`, { headers });
