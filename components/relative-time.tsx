@@ -12,9 +12,14 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 1],
 ];
 
+/** How far ahead of the page's clock a past event may seem: the clock ticks, and server and browser clocks differ. */
+const clockSlackSeconds = 60;
+
 export function relativeTime(iso: string, now: number): string {
   const seconds = (new Date(iso).getTime() - now) / 1000;
   const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+  // Something that happened just now must not read "in 1 second".
+  if (seconds > 0 && seconds < clockSlackSeconds) return format.format(0, "second");
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size || unit === "second") return format.format(Math.round(seconds / size), unit);
   }
