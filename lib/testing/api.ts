@@ -110,3 +110,12 @@ export function newUserInput(overrides: Partial<{ name: string; email: string; p
   const tag = `${process.pid}-${userCounter}-${Math.random().toString(36).slice(2, 7)}`;
   return { name: `Test User ${userCounter}`, email: `user-${tag}@example.com`, password: "correct horse battery", ...overrides };
 }
+
+/** A signed-in admin's session, as a browser holds it: the cookies, and the CSRF token a change must echo. */
+export async function signedInSession(email: string, password: string): Promise<{ cookie: string; "x-csrf-token": string }> {
+  const signedIn = await api.post("/api/auth/sign-in", { email, password }, { credentials: "none" });
+  if (signedIn.status !== 200) throw new Error(`Signing in as ${email} answered ${signedIn.status}`);
+  const cookies = signedIn.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
+  const csrf = cookies.find((cookie) => cookie.startsWith("rewind_csrf="))!.slice("rewind_csrf=".length);
+  return { cookie: cookies.join("; "), "x-csrf-token": csrf };
+}

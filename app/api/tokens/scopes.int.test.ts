@@ -7,10 +7,9 @@ import { apiScopes, type ApiScope } from "@/lib/domain/access/scopes";
 import { readMigrations, migrate } from "@/lib/db/migrate";
 import { operationScopes } from "@/lib/http/openapi/document";
 import type { RouteAccess } from "@/lib/http/route";
-import { api, newUserInput, tokenWithScopes } from "@/lib/testing/api";
+import { api, newUserInput, signedInSession, tokenWithScopes } from "@/lib/testing/api";
 import { testBackends } from "@/lib/testing/databases";
 import { httpMethods, routeFiles } from "@/lib/testing/routes";
-import { POST as signInRoute } from "../auth/sign-in/route";
 
 type Handler = ((request: Request, context: { params: Promise<unknown> }) => Promise<Response>) & { access?: RouteAccess };
 
@@ -56,17 +55,7 @@ describe.each(testBackends())("API token scopes on $name", (backend) => {
   beforeAll(async () => {
     provideDatabase(await backend.open());
     await ensureFirstAdmin(await getDatabase(), { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword });
-    const signedIn = await signInRoute(
-      new Request("http://rewind.test/api/auth/sign-in", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email: adminEmail, password: adminPassword }),
-      }),
-      { params: Promise.resolve({}) },
-    );
-    const cookies = signedIn.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
-    const csrf = cookies.find((cookie) => cookie.startsWith("rewind_csrf="))!.slice("rewind_csrf=".length);
-    session = { cookie: cookies.join("; "), "x-csrf-token": csrf };
+    session = await signedInSession(adminEmail, adminPassword);
   });
   afterAll(() => closeDatabase());
 
