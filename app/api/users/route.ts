@@ -5,7 +5,7 @@ import { decodeCursor, listUsers } from "@/lib/application/users/user-queries";
 import { parseQuery, readJsonBody, requestMetadata, validationError } from "@/lib/http/request";
 import { methodNotAllowed, route, timeTravel } from "@/lib/http/route";
 import { registerUserBody, userListQuery } from "@/lib/validation/users";
-import { respondIdempotently, userResponse } from "../_lib/responses";
+import { respondIdempotently, userResponse } from "@/lib/http/responses";
 
 export const GET = route(
   "read",

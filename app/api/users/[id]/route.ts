@@ -4,8 +4,8 @@ import { getUser, getUserAt } from "@/lib/application/users/user-queries";
 import { parseQuery } from "@/lib/http/request";
 import { methodNotAllowed, route, timeTravel } from "@/lib/http/route";
 import { renameUserBody, userPointQuery } from "@/lib/validation/users";
-import { userCommandRoute } from "../../_lib/user-command-route";
-import { userIdFrom, userResponse } from "../../_lib/responses";
+import { userCommandRoute } from "@/lib/http/user-command-route";
+import { userIdFrom, userResponse } from "@/lib/http/responses";
 
 export const GET = route<{ id: string }>(
   "read",

@@ -3,7 +3,7 @@ import { getUserEvents } from "@/lib/application/users/user-queries";
 import { parseQuery } from "@/lib/http/request";
 import { anyRead, methodNotAllowed, route } from "@/lib/http/route";
 import { emptyQuery } from "@/lib/validation/users";
-import { userIdFrom } from "../../../_lib/responses";
+import { userIdFrom } from "@/lib/http/responses";
 
 export const GET = route<{ id: string }>(
   "read",

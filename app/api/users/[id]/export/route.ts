@@ -1,7 +1,7 @@
 // GET /api/users/:id/export — everything Rewind holds on a user, as JSON (a subject access request)
 import { exportUser } from "@/lib/application/users/user-queries";
 import { anyRead, methodNotAllowed, route } from "@/lib/http/route";
-import { userIdFrom } from "../../../_lib/responses";
+import { userIdFrom } from "@/lib/http/responses";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@
 import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { methodNotAllowed } from "@/lib/http/route";
 import { reactivateUserBody } from "@/lib/validation/users";
-import { userCommandRoute } from "../../../_lib/user-command-route";
+import { userCommandRoute } from "@/lib/http/user-command-route";
 
 export const POST = userCommandRoute(
   "write",

@@ -2,7 +2,7 @@
 import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { methodNotAllowed } from "@/lib/http/route";
 import { renameUserBody } from "@/lib/validation/users";
-import { userCommandRoute } from "../../../_lib/user-command-route";
+import { userCommandRoute } from "@/lib/http/user-command-route";
 
 export const POST = userCommandRoute("write", renameUserBody, (userId, body, context) =>
   executeUserCommand({ type: "RenameUser", userId, name: body.name }, context),

@@ -1,4 +1,4 @@
-// Shared pieces of the users API's route handlers: no SQL and no business rules here.
+// Shared pieces of the users API's route handlers (app/api/users/**): no SQL and no business rules here.
 import { actorOf } from "@/lib/application/auth/principal";
 import { HttpError, problemFor } from "@/lib/http/errors";
 import type { HandlerContext } from "@/lib/http/route";
