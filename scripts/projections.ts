@@ -6,7 +6,8 @@ import { closeDatabase, provideDatabase } from "../lib/db";
 import { databaseConfigFromEnvironment } from "../lib/db/config";
 import { migrate } from "../lib/db/migrate";
 import { openDatabase } from "../lib/db/open";
-import { readStatus, runProjections } from "../lib/projections/runner";
+import { readStatus } from "../lib/projections/checkpoints";
+import { runProjections } from "../lib/projections/runner";
 
 const database = await openDatabase(databaseConfigFromEnvironment());
 await migrate(database);

@@ -1,6 +1,7 @@
 // The asynchronous projections Rewind keeps, and the runner the server starts for them.
 import { RebuildInProgress, rebuildProjection } from "../projections/rebuild";
-import { checkpointOf, readStatus, runProjections } from "../projections/runner";
+import { checkpointOf, readStatus } from "../projections/checkpoints";
+import { runProjections } from "../projections/runner";
 import type { Projection } from "../projections/projection";
 import { getServices } from "./services";
 import { logger } from "../observability/logger";

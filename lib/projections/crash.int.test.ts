@@ -14,9 +14,11 @@ import { openPGlite } from "../db/open";
 import { createEventStore } from "../eventstore";
 import { nameChangesByBruteForce, nameChangesProjected } from "../testing/name-changes";
 import { testBackends } from "../testing/databases";
-import { readStatus } from "./runner";
+import { readStatus } from "./checkpoints";
 
 const script = path.join(import.meta.dirname, "testing", "slow-runner.ts");
+// The projection the runner process applies: its module and export, as the script imports them.
+const projectionModule = path.join(import.meta.dirname, "..", "application", "users", "name-changes-projection.ts");
 
 async function seedRenames(database: Database) {
   const store = createEventStore(database);
@@ -35,7 +37,9 @@ async function seedRenames(database: Database) {
 
 async function killMidBatch(target: string) {
   const signalFile = path.join(mkdtempSync(path.join(tmpdir(), "rewind-crash-")), "in-batch");
-  const child = spawn(process.execPath, ["--import", "tsx", script, target, signalFile], { stdio: "ignore" });
+  const child = spawn(process.execPath, ["--import", "tsx", script, target, signalFile, projectionModule, "nameChangesProjection"], {
+    stdio: "ignore",
+  });
   const exited = new Promise((done) => child.once("exit", done));
   for (let waited = 0; !existsSync(signalFile); waited += 50) {
     if (waited > 30_000) throw new Error("the runner never reached a batch");

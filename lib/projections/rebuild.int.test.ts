@@ -6,7 +6,8 @@ import { createEventNotifier, createEventStore, type EventNotifier, type EventSt
 import { nameChangesByBruteForce, nameChangesProjected } from "../testing/name-changes";
 import { testBackends, type TestDatabase } from "../testing/databases";
 import { RebuildInProgress, rebuildProjection } from "./rebuild";
-import { readStatus, runProjections } from "./runner";
+import { readStatus } from "./checkpoints";
+import { runProjections } from "./runner";
 
 /** Polls `condition` every few milliseconds until it holds (true) or `timeoutMs` passes (false). */
 async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<boolean> {

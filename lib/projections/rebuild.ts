@@ -4,8 +4,8 @@
 // moves to where the copies got to. The runner carries on from there.
 import type { Database, Queryable } from "../db/database";
 import type { EventStore } from "../eventstore";
+import { ensureCheckpoint } from "./checkpoints";
 import { liveTables, type Projection, type TableName } from "./projection";
-import { ensureCheckpoint } from "./runner";
 
 export class RebuildInProgress extends Error {
   readonly code = "rebuild_in_progress";

@@ -7,7 +7,8 @@ import { createEventNotifier, createEventStore, type EventNotifier, type EventSt
 import { nameChangesByBruteForce, nameChangesProjected } from "../testing/name-changes";
 import { testBackends, type TestDatabase } from "../testing/databases";
 import type { Projection } from "./projection";
-import { readStatus, runBatch, runProjections } from "./runner";
+import { readStatus } from "./checkpoints";
+import { runBatch, runProjections } from "./runner";
 
 describe.each(testBackends())("projection runner on $name", (backend) => {
   let database: TestDatabase;
