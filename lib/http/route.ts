@@ -1,6 +1,16 @@
 // The one wrapper every route handler goes through: correlation id in, authentication and the scope
 // the route needs (unless the route is public), problem+json out, and one log line and one latency
 // sample per request.
+//
+// A route file (app/api/**/route.ts) exports each method it serves, wrapped, and answers 405 for the
+// others with otherMethodsNotAllowed (Next.js serves a route's methods from named exports):
+//
+//   export const GET = route("read", async (request) => …);
+//   export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });
+//
+// Route files set no `dynamic`: Next.js 16 (without Cache Components) prerenders a route handler only
+// when it opts in (`dynamic = "force-static"`, `revalidate`, `generateStaticParams`), so every one of
+// ours already runs per request. A new route also adds its template to ./route-templates.ts.
 import { hasScope, type Principal } from "../application/auth/principal";
 import { onReadSide, primaryLogPosition } from "../application/read-side";
 import { isLogPosition, isReplicaFailure, logPositionHeader } from "../db";
@@ -9,8 +19,8 @@ import { logger } from "../observability/logger";
 import { metrics } from "../observability/metrics";
 import { authenticate } from "./authenticate";
 import { HttpError, problemFor } from "./errors";
-import { routeTemplates } from "./openapi/document";
 import { correlationIdOf, validationError } from "./request";
+import { routeOf } from "./route-templates";
 import { withStrictTransportSecurity } from "./trusted-proxy";
 
 export interface RouteContext<Params> {
@@ -33,14 +43,6 @@ export type RouteAccess = ApiScope | "authenticated";
 
 /** A wrapped handler says which scope it needs, so tests and the OpenAPI document can be checked against it. */
 export type ScopedRoute<Params> = Wrapped<Params> & { readonly access: RouteAccess };
-
-let templates: ReturnType<typeof routeTemplates> | undefined;
-
-/** The route's template (/api/users/{id}), never the path itself: ids would make every path its own series. */
-export function routeOf(pathname: string): string {
-  templates ??= routeTemplates();
-  return templates.find(({ pattern }) => pattern.test(pathname))?.template ?? "(unknown)";
-}
 
 /**
  * Cache-Control for an answer that may hold personal data: `private` (no shared cache — a proxy or
@@ -179,8 +181,12 @@ export function publicRoute<Params = Record<string, never>>(
   return wrap((request, params, correlationId) => handler(request, params, { correlationId }), { personalData: false });
 }
 
+/** The methods a route file may export (HEAD and OPTIONS Next.js answers by itself). */
+export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
 /** A handler for the methods a route does not support: 405 with the ones it does (401 first without credentials). */
-export function methodNotAllowed(allowed: string[]) {
+function methodNotAllowed(allowed: readonly HttpMethod[]) {
   return route("authenticated", async (request) => {
     throw new HttpError(
       "method_not_allowed",
@@ -189,4 +195,18 @@ export function methodNotAllowed(allowed: string[]) {
       { allow: allowed.join(", ") },
     );
   });
+}
+
+/**
+ * The handlers of the methods a route file does not serve, given those it does: each answers 405
+ * with Allow naming the served ones. Destructure them into the file's exports.
+ */
+export function otherMethodsNotAllowed<const Served extends Partial<Record<HttpMethod, unknown>>>(
+  served: Served,
+): Record<Exclude<HttpMethod, keyof Served>, ScopedRoute<Record<string, never>>> {
+  const refuse = methodNotAllowed(httpMethods.filter((method) => method in served));
+  return Object.fromEntries(httpMethods.filter((method) => !(method in served)).map((method) => [method, refuse])) as Record<
+    Exclude<HttpMethod, keyof Served>,
+    ScopedRoute<Record<string, never>>
+  >;
 }

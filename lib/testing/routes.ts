@@ -3,8 +3,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 
-export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-export type HttpMethod = (typeof httpMethods)[number];
+export { httpMethods, type HttpMethod } from "@/lib/http/route";
 
 export const sampleId = "00000000-0000-4000-8000-000000000001";
 

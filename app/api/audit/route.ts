@@ -1,10 +1,8 @@
 // GET /api/audit?actor=&from=&to=&cursor=&limit= — what admins and API tokens did, newest first
 import { auditTrail, decodeAuditCursor } from "@/lib/application/audit";
 import { parseQuery, validationError } from "@/lib/http/request";
-import { anyRead, methodNotAllowed, route } from "@/lib/http/route";
+import { anyRead, otherMethodsNotAllowed, route } from "@/lib/http/route";
 import { auditQuery } from "@/lib/validation/audit";
-
-export const dynamic = "force-dynamic";
 
 export const GET = route(
   "admin",
@@ -17,7 +15,4 @@ export const GET = route(
   { mayReadReplica: anyRead },
 );
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

@@ -1,7 +1,7 @@
 // GET /api/events — the global event feed after a position; it never skips an event
 import { readEventFeed } from "@/lib/application/users/user-queries";
 import { parseQuery } from "@/lib/http/request";
-import { methodNotAllowed, route } from "@/lib/http/route";
+import { otherMethodsNotAllowed, route } from "@/lib/http/route";
 import { eventFeedQuery } from "@/lib/validation/users";
 
 export const GET = route("read", async (request) => {
@@ -10,7 +10,4 @@ export const GET = route("read", async (request) => {
   return Response.json({ items: page.items, nextAfter: page.lastPosition }, { headers: { "cache-control": "no-store" } });
 });
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

@@ -1,9 +1,7 @@
 // GET /api/metrics — Prometheus metrics in the text exposition format (scrape with an API token)
 import { databaseReadings } from "@/lib/application/operations";
-import { methodNotAllowed, route } from "@/lib/http/route";
+import { otherMethodsNotAllowed, route } from "@/lib/http/route";
 import { metrics } from "@/lib/observability/metrics";
-
-export const dynamic = "force-dynamic";
 
 export const GET = route("read", async () => {
   const { registry, recordDatabaseReadings } = metrics();
@@ -11,7 +9,4 @@ export const GET = route("read", async () => {
   return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
 });
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

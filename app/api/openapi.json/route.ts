@@ -1,10 +1,7 @@
 // GET /api/openapi.json — the OpenAPI 3.1 document of this API, generated from the handlers' zod schemas
-import { methodNotAllowed, publicRoute } from "@/lib/http/route";
+import { otherMethodsNotAllowed, publicRoute } from "@/lib/http/route";
 import { openApiDocument } from "@/lib/http/openapi/document";
 
 export const GET = publicRoute(async () => Response.json(openApiDocument(), { headers: { "cache-control": "public, max-age=300" } }));
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

@@ -1,14 +1,9 @@
 // GET /api/projections — every asynchronous projection: checkpoint, lag, last error, rebuild progress
 import { projectionViews } from "@/lib/application/projections";
-import { methodNotAllowed, route } from "@/lib/http/route";
-
-export const dynamic = "force-dynamic";
+import { otherMethodsNotAllowed, route } from "@/lib/http/route";
 
 export const GET = route("admin", async () =>
   Response.json({ items: await projectionViews() }, { headers: { "cache-control": "no-store" } }),
 );
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

@@ -1,8 +1,6 @@
 // GET /api/ready — readiness: the database answers, migrations are applied, no projection is failing (503 if not)
 import { readiness } from "@/lib/application/operations";
-import { methodNotAllowed, publicRoute } from "@/lib/http/route";
-
-export const dynamic = "force-dynamic";
+import { otherMethodsNotAllowed, publicRoute } from "@/lib/http/route";
 
 export const GET = publicRoute(async () => {
   const report = await readiness();
@@ -12,7 +10,4 @@ export const GET = publicRoute(async () => {
   });
 });
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { decodeCursor, listUsers } from "@/lib/application/users/user-queries";
 import { parseQuery, readJsonBody, requestMetadata, validationError } from "@/lib/http/request";
-import { methodNotAllowed, route, timeTravel } from "@/lib/http/route";
+import { otherMethodsNotAllowed, route, timeTravel } from "@/lib/http/route";
 import { registerUserBody, userListQuery } from "@/lib/validation/users";
 import { respondIdempotently, userResponse } from "@/lib/http/responses";
 
@@ -31,6 +31,4 @@ export const POST = route("write", async (request, _params, context) => {
   });
 });
 
-export const PUT = methodNotAllowed(["GET", "POST"]);
-export const PATCH = PUT;
-export const DELETE = PUT;
+export const { PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET, POST });

@@ -653,10 +653,3 @@ export function openApiDocument() {
   });
   return cached;
 }
-
-/** The document's path templates as patterns, fixed paths first: what a request's route is called in logs and metrics. */
-export function routeTemplates(): { template: string; pattern: RegExp }[] {
-  return Object.keys(openApiDocument().paths ?? {})
-    .sort((a, b) => Number(a.includes("{")) - Number(b.includes("{")))
-    .map((template) => ({ template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+").replaceAll(".", "\\.")}$`) }));
-}

@@ -1,13 +1,14 @@
 import { listApiTokens } from "@/lib/application/auth/api-tokens";
 import { ApiTokensPanel } from "@/components/admin/api-tokens-panel";
-import { getDatabase } from "@/lib/db";
+import { getServices } from "@/lib/application/services";
 import { requireSignedIn } from "@/lib/http/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function ApiTokensPage() {
   await requireSignedIn();
-  const initial = await listApiTokens(await getDatabase());
+  const { database } = await getServices();
+  const initial = await listApiTokens(database);
   return (
     <section aria-labelledby="tokens-title" className="space-y-4">
       <div>

@@ -1,9 +1,7 @@
 // GET /api/auth/session — who is signed in (the admin's email, or the API token's name) and with which scopes
 import { actorOf } from "@/lib/application/auth";
 import { scopesOf } from "@/lib/application/auth/principal";
-import { methodNotAllowed, route } from "@/lib/http/route";
-
-export const dynamic = "force-dynamic";
+import { otherMethodsNotAllowed, route } from "@/lib/http/route";
 
 export const GET = route("authenticated", async (_request, _params, { principal }) =>
   Response.json(
@@ -14,7 +12,4 @@ export const GET = route("authenticated", async (_request, _params, { principal 
   ),
 );
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

@@ -1,7 +1,7 @@
 // POST /api/bench/echo — the HTTP benchmark's baseline: parse a JSON body and answer, nothing else.
 // Off (404) unless the server runs with REWIND_BENCH_ROUTES=1.
 import { HttpError } from "@/lib/http/errors";
-import { methodNotAllowed, route } from "@/lib/http/route";
+import { otherMethodsNotAllowed, route } from "@/lib/http/route";
 
 export const POST = route("write", async (request) => {
   if (process.env.REWIND_BENCH_ROUTES !== "1") throw new HttpError("not_found", "No API route at /api/bench/echo");
@@ -9,7 +9,4 @@ export const POST = route("write", async (request) => {
   return Response.json({ received: body });
 });
 
-export const GET = methodNotAllowed(["POST"]);
-export const PUT = GET;
-export const PATCH = GET;
-export const DELETE = GET;
+export const { GET, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ POST });

@@ -3,12 +3,10 @@
 // ends when the token or session it was opened with is revoked, signed out or expires.
 import { checkFeedPosition, followEventsWhileAuthorized, headPosition } from "@/lib/application/event-feed";
 import { parseQuery, validationError } from "@/lib/http/request";
-import { methodNotAllowed, route } from "@/lib/http/route";
+import { otherMethodsNotAllowed, route } from "@/lib/http/route";
 import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 import { eventStreamQuery } from "@/lib/validation/users";
-
-export const dynamic = "force-dynamic";
 
 const heartbeatMs = 15_000;
 
@@ -64,7 +62,4 @@ export const GET = route("read", async (request, _params, { principal }) => {
   });
 });
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

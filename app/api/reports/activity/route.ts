@@ -2,10 +2,8 @@
 import { activityCsv, activityReport } from "@/lib/application/reports/activity-report";
 import { reportFreshness } from "@/lib/application/reports/freshness";
 import { parseQuery } from "@/lib/http/request";
-import { methodNotAllowed, route } from "@/lib/http/route";
+import { otherMethodsNotAllowed, route } from "@/lib/http/route";
 import { activityQuery } from "@/lib/validation/reports";
-
-export const dynamic = "force-dynamic";
 
 export const GET = route("read", async (request) => {
   const query = parseQuery(request, activityQuery);
@@ -31,7 +29,4 @@ export const GET = route("read", async (request) => {
   );
 });
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

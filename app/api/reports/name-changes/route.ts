@@ -2,11 +2,9 @@
 import { nameChangesCsvHeader, nameChangesPage, streamNameChangesCsv } from "@/lib/application/reports/name-changes-report";
 import { reportFreshness } from "@/lib/application/reports/freshness";
 import { parseQuery } from "@/lib/http/request";
-import { methodNotAllowed, route } from "@/lib/http/route";
+import { otherMethodsNotAllowed, route } from "@/lib/http/route";
 import { logger } from "@/lib/observability/logger";
 import { nameChangesQuery } from "@/lib/validation/reports";
-
-export const dynamic = "force-dynamic";
 
 export const GET = route("read", async (request) => {
   const query = parseQuery(request, nameChangesQuery);
@@ -51,7 +49,4 @@ export const GET = route("read", async (request) => {
   );
 });
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

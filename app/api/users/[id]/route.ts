@@ -2,7 +2,7 @@
 import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { getUser, getUserAt } from "@/lib/application/users/user-queries";
 import { parseQuery } from "@/lib/http/request";
-import { methodNotAllowed, route, timeTravel } from "@/lib/http/route";
+import { otherMethodsNotAllowed, route, timeTravel } from "@/lib/http/route";
 import { renameUserBody, userPointQuery } from "@/lib/validation/users";
 import { userCommandRoute } from "@/lib/http/user-command-route";
 import { userIdFrom, userResponse } from "@/lib/http/responses";
@@ -23,6 +23,4 @@ export const PUT = userCommandRoute("write", renameUserBody, (userId, body, cont
   executeUserCommand({ type: "RenameUser", userId, name: body.name }, context),
 );
 
-export const POST = methodNotAllowed(["GET", "PUT"]);
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PATCH, DELETE } = otherMethodsNotAllowed({ GET, PUT });

@@ -1,13 +1,11 @@
 // POST /api/users/[id]/change-email — change a user's email
 import { executeUserCommand } from "@/lib/application/users/user-commands";
-import { methodNotAllowed } from "@/lib/http/route";
+import { otherMethodsNotAllowed } from "@/lib/http/route";
 import { changeEmailBody } from "@/lib/validation/users";
 import { userCommandRoute } from "@/lib/http/user-command-route";
 
 export const POST = userCommandRoute("write", changeEmailBody, (userId, body, context) =>
   executeUserCommand({ type: "ChangeEmail", userId, email: body.email }, context),
 );
-export const GET = methodNotAllowed(["POST"]);
-export const PUT = GET;
-export const PATCH = GET;
-export const DELETE = GET;
+
+export const { GET, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ POST });

@@ -1,13 +1,11 @@
 // POST /api/users/[id]/deactivate — deactivate a user, with a reason
 import { executeUserCommand } from "@/lib/application/users/user-commands";
-import { methodNotAllowed } from "@/lib/http/route";
+import { otherMethodsNotAllowed } from "@/lib/http/route";
 import { deactivateUserBody } from "@/lib/validation/users";
 import { userCommandRoute } from "@/lib/http/user-command-route";
 
 export const POST = userCommandRoute("write", deactivateUserBody, (userId, body, context) =>
   executeUserCommand({ type: "DeactivateUser", userId, reason: body.reason, category: body.category }, context),
 );
-export const GET = methodNotAllowed(["POST"]);
-export const PUT = GET;
-export const PATCH = GET;
-export const DELETE = GET;
+
+export const { GET, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ POST });

@@ -1,7 +1,7 @@
 // GET /api/users/[id]/events — a user's events in stream order (password hashes redacted)
 import { getUserEvents } from "@/lib/application/users/user-queries";
 import { parseQuery } from "@/lib/http/request";
-import { anyRead, methodNotAllowed, route } from "@/lib/http/route";
+import { anyRead, otherMethodsNotAllowed, route } from "@/lib/http/route";
 import { emptyQuery } from "@/lib/validation/users";
 import { userIdFrom } from "@/lib/http/responses";
 
@@ -15,7 +15,4 @@ export const GET = route<{ id: string }>(
   { mayReadReplica: anyRead },
 );
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

@@ -1,9 +1,7 @@
 // GET /api/users/:id/export — everything Rewind holds on a user, as JSON (a subject access request)
 import { exportUser } from "@/lib/application/users/user-queries";
-import { anyRead, methodNotAllowed, route } from "@/lib/http/route";
+import { anyRead, otherMethodsNotAllowed, route } from "@/lib/http/route";
 import { userIdFrom } from "@/lib/http/responses";
-
-export const dynamic = "force-dynamic";
 
 export const GET = route<{ id: string }>(
   "read",
@@ -20,7 +18,4 @@ export const GET = route<{ id: string }>(
   { mayReadReplica: anyRead },
 );
 
-export const POST = methodNotAllowed(["GET"]);
-export const PUT = POST;
-export const PATCH = POST;
-export const DELETE = POST;
+export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

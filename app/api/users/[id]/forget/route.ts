@@ -1,6 +1,6 @@
 // POST /api/users/:id/forget — erase a user's personal data (GDPR): the events stay, their names and emails read "[erased]"
 import { forgetUser } from "@/lib/application/users/forget-user";
-import { methodNotAllowed } from "@/lib/http/route";
+import { otherMethodsNotAllowed } from "@/lib/http/route";
 import { userCommandRoute } from "@/lib/http/user-command-route";
 import { forgetUserBody } from "@/lib/validation/users";
 
@@ -8,7 +8,4 @@ export const POST = userCommandRoute("erase", forgetUserBody, (userId, _body, co
   bodyOptional: true,
 });
 
-export const GET = methodNotAllowed(["POST"]);
-export const PUT = GET;
-export const PATCH = GET;
-export const DELETE = GET;
+export const { GET, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ POST });

@@ -1,6 +1,6 @@
 // POST /api/users/[id]/reactivate — reactivate a deactivated user (the body may be empty)
 import { executeUserCommand } from "@/lib/application/users/user-commands";
-import { methodNotAllowed } from "@/lib/http/route";
+import { otherMethodsNotAllowed } from "@/lib/http/route";
 import { reactivateUserBody } from "@/lib/validation/users";
 import { userCommandRoute } from "@/lib/http/user-command-route";
 
@@ -12,7 +12,5 @@ export const POST = userCommandRoute(
     bodyOptional: true,
   },
 );
-export const GET = methodNotAllowed(["POST"]);
-export const PUT = GET;
-export const PATCH = GET;
-export const DELETE = GET;
+
+export const { GET, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ POST });
