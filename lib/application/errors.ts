@@ -1,6 +1,20 @@
 // Errors of the application layer (beyond the domain's and the store's), each with its code.
+import { CodedError } from "../errors";
 
-export class EmailTaken extends Error {
+export type ApplicationErrorCode =
+  | "email_taken"
+  | "precondition_failed"
+  | "user_not_found"
+  | "not_found"
+  | "invalid_credentials"
+  | "too_many_attempts"
+  | "token_not_found"
+  | "idempotency_key_reused"
+  | "idempotent_request_in_progress";
+
+export abstract class ApplicationError extends CodedError<ApplicationErrorCode> {}
+
+export class EmailTaken extends ApplicationError {
   readonly code = "email_taken";
   // The message becomes the answer's detail, and answers are kept for replays under any caller's
   // Idempotency-Key: it must not name the other user's address (the caller sent it anyway).
@@ -11,7 +25,7 @@ export class EmailTaken extends Error {
 }
 
 /** If-Match named a version the user is no longer at. */
-export class PreconditionFailed extends Error {
+export class PreconditionFailed extends ApplicationError {
   readonly code = "precondition_failed";
   constructor(
     readonly expectedVersion: number,
@@ -22,7 +36,7 @@ export class PreconditionFailed extends Error {
   }
 }
 
-export class NotFound extends Error {
+export class NotFound extends ApplicationError {
   readonly code = "user_not_found";
   constructor(message: string) {
     super(message);

@@ -2,6 +2,7 @@
 // that response back and runs nothing. A retry that arrives while the first is still running is
 // told so (409) rather than run twice; a claim left behind by a crashed process expires.
 import { createHash } from "node:crypto";
+import { ApplicationError } from "./errors";
 import { getServices } from "./services";
 import { holdKeysOf } from "./users/personal-data";
 
@@ -11,7 +12,7 @@ export interface StoredResponse {
   body: string;
 }
 
-export class IdempotencyKeyReused extends Error {
+export class IdempotencyKeyReused extends ApplicationError {
   readonly code = "idempotency_key_reused";
   constructor() {
     super("This Idempotency-Key was already used for a different request; use a new key for a new request");
@@ -19,7 +20,7 @@ export class IdempotencyKeyReused extends Error {
   }
 }
 
-export class IdempotentRequestInProgress extends Error {
+export class IdempotentRequestInProgress extends ApplicationError {
   readonly code = "idempotent_request_in_progress";
   constructor() {
     super("A request with this Idempotency-Key is still being processed; retry in a moment");

@@ -3,6 +3,7 @@ import { RebuildInProgress, rebuildProjection } from "../projections/rebuild";
 import { checkpointOf, readStatus } from "../projections/checkpoints";
 import { runProjections } from "../projections/runner";
 import type { Projection } from "../projections/projection";
+import { ApplicationError } from "./errors";
 import { getServices } from "./services";
 import { logger } from "../observability/logger";
 import { activityProjection } from "./users/activity-projection";
@@ -26,7 +27,7 @@ export async function startProjectionRunner(): Promise<AbortController> {
   return stop;
 }
 
-export class UnknownProjection extends Error {
+export class UnknownProjection extends ApplicationError {
   readonly code = "not_found";
   constructor(name: string) {
     super(`There is no projection named ${JSON.stringify(name).slice(0, 80)}`);

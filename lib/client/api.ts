@@ -1,15 +1,11 @@
 // The dashboard's way to call the API from the browser: JSON in, JSON out, problem+json turned
 // into an ApiError that forms can show field by field.
 import { z } from "zod";
+import type { FieldProblem } from "../errors";
 
 // zod probes for eval (`new Function`) to compile its parsers; our Content-Security-Policy forbids
 // eval, and the browser reports the probe as a violation even though zod catches it.
 if (typeof window !== "undefined") z.config({ jitless: true });
-
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
 
 export class ApiError extends Error {
   constructor(

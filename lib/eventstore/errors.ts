@@ -1,9 +1,10 @@
 // Typed errors of the event store. Each carries a stable `code` that lib/http maps to a status.
+import { CodedError } from "../errors";
 import type { ExpectedVersion } from "./types";
 
-export abstract class EventStoreError extends Error {
-  abstract readonly code: string;
-}
+export type EventStoreErrorCode = "wrong_expected_version" | "invalid_argument" | "unknown_position";
+
+export abstract class EventStoreError extends CodedError<EventStoreErrorCode> {}
 
 /** The stream was not at the version the caller expected: someone else appended first. */
 export class WrongExpectedVersion extends EventStoreError {

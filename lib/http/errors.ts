@@ -1,13 +1,37 @@
 // One table from error code to HTTP status, and one function that turns any thrown error into a
 // problem+json response. Unknown errors become a 500 that says nothing of the internals; the
 // details go to the server log under the request's correlation id.
+import type { ApplicationErrorCode } from "../application/errors";
+import type { UserErrorCode } from "../domain/users/errors";
+import { CodedError } from "../errors";
+import type { EventStoreErrorCode } from "../eventstore/errors";
 import { logger } from "../observability/logger";
-import { problemResponse, type ProblemDetails } from "./problem";
+import type { ProjectionErrorCode } from "../projections/rebuild";
+import { problemResponse, problemType, type ProblemDetails } from "./problem";
+
+/** The codes the HTTP edge raises itself, and those problemFor gives to errors it does not know. */
+type HttpErrorCode =
+  | "validation_failed"
+  | "malformed_json"
+  | "request_aborted"
+  | "unauthenticated"
+  | "csrf_failed"
+  | "forbidden"
+  | "insufficient_scope"
+  | "not_found"
+  | "method_not_allowed"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "database_unavailable"
+  | "internal_error";
+
+/** Every code an answer can carry, layer by layer: the error table must have each, and only these. */
+export type ErrorCode = UserErrorCode | EventStoreErrorCode | ProjectionErrorCode | ApplicationErrorCode | HttpErrorCode;
 
 /** An error raised at the HTTP edge (bad header, body too large…), with its status. */
-export class HttpError extends Error {
+export class HttpError extends CodedError<ErrorCode> {
   constructor(
-    readonly code: keyof typeof errorTable,
+    readonly code: ErrorCode,
     message: string,
     readonly extensions: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
@@ -37,7 +61,8 @@ export const errorTable = {
   user_deactivated: { status: 409, title: "User is deactivated" },
   user_forgotten: { status: 410, title: "User was forgotten" },
   email_taken: { status: 409, title: "Email already in use" },
-  wrong_expected_version: { status: 409, title: "The user changed meanwhile" },
+  // The store's code, raised when a command kept losing its race: another write to the stream came first.
+  wrong_expected_version: { status: 409, title: "Another change came first" },
   idempotent_request_in_progress: { status: 409, title: "The same request is still being processed" },
   rebuild_in_progress: { status: 409, title: "A rebuild is already under way" },
   precondition_failed: { status: 412, title: "The user has changed since you read it" },
@@ -47,14 +72,20 @@ export const errorTable = {
   too_many_attempts: { status: 429, title: "Too many attempts" },
   database_unavailable: { status: 503, title: "The database is unavailable" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
-} as const satisfies Record<string, { status: number; title: string }>;
-
-export type ErrorCode = keyof typeof errorTable;
-
-const problemTypeBase = "https://rewind.dev/problems/";
+} as const satisfies Record<ErrorCode, { status: number; title: string }>;
 
 function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === "string" && Object.hasOwn(errorTable, code);
+}
+
+/**
+ * The code of a known error. Read from the error rather than by `instanceof CodedError`: Next.js may
+ * load a module once per route bundle, and an error made by another copy of the class is still ours.
+ */
+function codeOf(error: unknown): ErrorCode | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code } = error as Partial<CodedError>;
+  return isErrorCode(code) ? code : undefined;
 }
 
 /** Extra members a known error contributes to its problem document. */
@@ -90,12 +121,12 @@ function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 export function problemFor(error: unknown, correlationId: string): Response {
-  if (error instanceof Error && isErrorCode((error as { code?: unknown }).code)) {
-    const code = (error as unknown as { code: ErrorCode }).code;
+  const code = codeOf(error);
+  if (error instanceof Error && code !== undefined) {
     const { status, title } = errorTable[code];
     if (code === "request_aborted") logger().info({ correlationId, reason: String(error.cause) }, "request aborted by the client");
     const problem: ProblemDetails = {
-      type: problemTypeBase + code.replaceAll("_", "-"),
+      type: problemType(code),
       title,
       status,
       detail: error.message,
@@ -110,14 +141,14 @@ export function problemFor(error: unknown, correlationId: string): Response {
     logger().warn({ correlationId, err: error }, "database unavailable");
     const { status, title } = errorTable.database_unavailable;
     return problemResponse(
-      { type: problemTypeBase + "database-unavailable", title, status, detail: "Try again in a few seconds.", correlationId },
+      { type: problemType("database_unavailable"), title, status, detail: "Try again in a few seconds.", correlationId },
       { "retry-after": "2" },
     );
   }
   logger().error({ correlationId, err: error }, "unexpected error");
   const { status, title } = errorTable.internal_error;
   return problemResponse({
-    type: problemTypeBase + "internal-error",
+    type: problemType("internal_error"),
     title,
     status,
     detail: `The error was logged with correlation id ${correlationId}.`,

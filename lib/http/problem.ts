@@ -10,6 +10,11 @@ export interface ProblemDetails {
 
 export const problemContentType = "application/problem+json";
 
+/** A problem's `type`: a URI per error code (validation_failed → …/validation-failed). */
+export function problemType(code: string): string {
+  return `https://rewind.dev/problems/${code.replaceAll("_", "-")}`;
+}
+
 export function problemResponse(problem: ProblemDetails, headers: HeadersInit = {}): Response {
   return new Response(JSON.stringify(problem), {
     status: problem.status,

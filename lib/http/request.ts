@@ -2,14 +2,10 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { actorOf, type Principal } from "../application/auth/principal";
+import type { FieldProblem } from "../errors";
 import { HttpError } from "./errors";
 
 export const maxBodyBytes = 64 * 1024;
-
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
 
 export function zodProblems(error: z.ZodError, prefix = ""): FieldProblem[] {
   return error.issues.map((issue) => ({

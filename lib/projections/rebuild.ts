@@ -3,11 +3,14 @@
 // being updated); then, in one transaction, the copies replace the live tables and the checkpoint
 // moves to where the copies got to. The runner carries on from there.
 import type { Database, Queryable } from "../db/database";
+import { CodedError } from "../errors";
 import type { EventStore } from "../eventstore";
 import { ensureCheckpoint } from "./checkpoints";
 import { liveTables, type Projection, type TableName } from "./projection";
 
-export class RebuildInProgress extends Error {
+export type ProjectionErrorCode = "rebuild_in_progress";
+
+export class RebuildInProgress extends CodedError<ProjectionErrorCode> {
   readonly code = "rebuild_in_progress";
   constructor(name: string) {
     super(`Projection ${name} is being rebuilt already`);

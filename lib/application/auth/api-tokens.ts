@@ -2,6 +2,7 @@
 // as a SHA-256, revocable.
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "../../db/database";
+import { ApplicationError } from "../errors";
 import { announceCredentialsEnded } from "./credential-watch";
 import type { Principal } from "./principal";
 import { isApiScope, normaliseScopes, type ApiScope } from "../../domain/access/scopes";
@@ -20,7 +21,7 @@ export interface ApiTokenView {
   revokedAt: string | null;
 }
 
-export class ApiTokenNotFound extends Error {
+export class ApiTokenNotFound extends ApplicationError {
   readonly code = "token_not_found";
   constructor(readonly tokenId: string) {
     super(`No API token ${tokenId}`);

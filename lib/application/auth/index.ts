@@ -1,5 +1,6 @@
 // Signing in and out, within the sign-in limits every server process shares.
 import type { Queryable } from "../../db/database";
+import { ApplicationError } from "../errors";
 import { recordAdminAction } from "./admin-actions";
 import { adminWithPassword } from "./admins";
 import { countSignInAttempt, forgetSignInAttempts } from "./sign-in-limiter";
@@ -7,7 +8,7 @@ import { startSession, type NewSession } from "./sessions";
 
 export { actorOf, type Principal } from "./principal";
 
-export class InvalidCredentials extends Error {
+export class InvalidCredentials extends ApplicationError {
   readonly code = "invalid_credentials";
   constructor() {
     super("The email or password is wrong");
@@ -15,7 +16,7 @@ export class InvalidCredentials extends Error {
   }
 }
 
-export class TooManySignInAttempts extends Error {
+export class TooManySignInAttempts extends ApplicationError {
   readonly code = "too_many_attempts";
   constructor(readonly retryAfterSeconds: number) {
     super(`Too many failed sign-ins: try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s)`);

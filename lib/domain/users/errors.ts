@@ -1,13 +1,9 @@
 // Typed domain errors: each carries a stable code; lib/http maps codes to HTTP statuses.
+import { CodedError, type FieldProblem } from "../../errors";
 
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+export type UserErrorCode = "validation_failed" | "user_not_found" | "user_already_registered" | "user_deactivated" | "user_forgotten";
 
-export abstract class UserDomainError extends Error {
-  abstract readonly code: string;
-}
+export abstract class UserDomainError extends CodedError<UserErrorCode> {}
 
 export class UserValidationFailed extends UserDomainError {
   readonly code = "validation_failed";

@@ -1,7 +1,7 @@
-// The rules a user's fields obey. decide applies them; the application layer calls
-// checkPassword before paying for a password hash.
+// The rules a user's fields obey; decide applies them.
+import type { FieldProblem } from "../../errors";
 import { composed, textProblem, type TextRule } from "../text";
-import { UserValidationFailed, type FieldProblem } from "./errors";
+import { UserValidationFailed } from "./errors";
 
 export const nameMaxLength = 100;
 export const passwordMinLength = 8;
@@ -70,9 +70,4 @@ export function valuesOrThrow<const T extends readonly Check[]>(...checks: T): {
   const problems = checks.flatMap((check) => (check.problem ? [check.problem] : []));
   if (problems.length > 0) throw new UserValidationFailed(problems);
   return checks.map((check) => check.value) as { [K in keyof T]: string };
-}
-
-/** For the application layer: refuse a bad password before hashing it. */
-export function checkPassword(password: string): void {
-  valuesOrThrow(checkPasswordRule(password));
 }

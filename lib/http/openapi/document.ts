@@ -5,6 +5,7 @@ import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from "zod-openapi";
 import { apiScopes, scopeDescriptions, type ApiScope } from "../../domain/access/scopes";
 import { errorTable, type ErrorCode } from "../errors";
+import { problemType } from "../problem";
 import { maxBodyBytes } from "../request";
 import { auditQuery } from "../../validation/audit";
 import { createApiTokenBody, signInBody } from "../../validation/auth";
@@ -27,8 +28,6 @@ import * as answers from "./response-schemas";
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
 
-const problemTypeBase = "https://rewind.dev/problems/";
-
 /** Responses for the errors an operation can answer with, grouped by status. */
 function problems(...codes: ErrorCode[]): ZodOpenApiResponsesObject {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -37,7 +36,7 @@ function problems(...codes: ErrorCode[]): ZodOpenApiResponsesObject {
     [...byStatus].map(([status, group]) => [
       String(status),
       {
-        description: group.map((code) => `${errorTable[code].title} (${problemTypeBase}${code.replaceAll("_", "-")})`).join("; "),
+        description: group.map((code) => `${errorTable[code].title} (${problemType(code)})`).join("; "),
         content: { "application/problem+json": { schema: answers.problem } },
         ...(status === 503 || status === 429 ? { headers: z.object({ "retry-after": z.string().meta({ description: "Seconds" }) }) } : {}),
       },
