@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { databaseConfigFromEnvironment } from "./config";
+import { databaseConfigFromEnvironment, parseEnvironment } from "./env";
 
 describe("database configuration", () => {
   it("uses embedded PGlite in .data when DATABASE_URL is unset or empty", () => {
@@ -35,5 +35,22 @@ describe("database configuration", () => {
     expect(() => databaseConfigFromEnvironment({ DATABASE_REPLICA_URL: replica })).toThrow(
       /DATABASE_REPLICA_URL: a replica needs DATABASE_URL/,
     );
+  });
+});
+
+describe("the environment", () => {
+  it("keeps a snapshot every 100 versions unless REWIND_SNAPSHOT_EVERY says otherwise", () => {
+    expect(parseEnvironment({}).snapshotEvery).toBe(100);
+    expect(parseEnvironment({ REWIND_SNAPSHOT_EVERY: "25" }).snapshotEvery).toBe(25);
+  });
+
+  it("refuses a snapshot interval that is not a positive whole number, naming the variable", () => {
+    for (const value of ["0", "-5", "2.5", "often"]) {
+      expect(() => parseEnvironment({ REWIND_SNAPSHOT_EVERY: value })).toThrow(/Invalid configuration: REWIND_SNAPSHOT_EVERY/);
+    }
+  });
+
+  it("parses every variable at once: one wrong value anywhere refuses the start", () => {
+    expect(() => databaseConfigFromEnvironment({ REWIND_SNAPSHOT_EVERY: "0" })).toThrow(/REWIND_SNAPSHOT_EVERY/);
   });
 });

@@ -2,7 +2,7 @@
 // which must not be open in a running server), migrated; a progress bar on stderr; errors as one line.
 import { Presets, SingleBar } from "cli-progress";
 import type { Database } from "../lib/db/database";
-import { databaseConfigFromEnvironment } from "../lib/db/config";
+import { databaseConfigFromEnvironment } from "../lib/env";
 import { migrate } from "../lib/db/migrate";
 import { openDatabase } from "../lib/db/open";
 

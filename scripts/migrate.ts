@@ -1,5 +1,5 @@
 // `npm run db:migrate`: apply pending migrations to DATABASE_URL, or to the embedded database.
-import { databaseConfigFromEnvironment } from "../lib/db/config";
+import { databaseConfigFromEnvironment } from "../lib/env";
 import { migrate } from "../lib/db/migrate";
 import { openDatabase } from "../lib/db/open";
 

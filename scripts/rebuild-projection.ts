@@ -4,7 +4,7 @@
 import { projections } from "../lib/application/projections";
 import { getServices } from "../lib/application/services";
 import { closeDatabase, provideDatabase } from "../lib/db";
-import { databaseConfigFromEnvironment } from "../lib/db/config";
+import { databaseConfigFromEnvironment } from "../lib/env";
 import { migrate } from "../lib/db/migrate";
 import { openDatabase } from "../lib/db/open";
 import { rebuildProjection } from "../lib/projections/rebuild";

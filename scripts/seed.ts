@@ -1,7 +1,7 @@
 // `npm run db:seed -- --users N --months M --seed S`: deterministic demo users with histories in
 // the past, into DATABASE_URL or the embedded database (which must not be open in a running server).
 import { seedDemoUsers } from "../lib/application/users/seed-demo-users";
-import { databaseConfigFromEnvironment } from "../lib/db/config";
+import { databaseConfigFromEnvironment } from "../lib/env";
 import { migrate } from "../lib/db/migrate";
 import { openDatabase } from "../lib/db/open";
 import { parseFlags } from "./bench/harness";

@@ -1,5 +1,5 @@
 // On the first start of an empty embedded database, `npm start` shows something worth looking at.
-import { databaseConfigFromEnvironment } from "../db/config";
+import { databaseConfigFromEnvironment } from "../env";
 import { getDatabase } from "../db";
 import { seedDemoUsers } from "./users/seed-demo-users";
 

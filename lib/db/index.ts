@@ -1,7 +1,7 @@
 // The process-wide database: opened and migrated once, on first use. Kept on globalThis because
 // Next.js may load this module more than once (instrumentation, each route bundle, dev reloads),
 // and two PGlite instances on one data directory would corrupt it.
-import { databaseConfigFromEnvironment } from "./config";
+import { databaseConfigFromEnvironment } from "../env";
 import type { Database } from "./database";
 import { migrate } from "./migrate";
 import { openDatabase } from "./open";

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { createPGliteDatabase, createPostgresDatabase, type Database } from "./database";
-import type { DatabaseConfig } from "./config";
+import type { DatabaseConfig } from "../env";
 
 export class EmbeddedDatabaseBusy extends Error {
   constructor(dataDir: string, pid: number) {

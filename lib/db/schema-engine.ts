@@ -1,6 +1,5 @@
 // Prisma's schema engine, run from its WebAssembly build: the native binary that `prisma migrate`
-// downloads is not available offline. Used by the migration generator and the drift test, never
-// by the running app.
+// downloads is not available offline. Used by the drift test, never by the running app.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -48,21 +47,6 @@ async function withEngine<T>(adapterFactory: SqlMigrationAwareDriverAdapterFacto
 }
 
 const noFilters = { externalTables: [], externalEnums: [] };
-
-/** The full CREATE script for schema.prisma, as `prisma migrate diff --from-empty` prints it. */
-export async function createScriptFromSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
-  const files = await schemaFiles();
-  return withEngine(adapterFactory, async (engine) => {
-    const result = await engine.diff({
-      from: { tag: "empty" },
-      to: { tag: "schemaDatamodel", files },
-      script: true,
-      exitCode: null,
-      filters: noFilters,
-    });
-    return result.stdout ?? "";
-  });
-}
 
 /** What would have to run on the connected database to match schema.prisma: empty when in sync. */
 export async function driftFromSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {

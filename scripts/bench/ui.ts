@@ -15,7 +15,7 @@ import { startProductionServer } from "./server";
 import { hashPassword } from "../../lib/application/users/passwords";
 import { seedUserHistory } from "../../lib/application/users/seed-demo-users";
 import type { DemoUserHistory } from "../../lib/application/users/demo-data";
-import { databaseConfigFromEnvironment } from "../../lib/db/config";
+import { databaseConfigFromEnvironment } from "../../lib/env";
 import { migrate } from "../../lib/db/migrate";
 import { openDatabase } from "../../lib/db/open";
 import { decide, evolve, initialUserState, type UserCommand, type UserState } from "../../lib/domain/users";

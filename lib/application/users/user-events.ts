@@ -3,7 +3,7 @@
 import type { RecordedUserEvent, UserEvent, UserState } from "../../domain/users";
 import { evolve, initialUserState, upcastUserEventData, userEventSchemaVersions } from "../../domain/users";
 import type { Fold, NewEvent, RecordedEvent } from "../../eventstore";
-import { settings } from "../settings";
+import { environment } from "../../env";
 
 export function toRecordedUserEvent(event: RecordedEvent): RecordedUserEvent {
   return { type: event.type, data: event.data, version: event.version, recordedAt: event.recordedAt.toISOString() } as RecordedUserEvent;
@@ -27,5 +27,5 @@ export function toNewEvent(event: UserEvent): NewEvent {
 export const userFold: Fold<UserState> = {
   initialState: initialUserState,
   evolve: (state, event) => evolve(state, toRecordedUserEvent(event)),
-  snapshots: { name: "user", version: 2, every: settings.snapshotEvery },
+  snapshots: { name: "user", version: 2, every: environment().snapshotEvery },
 };

@@ -1,5 +1,6 @@
 // Given (past events) / When (a command) / Then (new events, or an error).
 import { describe, expect, it } from "vitest";
+import { deciderSpecification } from "@/lib/testing/decider-specification";
 import {
   decide,
   foldUser,
@@ -20,27 +21,15 @@ const registered: UserEvent = {
 };
 const deactivated: UserEvent = { type: "user.deactivated", data: { reason: "left the company", category: "other" } };
 
-function given(...history: UserEvent[]) {
-  const recorded: RecordedUserEvent[] = history.map(
-    (event, index) => ({ ...event, version: index + 1, recordedAt: `2025-01-0${index + 1}T00:00:00.000Z` }) as RecordedUserEvent,
-  );
-  const state = foldUser(recorded);
-  return {
-    when: (command: UserCommand) => ({
-      then: (expected: UserEvent[]) => expect(decide(command, state)).toEqual(expected),
-      thenFails: (error: new (...args: never[]) => Error, details?: Record<string, unknown>) => {
-        let thrown: unknown;
-        try {
-          decide(command, state);
-        } catch (caught) {
-          thrown = caught;
-        }
-        expect(thrown).toBeInstanceOf(error);
-        if (details) expect(thrown).toMatchObject(details);
-      },
-    }),
-  };
-}
+const given = deciderSpecification({
+  decide,
+  fold: (history: UserEvent[]) =>
+    foldUser(
+      history.map(
+        (event, index) => ({ ...event, version: index + 1, recordedAt: `2025-01-0${index + 1}T00:00:00.000Z` }) as RecordedUserEvent,
+      ),
+    ),
+});
 
 const register = (fields: Partial<Extract<UserCommand, { type: "RegisterUser" }>> = {}): UserCommand => ({
   type: "RegisterUser",
