@@ -22,12 +22,12 @@ import {
   commandEventsStatement,
   countAfterStatement,
   headPositionStatement,
-  nearestSnapshotStatement,
   positionExistsStatement,
   readAllKeptStatement,
   readAllStatement,
   readStreamStatement,
   saveSnapshotsStatement,
+  snapshotAndEventsStatement,
   streamVersionStatement,
   withInlineStatements,
 } from "./sql";
@@ -320,20 +320,24 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
     let state = fold.initialState;
     let version = 0;
     let maxRecordedAt = 0;
+    let events: RecordedEvent[];
     if (snapshots) {
-      const [nearest] = await database.query<{ version: number; state: State; max_recorded_at: Date }>({
-        name: "rewind.nearest_snapshot",
-        text: nearestSnapshotStatement,
+      const rows = await database.query<EventRow & { is_snapshot: boolean }>({
+        name: "rewind.snapshot_and_events",
+        text: snapshotAndEventsStatement,
         values: [streamId, snapshots.name, snapshots.version, toVersion, until],
       });
+      const nearest = rows[0]?.is_snapshot ? rows[0] : undefined;
       if (nearest) {
-        state = nearest.state;
+        state = nearest.data as State;
         version = nearest.version;
-        maxRecordedAt = nearest.max_recorded_at.getTime();
+        maxRecordedAt = nearest.recorded_at.getTime();
       }
+      events = await read(nearest ? rows.slice(1) : rows);
+    } else {
+      events = await readStream(streamId, { toVersion, until: until ?? undefined });
     }
 
-    const events = await readStream(streamId, { fromVersion: version + 1, toVersion, until: until ?? undefined });
     const taken: { version: number; state: State; maxRecordedAt: number }[] = [];
     // A snapshot is only true when every version up to it was folded (a fold up to an instant may skip some).
     let contiguous = true;

@@ -85,6 +85,20 @@ SELECT version, state, max_recorded_at FROM snapshots
  ORDER BY version DESC
  LIMIT 1`;
 
+// A fold's starting point and what follows it in one round trip: the nearest snapshot (a row marked
+// as such, its state in \`data\`), then the stream's events after it.
+export const snapshotAndEventsStatement = `
+WITH nearest AS (${nearestSnapshotStatement})
+SELECT NULL::bigint AS position, NULL::text AS stream_id, NULL::text AS stream_type, version, NULL::text AS type,
+       state AS data, NULL::jsonb AS metadata, max_recorded_at AS recorded_at, true AS is_snapshot
+  FROM nearest
+ UNION ALL
+SELECT ${eventColumns}, false
+  FROM events
+ WHERE stream_id = $1 AND version > coalesce((SELECT version FROM nearest), 0) AND version <= $4
+   AND ($5::timestamptz IS NULL OR recorded_at <= $5)
+ ORDER BY is_snapshot DESC, version`;
+
 export const saveSnapshotsStatement = `
 INSERT INTO snapshots (stream_id, fold_name, fold_version, version, state, max_recorded_at)
 SELECT $1, $2, $3, taken.version, taken.state::jsonb, taken.max_recorded_at
