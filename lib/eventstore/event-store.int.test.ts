@@ -26,12 +26,6 @@ async function readEverything(database: TestDatabase, store: EventStore, pageSiz
   }
 }
 
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
-
 describe.each(testBackends())("event store on $name", (backend) => {
   let database: TestDatabase;
   let store: EventStore;
@@ -181,34 +175,22 @@ describe.each(testBackends())("event store on $name", (backend) => {
       expect(new Set(stream.map((e) => e.data.i)).size).toBe(16);
     });
 
-    it("writes all events of a batch or none: a failing inline projection rolls the batch back", async () => {
+    it("writes all events of a batch or none: a failing inline statement refuses the batch", async () => {
+      await database.exec("CREATE TABLE IF NOT EXISTS inline_batch_unique (value text CONSTRAINT inline_batch_unique_key UNIQUE)");
+      await database.exec("INSERT INTO inline_batch_unique VALUES ('taken') ON CONFLICT DO NOTHING");
       const streamId = newStreamId();
       await store.appendToStream(streamId, [event("a")], { expectedVersion: "no_stream" });
       const before = await countEvents(database);
 
       const failing = store.appendToStream(streamId, [event("b"), event("c"), event("d")], {
         expectedVersion: 1,
-        inline: async () => {
-          throw new Error("projection failed");
-        },
+        inlineStatement: { text: "INSERT INTO inline_batch_unique SELECT 'taken' FROM appended LIMIT 1" },
       });
-      await expect(failing).rejects.toThrow("projection failed");
+      await expect(failing).rejects.toMatchObject({ code: "23505", constraint: "inline_batch_unique_key" });
 
       expect(await countEvents(database)).toBe(before);
       expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(["a"]);
       expect((await store.appendToStream(streamId, [event("b")], { expectedVersion: 1 })).version).toBe(2);
-    });
-
-    it("passes a unique violation raised by an inline projection to the caller, and appends nothing", async () => {
-      await database.exec("CREATE TABLE IF NOT EXISTS inline_unique (value text CONSTRAINT inline_unique_value_key UNIQUE)");
-      const project = async (tx: Parameters<NonNullable<Parameters<EventStore["appendToStream"]>[2]["inline"]>>[0]) => {
-        await tx.query("INSERT INTO inline_unique VALUES ('taken')");
-      };
-      await store.appendToStream(newStreamId(), [event("a")], { expectedVersion: "no_stream", inline: project });
-      const streamId = newStreamId();
-      const second = store.appendToStream(streamId, [event("a")], { expectedVersion: "any", inline: project });
-      await expect(second).rejects.toMatchObject({ code: "23505", constraint: "inline_unique_value_key" });
-      expect(await store.readStream(streamId)).toEqual([]);
     });
 
     it("runs an inline statement within the append's own statement, and not when the append is refused", async () => {
@@ -268,24 +250,6 @@ describe.each(testBackends())("event store on $name", (backend) => {
       expect((await store.readStream(streamId)).map((recorded) => recorded.version)).toEqual([1]);
       const labels = await database.query("SELECT label FROM inline_statements_probe WHERE stream_id = $1 ORDER BY label", [streamId]);
       expect(labels).toEqual([{ label: "one" }, { label: "two" }]);
-    });
-
-    it("runs the inline projection in the append's transaction, with the recorded events", async () => {
-      await database.exec("CREATE TABLE IF NOT EXISTS inline_probe (stream_id text, version int, position bigint)");
-      const streamId = newStreamId();
-      const result = await store.appendToStream(streamId, [event("a"), event("b")], {
-        expectedVersion: "no_stream",
-        inline: async (tx, recorded) => {
-          for (const e of recorded) {
-            await tx.query("INSERT INTO inline_probe VALUES ($1, $2, $3)", [e.streamId, e.version, e.position]);
-          }
-          // The events are visible to the projection inside the transaction.
-          const [row] = await tx.query<{ count: number }>("SELECT count(*)::int AS count FROM events WHERE stream_id = $1", [streamId]);
-          expect(row!.count).toBe(2);
-        },
-      });
-      const probe = await database.query("SELECT version, position FROM inline_probe WHERE stream_id = $1 ORDER BY version", [streamId]);
-      expect(probe).toEqual(result.events.map((e) => ({ version: e.version, position: e.position })));
     });
 
     it("keeps event time from recordedAt, for imported and generated histories", async () => {
@@ -435,10 +399,6 @@ describe.each(testBackends())("event store on $name", (backend) => {
       expect(mine.map((e) => e.position)).toEqual(written.events.map((e) => e.position));
       expect(new Set(all.map((e) => e.position)).size).toBe(all.length);
 
-      const rare = await store.readAll({ types: ["rare"], limit: 1000 });
-      expect(rare.events.filter((e) => e.streamId === streamId).map((e) => e.data.i)).toEqual([0, 5, 10, 15, 20]);
-      expect(rare.events.every((e) => e.type === "rare")).toBe(true);
-
       const last = all[all.length - 1]!.position;
       expect(await store.readAll({ after: last })).toEqual({ events: [], lastPosition: last, scanned: 0 });
       await expect(store.readAll({ after: last + 1_000_000 })).rejects.toBeInstanceOf(UnknownPosition);
@@ -510,29 +470,39 @@ describe.each(testBackends())("event store on $name", (backend) => {
       }
     });
 
-    it("holds back events behind a transaction still in flight, then delivers both in order", async () => {
-      const cursorStart = (await readEverything(database, store)).at(-1)?.position ?? 0;
-      const gate = deferred();
-      const entered = deferred();
-      const slow = store.appendToStream(newStreamId(), [event("slow")], {
-        expectedVersion: "no_stream",
-        inline: async () => {
-          entered.resolve();
-          await gate.promise;
-        },
-      });
-      await entered.promise;
-      // On PostgreSQL a second append commits while the first is open; PGlite queues it behind.
-      const fast = store.appendToStream(newStreamId(), [event("fast")], { expectedVersion: "no_stream" });
-      if (backend.name === "postgres") {
-        await fast;
+    it.skipIf(backend.name === "pglite")("holds back events behind an append still in flight, then delivers both in order", async () => {
+      // The first append's inline statement waits for a row another connection is inserting, which
+      // keeps that append open after it took its position. (PGlite runs one transaction at a time:
+      // nothing commits while an append is open.)
+      await database.exec("CREATE TABLE IF NOT EXISTS append_gate (id int PRIMARY KEY)");
+      const { default: pg } = await import("pg");
+      const holder = new pg.Client({ connectionString: database.url! });
+      await holder.connect();
+      try {
+        const cursorStart = (await readEverything(database, store)).at(-1)?.position ?? 0;
+        await holder.query("BEGIN");
+        await holder.query("INSERT INTO append_gate VALUES (1)");
+        const slow = store.appendToStream(newStreamId(), [event("slow")], {
+          expectedVersion: "no_stream",
+          inlineStatement: { text: "INSERT INTO append_gate SELECT 1 FROM appended" },
+        });
+        const waitingAppends = () =>
+          database.query(
+            `SELECT 1 FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%append_gate%'`,
+          );
+        while ((await waitingAppends()).length === 0) await new Promise((done) => setTimeout(done, 10));
+
+        const fastResult = await store.appendToStream(newStreamId(), [event("fast")], { expectedVersion: "no_stream" });
         expect((await store.readAll({ after: cursorStart })).events).toEqual([]);
+        await holder.query("ROLLBACK");
+        const slowResult = await slow;
+        await feedShowsEverything(database);
+        const read = await store.readAll({ after: cursorStart });
+        expect(read.events.map((e) => e.position)).toEqual([slowResult.events[0]!.position, fastResult.events[0]!.position]);
+      } finally {
+        await holder.end();
       }
-      gate.resolve();
-      const [slowResult, fastResult] = await Promise.all([slow, fast]);
-      await feedShowsEverything(database);
-      const read = await store.readAll({ after: cursorStart });
-      expect(read.events.map((e) => e.position)).toEqual([slowResult.events[0]!.position, fastResult.events[0]!.position]);
     });
 
     it("under concurrent writers, pages of readAll taken while they write add up to every event once", async () => {

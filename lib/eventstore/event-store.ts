@@ -16,6 +16,21 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from "./types";
+import {
+  appendOneStatement,
+  appendStatement,
+  commandEventsStatement,
+  countAfterStatement,
+  headPositionStatement,
+  positionExistsStatement,
+  readAllKeptStatement,
+  readAllStatement,
+  readStreamStatement,
+  saveSnapshotsStatement,
+  snapshotAndEventsStatement,
+  streamVersionStatement,
+  withInlineStatements,
+} from "./sql";
 import { checkEvents, checkExpectedVersion, checkInstant, checkJson, checkStreamId, checkVersionBound } from "./validate";
 
 export interface AppendOptions {
@@ -26,16 +41,10 @@ export interface AppendOptions {
   /** When the events happened, for imports and generated histories; defaults to the transaction's time. */
   recordedAt?: Date;
   /**
-   * Runs inside the append's transaction once the events are written (inline projections).
-   * If it throws, nothing is appended.
-   */
-  inline?: (tx: Queryable, events: RecordedEvent[]) => Promise<void>;
-  /**
-   * An inline projection as one SQL statement (or several), run within the append's own statement
-   * (one round trip, no explicit transaction): if one fails, nothing is appended. Each may read the
-   * CTE `appended` (version, position, recorded_at of the rows written) and must write nothing when
-   * `appended` is empty (a refused append). Its parameters are $1, $2…; its text must not contain
-   * `$` otherwise.
+   * Inline projections: one data-modifying SQL statement (or several), run within the append's own
+   * statement (one round trip, no explicit transaction): if one fails, nothing is appended. Each may
+   * read the CTE `appended` (version, position, recorded_at of the rows written) and must write
+   * nothing when `appended` is empty (a refused append). Each numbers its own parameters $1, $2….
    */
   inlineStatement?: Statement | Statement[];
 }
@@ -54,106 +63,6 @@ export interface EventStore {
     options?: Pick<ReadStreamOptions, "toVersion" | "until">,
   ): Promise<AggregateResult<State>>;
 }
-
-const eventColumns = "position, stream_id, stream_type, version, type, data, metadata, recorded_at";
-
-// One statement, one round trip: the head version is read and checked against the expected range,
-// and the events are numbered from it. A concurrent append that wins the race makes this one fail
-// on the (stream_id, version) primary key, never produces a gap or a duplicate.
-const appendStatement = `
-INSERT INTO events (stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)
-SELECT $1, $2, head.version + batch.ordinal, batch.type, batch.data::jsonb, batch.metadata::jsonb,
-       CASE WHEN batch.ordinal = 1 THEN $6 END, coalesce(batch.recorded_at, $7::timestamptz, now())
-  FROM (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1) AS head
- CROSS JOIN unnest($3::text[], $4::text[], $5::text[], $10::timestamptz[])
-       WITH ORDINALITY AS batch(type, data, metadata, recorded_at, ordinal)
- WHERE head.version BETWEEN $8 AND $9
-RETURNING version, position, recorded_at`;
-
-// The same for the common case of one event, without the arrays (cheaper to encode and to plan).
-const appendOneStatement = `
-INSERT INTO events (stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)
-SELECT $1, $2, head.version + 1, $3, $4::jsonb, $5::jsonb, $6, coalesce($7::timestamptz, now())
-  FROM (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1) AS head
- WHERE head.version BETWEEN $8 AND $9
-RETURNING version, position, recorded_at`;
-
-const streamVersionStatement = `SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1`;
-
-// The events of one earlier append, found by its command id (set on the append's first event).
-const commandEventsStatement = `
-SELECT ${eventColumns} FROM events
- WHERE stream_id = $1
-   AND version >= (SELECT version FROM events WHERE stream_id = $1 AND command_id = $2)
-   AND metadata->>'commandId' = $2
- ORDER BY version`;
-
-const readStreamStatement = `
-SELECT ${eventColumns} FROM events
- WHERE stream_id = $1 AND version BETWEEN $2 AND $3 AND ($4::timestamptz IS NULL OR recorded_at <= $4)
- ORDER BY version`;
-
-// Sequence values are taken at insert and become visible at commit, so positions appear out of
-// order under concurrency. Reading in (transaction id, position) order, only from transactions
-// older than every transaction still in flight, gives an order in which nothing can later appear
-// behind a reader: every transaction below the snapshot's xmin has ended.
-const afterCursor = `
- WHERE (transaction_id, position) > (
-         CASE WHEN $1::bigint = 0 THEN '0'::xid8
-              ELSE (SELECT transaction_id FROM events WHERE position = $1::bigint) END,
-         $1::bigint)
-   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
-
-const readAllStatement = `
-SELECT ${eventColumns} FROM events ${afterCursor}
-   AND ($3::text[] IS NULL OR type = ANY($3::text[]))
- ORDER BY transaction_id, position
- LIMIT $2`;
-
-// The same page, but only the kept types' rows come back whole (the others are only counted and
-// passed), with the page's last position and size on every row — or on one empty row when none is kept.
-const readAllKeptStatement = `
-WITH page AS (
-  SELECT transaction_id, position, type FROM events ${afterCursor}
-   ORDER BY transaction_id, position
-   LIMIT $2
-), last AS (
-  SELECT position, count(*) OVER () AS scanned FROM page ORDER BY transaction_id DESC, position DESC LIMIT 1
-)
-SELECT ${eventColumns
-  .split(", ")
-  .map((column) => `e.${column}`)
-  .join(", ")}, last.position AS last_position, last.scanned
-  FROM last
-  LEFT JOIN page ON page.type = ANY($3::text[])
-  -- One index probe per kept row: LIMIT keeps the planner from turning this into a join over the
-  -- whole table (which it does on a freshly loaded table, before statistics say positions are unique).
-  LEFT JOIN LATERAL (SELECT * FROM events WHERE events.position = page.position LIMIT 1) e ON true
- ORDER BY page.transaction_id, page.position`;
-
-const nearestSnapshotStatement = `
-SELECT version, state, max_recorded_at FROM snapshots
- WHERE stream_id = $1 AND fold_name = $2 AND fold_version = $3 AND version <= $4
-   AND ($5::timestamptz IS NULL OR max_recorded_at <= $5)
- ORDER BY version DESC
- LIMIT 1`;
-
-const saveSnapshotsStatement = `
-INSERT INTO snapshots (stream_id, fold_name, fold_version, version, state, max_recorded_at)
-SELECT $1, $2, $3, taken.version, taken.state::jsonb, taken.max_recorded_at
-  FROM unnest($4::int[], $5::text[], $6::timestamptz[]) AS taken(version, state, max_recorded_at)
-ON CONFLICT DO NOTHING`;
-
-const countAfterStatement = `SELECT count(*)::bigint AS count FROM events ${afterCursor}`;
-
-const positionExistsStatement = `SELECT 1 FROM events WHERE position = $1 LIMIT 1`;
-
-// The last event readAll can return now: where a subscriber that wants only new events starts.
-const headPositionStatement = `
-SELECT position FROM events
- WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
- ORDER BY transaction_id DESC, position DESC
- LIMIT 1`;
 
 const uniqueViolation = "23505";
 // The events table's two unique keys, by name: events_pkey and events_stream_id_command_id_key — or,
@@ -275,7 +184,7 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       ...recordedBy,
     }));
     const single = events.length === 1;
-    const statement: { name: string | undefined; text: string; values: unknown[] } = {
+    const append: Statement = {
       name: single ? "rewind.append_one" : "rewind.append",
       text: single ? appendOneStatement : appendStatement,
       values: [
@@ -291,50 +200,32 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
         ...(single ? [] : [events.map((event) => event.recordedAt ?? null)]),
       ],
     };
+    const statement = withInlineStatements(append, options.inlineStatement === undefined ? [] : [options.inlineStatement].flat());
 
-    const inlineStatements = options.inlineStatement === undefined ? [] : [options.inlineStatement].flat();
-    if (inlineStatements.length > 0) {
-      const companions = inlineStatements.map((inlineStatement, index) => {
-        const offset = statement.values.length;
-        const text = inlineStatement.text.replace(/\$(\d+)/g, (_, parameter: string) => `$${Number(parameter) + offset}`);
-        statement.name = statement.name && inlineStatement.name ? `${statement.name}+${inlineStatement.name}` : undefined;
-        statement.values = [...statement.values, ...(inlineStatement.values ?? [])];
-        return `inline_projection${index === 0 ? "" : `_${index + 1}`} AS (${text})`;
-      });
-      statement.text = `WITH appended AS (${statement.text}), ${companions.join(", ")} SELECT version, position, recorded_at FROM appended`;
-    }
-
-    const insert = async (on: Queryable): Promise<RecordedEvent[]> => {
-      const rows = await on.query<{ version: number; position: number; recorded_at: Date }>(statement);
-      if (rows.length === 0) return [];
+    const insert = async (): Promise<RecordedEvent[]> => {
+      const rows = await database.query<{ version: number; position: number; recorded_at: Date }>(statement);
       const firstVersion = Math.min(...rows.map((row) => row.version));
-      const recorded = rows.map((row) => {
-        const index = row.version - firstVersion;
-        return {
-          position: row.position,
-          streamId,
-          streamType,
-          version: row.version,
-          type: events[index]!.type,
-          data: events[index]!.data,
-          metadata: eventMetadata[index]!,
-          recordedAt: row.recorded_at,
-        };
-      });
-      return recorded.sort((a, b) => a.version - b.version);
+      return rows
+        .map((row) => {
+          const index = row.version - firstVersion;
+          return {
+            position: row.position,
+            streamId,
+            streamType,
+            version: row.version,
+            type: events[index]!.type,
+            data: events[index]!.data,
+            metadata: eventMetadata[index]!,
+            recordedAt: row.recorded_at,
+          };
+        })
+        .sort((a, b) => a.version - b.version);
     };
 
-    const { inline } = options;
     for (let attempt = 1; ; attempt++) {
       let versionTaken = false;
       try {
-        const recorded = inline
-          ? await database.transaction(async (tx) => {
-              const written = await insert(tx);
-              if (written.length > 0) await inline(tx, written);
-              return written;
-            })
-          : await insert(database);
+        const recorded = await insert();
         if (recorded.length > 0) {
           storeOptions.onAppended?.();
           return { version: recorded[recorded.length - 1]!.version, events: recorded, replayed: false };
@@ -382,15 +273,11 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
     if (!Number.isInteger(limit) || limit < 1 || limit > maxReadAllLimit) {
       throw new InvalidEventStoreArgument("limit", `must be a whole number from 1 to ${maxReadAllLimit}`);
     }
-    const types = options.types ?? null;
-    if (types !== null && (!Array.isArray(types) || types.some((type) => typeof type !== "string"))) {
-      throw new InvalidEventStoreArgument("types", "must be an array of event types");
-    }
     if (options.keepTypes) return readAllKept(after, limit, options.keepTypes);
     const rows = await database.query<EventRow>({
       name: "rewind.read_all",
       text: readAllStatement,
-      values: [after, limit, types],
+      values: [after, limit],
     });
     if (rows.length === 0 && after > 0) {
       const known = await database.query({ name: "rewind.position_exists", text: positionExistsStatement, values: [after] });
@@ -433,20 +320,24 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
     let state = fold.initialState;
     let version = 0;
     let maxRecordedAt = 0;
+    let events: RecordedEvent[];
     if (snapshots) {
-      const [nearest] = await database.query<{ version: number; state: State; max_recorded_at: Date }>({
-        name: "rewind.nearest_snapshot",
-        text: nearestSnapshotStatement,
+      const rows = await database.query<EventRow & { is_snapshot: boolean }>({
+        name: "rewind.snapshot_and_events",
+        text: snapshotAndEventsStatement,
         values: [streamId, snapshots.name, snapshots.version, toVersion, until],
       });
+      const nearest = rows[0]?.is_snapshot ? rows[0] : undefined;
       if (nearest) {
-        state = nearest.state;
+        state = nearest.data as State;
         version = nearest.version;
-        maxRecordedAt = nearest.max_recorded_at.getTime();
+        maxRecordedAt = nearest.recorded_at.getTime();
       }
+      events = await read(nearest ? rows.slice(1) : rows);
+    } else {
+      events = await readStream(streamId, { toVersion, until: until ?? undefined });
     }
 
-    const events = await readStream(streamId, { fromVersion: version + 1, toVersion, until: until ?? undefined });
     const taken: { version: number; state: State; maxRecordedAt: number }[] = [];
     // A snapshot is only true when every version up to it was folded (a fold up to an instant may skip some).
     let contiguous = true;

@@ -69,7 +69,6 @@ export interface ReadAllOptions {
   /** Continue after the event at this position (0, the default, starts at the beginning). */
   after?: number;
   limit?: number;
-  types?: string[];
   /**
    * Of the `limit` events read, hand out (and pass through the read transform) only those of these
    * types; `lastPosition` and `scanned` still cover every event read. For projections, which must

@@ -18,6 +18,7 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
     database = await backend.open();
     notifier = createEventNotifier(database);
     store = createEventStore(database, { onAppended: notifier.appended });
+    await database.exec("CREATE TABLE slow_appends (at timestamptz)");
   });
   afterAll(async () => {
     await notifier?.close();
@@ -26,6 +27,9 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
 
   const bruteForce = () => nameChangesByBruteForce(database);
   const projected = () => nameChangesProjected(database);
+
+  // Holds the append's statement (its transaction) open a little after it took its positions.
+  const slowly = { text: "INSERT INTO slow_appends SELECT clock_timestamp() FROM appended, pg_sleep(0.015)" };
 
   async function renameMany(users: number, renames: number, slowEvery = 0) {
     await Promise.all(
@@ -42,7 +46,7 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
                 data: { name: `U${u} v${version}`, previousName: `U${u} v${version - 1}` },
               },
             ],
-            { expectedVersion: version - 1, inline: slow ? () => new Promise((done) => setTimeout(done, 15)) : undefined },
+            { expectedVersion: version - 1, inlineStatement: slow ? slowly : undefined },
           );
         }
       }),

@@ -23,6 +23,16 @@ export async function runBatch(
   projection: Projection,
   batchSize = defaultBatchSize,
 ): Promise<number> {
+  return (await nextBatch(database, store, projection, batchSize)).moved;
+}
+
+/** runBatch, also saying whether the batch reached the end of the feed (a page less than full). */
+async function nextBatch(
+  database: Database,
+  store: EventStore,
+  projection: Projection,
+  batchSize: number,
+): Promise<{ moved: number; caughtUp: boolean }> {
   const status = await checkpointOf(database, projection);
   if (status.version !== projection.version) {
     // Rebuilt into copies while the old version keeps serving; another runner may be doing it.
@@ -32,7 +42,7 @@ export async function runBatch(
       if (!(error instanceof RebuildInProgress)) throw error;
       await new Promise((done) => setTimeout(done, 500));
     }
-    return 1;
+    return { moved: 1, caughtUp: false };
   }
 
   // Only the projection's own events are decoded; the checkpoint still moves past every event read.
@@ -43,23 +53,27 @@ export async function runBatch(
       text: `UPDATE projection_checkpoints SET caught_up_at = now(), last_error = NULL WHERE name = $1 AND position = $2`,
       values: [projection.name, status.position],
     });
-    return 0;
+    return { moved: 0, caughtUp: true };
   }
+  // A page less than full read everything there was: the checkpoint it moves to is caught up, which
+  // saves reading an empty page next.
+  const caughtUp = page.scanned < batchSize;
   try {
     await database.transaction(async (tx) => {
       const moved = await tx.query(
-        `UPDATE projection_checkpoints SET position = $3, updated_at = now(), last_error = NULL
+        `UPDATE projection_checkpoints
+            SET position = $3, updated_at = now(), last_error = NULL, caught_up_at = CASE WHEN $5 THEN now() ELSE caught_up_at END
           WHERE name = $1 AND version = $2 AND position = $4 RETURNING 1`,
-        [projection.name, projection.version, page.lastPosition, status.position],
+        [projection.name, projection.version, page.lastPosition, status.position, caughtUp],
       );
       if (moved.length === 0) throw new CheckpointMoved();
       if (page.events.length > 0) await projection.apply(tx, page.events, liveTables);
     });
   } catch (error) {
-    if (error instanceof CheckpointMoved) return 1;
+    if (error instanceof CheckpointMoved) return { moved: 1, caughtUp: false };
     throw error;
   }
-  return page.scanned;
+  return { moved: page.scanned, caughtUp };
 }
 
 async function recordError(database: Database, projection: Projection, error: unknown): Promise<void> {
@@ -88,29 +102,42 @@ export async function runProjections(
   await Promise.all(
     projections.map(async (projection) => {
       let failures = 0;
-      while (!signal.aborted) {
-        let pause = 0;
-        try {
-          const moved = await runBatch(services.database, services.store, projection, batchSize);
-          failures = 0;
-          if (moved > 0) continue;
-          pause = idlePollMs;
-        } catch (error) {
-          failures++;
-          await recordError(services.database, projection, error);
-          pause = Math.min(maxBackoffMs, 250 * 2 ** failures);
-        }
-        await new Promise<void>((resume) => {
-          const unsubscribe = failures === 0 ? services.notifier.subscribe(done) : () => {};
-          const timer = setTimeout(done, pause);
-          signal.addEventListener("abort", done, { once: true });
-          function done() {
-            unsubscribe();
-            clearTimeout(timer);
-            signal.removeEventListener("abort", done);
-            resume();
+      // Listening all along: an append made while a batch ran is not missed when that batch ends caught up.
+      let appendedMeanwhile = false;
+      let wakeNow: (() => void) | undefined;
+      const unsubscribe = services.notifier.subscribe(() => {
+        appendedMeanwhile = true;
+        wakeNow?.();
+      });
+      try {
+        while (!signal.aborted) {
+          appendedMeanwhile = false;
+          let pause = 0;
+          try {
+            const { moved, caughtUp } = await nextBatch(services.database, services.store, projection, batchSize);
+            failures = 0;
+            if ((moved > 0 && !caughtUp) || appendedMeanwhile) continue;
+            pause = idlePollMs;
+          } catch (error) {
+            failures++;
+            await recordError(services.database, projection, error);
+            pause = Math.min(maxBackoffMs, 250 * 2 ** failures);
           }
-        });
+          await new Promise<void>((resume) => {
+            const timer = setTimeout(done, pause);
+            // A failing projection waits out its back-off, new events or not.
+            if (failures === 0) wakeNow = done;
+            signal.addEventListener("abort", done, { once: true });
+            function done() {
+              wakeNow = undefined;
+              clearTimeout(timer);
+              signal.removeEventListener("abort", done);
+              resume();
+            }
+          });
+        }
+      } finally {
+        unsubscribe();
       }
     }),
   );

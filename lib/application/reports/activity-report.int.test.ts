@@ -88,7 +88,7 @@ describe.each(testBackends())("activity report on $name", (backend) => {
   it("reads as of an instant in the middle of a day: whole days before it, and that day up to it", async () => {
     const { store, database } = await getServices();
     await feedShowsEverything(database);
-    const renames = (await store.readAll({ limit: 10_000, types: ["user.renamed"] })).events
+    const renames = (await store.readAll({ limit: 10_000, keepTypes: ["user.renamed"] })).events
       .map((event) => event.recordedAt.getTime())
       .sort((a, b) => a - b);
     const asOf = new Date(renames[Math.floor(renames.length * 0.6)]!);
