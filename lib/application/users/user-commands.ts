@@ -10,6 +10,7 @@ import { hashPassword } from "./passwords";
 import { encryptPersonalData, isUserKeyTaken, needsUserKey, newUserKey, reasonMetadata, storeUserKey, userKey } from "./personal-data";
 import { toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
 import { asEmailTaken, upsertUserRow } from "./users-projection";
+import { recordUserVersions } from "./user-versions";
 import { viewOfState, type UserView } from "./user-view";
 
 export interface CommandContext {
@@ -140,7 +141,11 @@ async function attemptUserCommand(
           actor: context.actor,
           ...(context.reason === undefined ? {} : { extra: reasonMetadata(command.type, context.reason, streamId, key) }),
         },
-        inlineStatement: newKey ? [upsertUserRow(expected), storeUserKey(command.userId, newKey)] : upsertUserRow(expected),
+        inlineStatement: [
+          upsertUserRow(expected),
+          ...recordUserVersions(command.userId, state, events),
+          ...(newKey ? [storeUserKey(command.userId, newKey)] : []),
+        ],
       })
       .finally(stopTimer);
     const after = result.replayed
