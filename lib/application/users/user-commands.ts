@@ -143,7 +143,7 @@ async function attemptUserCommand(
         },
         inlineStatement: [
           upsertUserRow(expected),
-          ...recordUserVersions(command.userId, state, events),
+          recordUserVersions(command.userId, state, events),
           ...(newKey ? [storeUserKey(command.userId, newKey)] : []),
         ],
       })

@@ -94,6 +94,18 @@ export async function listUsers(query: UserListQuery, cursor: CursorPosition | u
   return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null, total };
 }
 
+// Without a search, the total at an instant comes from two small partial indexes rather than from every
+// version current then: the users registered by then (each stream begins with its registration, at
+// version 1), and of them the ones whose version current then is not active.
+const registeredBy = "SELECT count(*) FROM user_versions WHERE version = 1 AND recorded_from <= $1";
+const inactiveAt = (status: string) =>
+  `SELECT count(*) FROM user_versions WHERE status <> 'active' AND ${status} AND recorded_from <= $1 AND (recorded_to IS NULL OR recorded_to > $1)`;
+function totalAt(at: Date, status: UserListQuery["status"]): { text: string; values: unknown[] } {
+  if (status === "deactivated") return { text: `SELECT (${inactiveAt("status = $2")})::int AS total`, values: [at, status] };
+  if (status === "active") return { text: `SELECT ((${registeredBy}) - (${inactiveAt("true")}))::int AS total`, values: [at] };
+  return { text: `SELECT (${registeredBy})::int AS total`, values: [at] };
+}
+
 /**
  * The list as it stood at `at`, from the temporal index: each user's version current then (recorded
  * at or before `at`, and the next one after it), filtered, ordered and paged like today's list. The
@@ -130,7 +142,11 @@ async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPositio
         ORDER BY created_at DESC, user_id DESC LIMIT ${parameter(query.limit + 1)}`,
       values,
     ),
-    database.query<{ total: number }>(`SELECT count(*)::int AS total FROM user_versions WHERE ${where}`, countValues),
+    database.query<{ total: number }>(
+      query.q
+        ? { text: `SELECT count(*)::int AS total FROM user_versions WHERE ${where}`, values: countValues }
+        : totalAt(at, query.status),
+    ),
   ]);
   const items = rows.slice(0, query.limit).map(({ created_at, updated_at, ...row }) => ({
     ...row,

@@ -3,7 +3,7 @@
 // statement (like the users row), so it is never behind the log; built, verified and repaired from
 // the log by the same code (`npm run db:user-versions`).
 import type { Database, Queryable, Statement } from "../../db/database";
-import { evolve, initialUserState, userStreamType, type UserEvent, type UserState } from "../../domain/users";
+import { evolve, initialUserState, userStreamId, userStreamType, type UserEvent, type UserState } from "../../domain/users";
 import { toRecordedEvent, type EventRow, type RecordedEvent } from "../../eventstore";
 import { readTransformFor } from "../services";
 import { holdKeysForWriting } from "./personal-data";
@@ -21,49 +21,47 @@ export interface UserVersionRow {
 }
 
 /**
- * The inline statements that keep the index in step with an append: the open version of the user
- * is closed at the first appended event's time, and each appended event adds the version it makes.
- * `before` is the state the events were decided on.
+ * The inline statement that keeps the index in step with an append: the user's open version is
+ * closed at the first appended event's time, and each appended event adds the version it makes.
+ * `before` is the state the events were decided on. One statement (an upsert: the open version
+ * conflicts and is closed) so that the append stays one statement with one short prepared name.
  */
-export function recordUserVersions(userId: string, before: UserState, events: readonly UserEvent[]): Statement[] {
+export function recordUserVersions(userId: string, before: UserState, events: readonly UserEvent[]): Statement {
   let state = before;
-  const states = events.map((event, index) => {
+  const made = events.flatMap((event, index) => {
     // Versions and times come from the append; only the state's fields are used here.
     state = evolve(state, { ...event, version: before.version + index + 1, recordedAt: new Date(0).toISOString() } as never);
-    return state;
+    return state.status === "unregistered" ? [] : [{ state, ordinal: index + 1 }];
   });
-  const registered = states.flatMap((next, index) => (next.status === "unregistered" ? [] : [{ next, ordinal: index + 1 }]));
-  // A user who registers in this append takes the registration's time; the others keep theirs.
-  const createdAt = before.status === "unregistered" ? null : before.createdAt;
-  return [
-    {
-      name: "user_versions.close",
-      text: `UPDATE user_versions SET recorded_to = (SELECT min(recorded_at) FROM appended)
-              WHERE user_id = $1::uuid AND recorded_to IS NULL AND EXISTS (SELECT 1 FROM appended)`,
-      values: [userId],
-    },
-    {
-      name: "user_versions.insert",
-      text: `INSERT INTO user_versions (user_id, version, name, name_lower, email, status, created_at, recorded_from, recorded_to)
-             SELECT $1::uuid, appended.version, made.name, made.name_lower, made.email, made.status,
-                    coalesce($7::timestamptz, date_trunc('milliseconds', first.recorded_at)), appended.recorded_at,
-                    lead(appended.recorded_at) OVER (ORDER BY appended.version)
-               FROM appended
-               JOIN (SELECT min(version) AS version, min(recorded_at) AS recorded_at FROM appended) AS first ON true
-               JOIN unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[])
-                    AS made(ordinal, name, name_lower, email, status)
-                 ON appended.version = first.version + made.ordinal - 1`,
-      values: [
-        userId,
-        registered.map(({ ordinal }) => ordinal),
-        registered.map(({ next }) => next.name),
-        registered.map(({ next }) => next.name.toLowerCase()),
-        registered.map(({ next }) => next.email),
-        registered.map(({ next }) => next.status),
-        createdAt,
-      ],
-    },
-  ];
+  // The open version, given again whole: the conflict closes it (and should it be missing, it is
+  // written with its own event's time).
+  const open = before.status === "unregistered" ? [] : [{ state: before, ordinal: 0 }];
+  const rows = [...open, ...made];
+  return {
+    name: "user_versions",
+    text: `INSERT INTO user_versions (user_id, version, name, name_lower, email, status, created_at, recorded_from, recorded_to)
+           SELECT $1::uuid, first.version + row.ordinal - 1, row.name, row.name_lower, row.email, row.status,
+                  coalesce(row.created_at, date_trunc('milliseconds', first.recorded_at)),
+                  CASE WHEN row.ordinal = 0
+                       THEN (SELECT recorded_at FROM events WHERE stream_id = $8 AND version = first.version - 1)
+                       ELSE (SELECT recorded_at FROM appended WHERE version = first.version + row.ordinal - 1) END,
+                  (SELECT recorded_at FROM appended WHERE version = first.version + row.ordinal)
+             FROM (SELECT min(version) AS version, min(recorded_at) AS recorded_at FROM appended HAVING count(*) > 0) AS first
+            CROSS JOIN unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+                  AS row(ordinal, name, name_lower, email, status, created_at)
+           ON CONFLICT (user_id, version) DO UPDATE SET recorded_to = EXCLUDED.recorded_to`,
+    values: [
+      userId,
+      rows.map(({ ordinal }) => ordinal),
+      rows.map(({ state }) => state.name),
+      rows.map(({ state }) => state.name.toLowerCase()),
+      rows.map(({ state }) => state.email),
+      rows.map(({ state }) => state.status),
+      // A user who registers in this append takes the registration's time; the others keep theirs.
+      rows.map(() => (before.status === "unregistered" ? null : before.createdAt)),
+      userStreamId(userId),
+    ],
+  };
 }
 
 /** The versions a stream's events (read, decrypted and upcast as the store reads them) make: one per event once registered. */
