@@ -25,6 +25,9 @@ export async function register() {
   } else if (admin && admin.change !== "unchanged") log.info(`the admin from ADMIN_EMAIL / ADMIN_PASSWORD: ${admin.change}`);
   const seeded = await seedDemoDataIfEmpty();
   if (seeded) log.info(seeded);
+  const { buildUserVersionsIfMissing } = await import("./lib/application/users/user-versions");
+  const built = await buildUserVersionsIfMissing(database);
+  if (built) log.info({ users: built.users }, "built the temporal index of user versions from the log");
   const { startProjectionRunner, projections } = await import("./lib/application/projections");
   await startProjectionRunner();
   log.info({ projections: projections.map((p) => p.name) }, "keeping the projections caught up");

@@ -17,7 +17,7 @@ import { projections } from "./projections";
 import { readTransformFor } from "./services";
 import { seedDemoUsers } from "./users/seed-demo-users";
 
-const derivedTables = ["users", ...projections.flatMap((projection) => projection.tables)];
+const derivedTables = ["users", "user_versions", ...projections.flatMap((projection) => projection.tables)];
 
 async function catchUpAll(database: Database) {
   const store = createEventStore(database, { transformRead: readTransformFor(database) });
@@ -61,6 +61,7 @@ describe.each(testBackends())("backup and restore on $name", (backend) => {
       expect(Object.keys(after)).toEqual([
         "events",
         "users",
+        "user_versions",
         "name_changes",
         "name_change_users",
         "name_change_last_days",

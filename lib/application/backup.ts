@@ -6,6 +6,7 @@ import type { Database, Queryable } from "../db/database";
 import { erasedValue } from "../domain/users";
 import { userFold } from "./users/user-events";
 import { upsertUserRow } from "./users/users-projection";
+import { checkUserVersions } from "./users/user-versions";
 import { personalDataOptions } from "./services";
 import { createEventStore } from "../eventstore";
 
@@ -183,6 +184,7 @@ export async function importLog(
     );
   }
   const users = await rebuildUsersTable(database);
+  await checkUserVersions(database, { repair: true });
   return { events: imported, userKeys: restorable.length, users };
 }
 

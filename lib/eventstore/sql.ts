@@ -194,7 +194,9 @@ export function withInlineStatements(append: Statement, inline: readonly Stateme
     return `inline_projection${index === 0 ? "" : `_${index + 1}`} AS (${text})`;
   });
   return {
-    name,
+    // PostgreSQL cuts a prepared statement's name at 63 bytes: two compositions sharing a cut name
+    // would run each other's text, so a longer one is sent unnamed.
+    name: name !== undefined && Buffer.byteLength(name) <= 63 ? name : undefined,
     text: `WITH appended AS (${append.text}), ${companions.join(", ")} SELECT version, position, recorded_at FROM appended`,
     values,
   };

@@ -90,6 +90,9 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     expect(before[1].metadata.reason).toBe(`asked by ${emails[0]}`);
     expect(before.find((event: { type: string }) => event.type === "user.deactivated").data.reason).toBe(phoneNote);
     expect((await dumpAllRows(database)).includes(names[2]!)).toBe(true);
+    // The temporal index holds every name the user had, in clear, until they are forgotten.
+    const indexed = await database.query<{ name: string }>("SELECT name FROM user_versions WHERE user_id = $1 ORDER BY version", [user.id]);
+    expect(indexed.map((row) => row.name)).toEqual(expect.arrayContaining(names));
 
     const forgotten = await api.post(`/api/users/${user.id}/forget`, { reason: "GDPR request #7" });
     expect(forgotten.status).toBe(200);

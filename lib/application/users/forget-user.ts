@@ -1,7 +1,7 @@
 // The right to erasure, in an append-only log: record that the user was forgotten, then destroy
 // their key (every personal field of their events now reads "[erased]") and every copy of their
 // personal data outside the log. Asking again re-runs the clean-up and changes nothing else.
-import { userStreamId } from "../../domain/users";
+import { erasedValue, userStreamId } from "../../domain/users";
 import type { EventStore } from "../../eventstore";
 import { eraseFromProjection } from "../../projections/rebuild";
 import { projections } from "../projections";
@@ -26,6 +26,8 @@ export async function forgetUser(userId: string, context: CommandContext): Promi
     // below then erase; writers that come later find no key and write "[erased]" or nothing.
     await tx.query("DELETE FROM user_keys WHERE user_id = $1", [userId]);
     await tx.query("DELETE FROM users WHERE id = $1", [userId]);
+    // Every version of them in the temporal index reads as the log now does.
+    await tx.query("UPDATE user_versions SET name = $2, name_lower = $2, email = $2 WHERE user_id = $1", [userId, erasedValue]);
     // Derived copies: folded states, projections (and the copies a rebuild is filling), replayable responses.
     await tx.query("DELETE FROM snapshots WHERE stream_id = $1", [userStreamId(userId)]);
     for (const projection of projections) await eraseFromProjection(tx, projection, userId);

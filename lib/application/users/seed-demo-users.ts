@@ -7,6 +7,7 @@ import { demoPasswords, generateDemoHistories, type DemoOptions, type DemoUserHi
 import { hashPassword } from "./passwords";
 import { encryptPersonalData, newUserKey } from "./personal-data";
 import { toNewEvent } from "./user-events";
+import { insertUserVersions, userVersionRows } from "./user-versions";
 import { viewOfState } from "./user-view";
 
 export class AlreadySeeded extends Error {
@@ -25,6 +26,7 @@ export interface SeedReport {
 const usersPerInsert = 1000;
 
 async function insertUsers(database: Database, histories: DemoUserHistory[]) {
+  await insertUserVersions(database, histories.flatMap(versionRowsOf));
   const views = histories.flatMap(({ finalState }) => (finalState.status === "unregistered" ? [] : [viewOfState(finalState)]));
   await database.query({
     name: "seed.users",
@@ -40,6 +42,23 @@ async function insertUsers(database: Database, histories: DemoUserHistory[]) {
       views.map((v) => v.updatedAt),
     ],
   });
+}
+
+// The versions the history's events make, as the temporal index holds them (its own fold, in clear).
+function versionRowsOf({ userId, events }: DemoUserHistory) {
+  const streamId = userStreamId(userId);
+  return userVersionRows(
+    events.map(({ event, recordedAt }, index) => ({
+      position: 0,
+      streamId,
+      streamType: "user",
+      version: index + 1,
+      type: event.type,
+      data: event.data,
+      metadata: {} as never,
+      recordedAt,
+    })),
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import { hashPassword } from "./passwords";
 import { encryptPersonalData, isUserKeyTaken, needsUserKey, newUserKey, reasonMetadata, storeUserKey, userKey } from "./personal-data";
 import { toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
 import { asEmailTaken, upsertUserRow } from "./users-projection";
+import { recordUserVersions } from "./user-versions";
 import { viewOfState, type UserView } from "./user-view";
 
 export type { CommandContext } from "../command-handler";
@@ -77,7 +78,11 @@ async function writeUserEvents({
   return {
     events: events.map((event) => (key ? encryptPersonalData(toNewEvent(event), streamId, key) : toNewEvent(event))),
     metadata: context.reason === undefined ? undefined : reasonMetadata(command.type, context.reason, streamId, key),
-    inlineStatements: newKey ? [upsertUserRow(row), storeUserKey(command.userId, newKey)] : [upsertUserRow(row)],
+    inlineStatements: [
+      upsertUserRow(row),
+      recordUserVersions(command.userId, state, events),
+      ...(newKey ? [storeUserKey(command.userId, newKey)] : []),
+    ],
     interpretFailure: (error) => (isUserKeyTaken(error) ? lostRace : asEmailTaken(error, row.email)),
   };
 }

@@ -1,13 +1,12 @@
 // Reading users: today's list and user from the users table; any past point by folding events.
-import { evolve, initialUserState, userStreamId, userStreamType, type UserState } from "../../domain/users";
+import { userStreamId } from "../../domain/users";
 import type { Prisma, User as UserRow } from "../../db/generated/prisma/client";
-import { toRecordedEvent, type EventRow, type RecordedEvent } from "../../eventstore";
+import type { RecordedEvent } from "../../eventstore";
 import { isInstantInRange } from "../../validation/query-fields";
 import { userIdPattern } from "../../validation/users";
 import { NotFound } from "../errors";
 import { getReadServices } from "../read-side";
-import { decryptPersonalData } from "./personal-data";
-import { toRecordedUserEvent, upcastRecordedEvent, userFold } from "./user-events";
+import { userFold } from "./user-events";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
 
 export interface UserListQuery {
@@ -15,7 +14,7 @@ export interface UserListQuery {
   status?: "active" | "deactivated";
   cursor?: string;
   limit: number;
-  /** The list as it was at this instant, folded from the events. */
+  /** The list as it was at this instant (from the temporal index of user versions). */
   at?: Date;
 }
 
@@ -26,7 +25,7 @@ export interface UserList {
 }
 
 // Newest users first; (createdAt, id) never changes for a user, so pages do not shift under edits.
-interface CursorPosition {
+export interface CursorPosition {
   createdAt: string;
   id: string;
 }
@@ -95,43 +94,66 @@ export async function listUsers(query: UserListQuery, cursor: CursorPosition | u
   return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null, total };
 }
 
-function matches(user: UserView, query: UserListQuery): boolean {
-  if (query.status && user.status !== query.status) return false;
-  if (query.q) {
-    const needle = query.q.toLowerCase();
-    if (!user.name.toLowerCase().includes(needle) && !user.email.includes(needle)) return false;
-  }
-  return true;
+// Without a search, the total at an instant comes from two small partial indexes rather than from every
+// version current then: the users registered by then (each stream begins with its registration, at
+// version 1), and of them the ones whose version current then is not active.
+const registeredBy = "SELECT count(*) FROM user_versions WHERE version = 1 AND recorded_from <= $1";
+const inactiveAt = (status: string) =>
+  `SELECT count(*) FROM user_versions WHERE status <> 'active' AND ${status} AND recorded_from <= $1 AND (recorded_to IS NULL OR recorded_to > $1)`;
+function totalAt(at: Date, status: UserListQuery["status"]): { text: string; values: unknown[] } {
+  if (status === "deactivated") return { text: `SELECT (${inactiveAt("status = $2")})::int AS total`, values: [at, status] };
+  if (status === "active") return { text: `SELECT ((${registeredBy}) - (${inactiveAt("true")}))::int AS total`, values: [at] };
+  return { text: `SELECT (${registeredBy})::int AS total`, values: [at] };
 }
 
-const isBefore = (user: UserView, cursor: CursorPosition) =>
-  user.createdAt < cursor.createdAt || (user.createdAt === cursor.createdAt && user.id < cursor.id);
-
 /**
- * The list as it stood at `at`: every user stream folded up to that instant, with the same
- * evolve as everywhere else, then filtered, ordered and paged like today's list.
+ * The list as it stood at `at`, from the temporal index: each user's version current then (recorded
+ * at or before `at`, and the next one after it), filtered, ordered and paged like today's list. The
+ * same answer as folding every stream up to `at` (docs/decisions/017), without reading the log.
  */
 async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPosition | undefined): Promise<UserList> {
   const { database } = await getReadServices();
-  const rows = await database.query<EventRow>({
-    name: "users.as_of",
-    text: `SELECT position, stream_id, stream_type, version, type, data, metadata, recorded_at FROM events
-            WHERE stream_type = $1 AND recorded_at <= $2 ORDER BY stream_id, version`,
-    values: [userStreamType, at],
-  });
-  // Read as the store reads: personal fields decrypted ("[erased]" for the forgotten), old schemas upcast.
-  const events = (await decryptPersonalData(database, rows.map(toRecordedEvent))).map(upcastRecordedEvent);
-  const states = new Map<string, UserState>();
-  for (const event of events)
-    states.set(event.streamId, evolve(states.get(event.streamId) ?? initialUserState, toRecordedUserEvent(event)));
-  const users = [...states.values()]
-    .flatMap((state) => (state.status === "unregistered" ? [] : [viewOfState(state)]))
-    .filter((user) => matches(user, query))
-    .sort((a, b) => (a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : b.createdAt.localeCompare(a.createdAt)));
-  const start = cursor ? users.findIndex((user) => isBefore(user, cursor)) : 0;
-  const items = start === -1 ? [] : users.slice(start, start + query.limit);
-  const hasMore = start !== -1 && start + query.limit < users.length;
-  return { items, nextCursor: hasMore ? encodeCursor(items[items.length - 1]!) : null, total: users.length };
+  const values: unknown[] = [at];
+  const parameter = (value: unknown) => `$${values.push(value)}`;
+  // A user registered (to the millisecond) no later than their version current at `at`: the bound that
+  // makes this a range of the index, newest registered first.
+  const filters = ["created_at <= $1", "recorded_from <= $1", "(recorded_to IS NULL OR recorded_to > $1)"];
+  if (query.status) filters.push(`status = ${parameter(query.status)}`);
+  if (query.q) {
+    // Lower-cased as the fold did it (JavaScript's toLowerCase), and matched as a plain substring.
+    const needle = parameter(query.q.toLowerCase());
+    filters.push(`(strpos(name_lower, ${needle}) > 0 OR strpos(email, ${needle}) > 0)`);
+  }
+  const where = filters.join(" AND ");
+  const countValues = [...values];
+  const page = cursor ? ` AND (created_at, user_id) < (${parameter(cursor.createdAt)}::timestamptz, ${parameter(cursor.id)}::uuid)` : "";
+  const [rows, [{ total } = { total: 0 }]] = await Promise.all([
+    database.query<{
+      id: string;
+      name: string;
+      email: string;
+      status: UserView["status"];
+      version: number;
+      created_at: Date;
+      updated_at: Date;
+    }>(
+      `SELECT user_id::text AS id, name, email, status, version, created_at, recorded_from AS updated_at
+         FROM user_versions WHERE ${where}${page}
+        ORDER BY created_at DESC, user_id DESC LIMIT ${parameter(query.limit + 1)}`,
+      values,
+    ),
+    database.query<{ total: number }>(
+      query.q
+        ? { text: `SELECT count(*)::int AS total FROM user_versions WHERE ${where}`, values: countValues }
+        : totalAt(at, query.status),
+    ),
+  ]);
+  const items = rows.slice(0, query.limit).map(({ created_at, updated_at, ...row }) => ({
+    ...row,
+    createdAt: created_at.toISOString(),
+    updatedAt: updated_at.toISOString(),
+  }));
+  return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null, total };
 }
 
 export async function getUser(userId: string): Promise<UserView> {

@@ -141,7 +141,7 @@ const paths: ZodOpenApiPathsObject = {
       operationId: "listUsers",
       summary: "List users, newest first (today's, or as they were at ?at=)",
       description:
-        "Filter by a search in names and emails (q) and by status; page with the nextCursor of the previous answer. With at, the list is folded from the events as it stood at that instant.",
+        "Filter by a search in names and emails (q) and by status; page with the nextCursor of the previous answer. With at, the list as it stood at that instant, with the same filters, pages and total: read from the temporal index of user versions, the same answer as folding every user's events up to it.",
       requestParams: { query: userListQuery, header: replicaReadHeaders },
       responses: {
         "200": { description: "A page of users", headers: logPositionAnswer, content: json(answers.userList) },
