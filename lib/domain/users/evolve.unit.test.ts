@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evolve, foldUser, initialUserState, type RecordedUserEvent } from ".";
+import { evolve, foldUser, initialUserState, type RecordedUserEvent, type UserEvent, type UserEventType } from ".";
 
 const userId = "u-1";
 const at = (day: number) => `2025-03-${String(day).padStart(2, "0")}T10:00:00.000Z`;
@@ -40,5 +40,30 @@ describe("evolve", () => {
     expect(evolve(initialUserState, history[1]!)).toBe(initialUserState);
     const registered = foldUser(history.slice(0, 1));
     expect(evolve(registered, { type: "user.unknown", data: {}, version: 2, recordedAt: at(2) } as never)).toBe(registered);
+  });
+
+  // A Record over every event type: a new type must bring its example, and then be handled.
+  const oneOfEach: Record<Exclude<UserEventType, "user.registered">, UserEvent> = {
+    "user.renamed": history[1]!,
+    "user.email_changed": history[2]!,
+    "user.password_changed": history[3]!,
+    "user.deactivated": history[4]!,
+    "user.reactivated": { type: "user.reactivated", data: {} },
+    "user.forgotten": { type: "user.forgotten", data: {} },
+  };
+
+  it.each(Object.values(oneOfEach))("handles $type: the user moves to its version", (event) => {
+    const registered = foldUser(history.slice(0, 1));
+    expect(evolve(registered, { ...event, version: 2, recordedAt: at(2) } as RecordedUserEvent)).toMatchObject({
+      version: 2,
+      updatedAt: at(2),
+    });
+  });
+
+  it("keeps a reason only while deactivated", () => {
+    const deactivated = foldUser(history.slice(0, 5));
+    expect(deactivated.status === "deactivated" && deactivated.deactivationReason).toBe("moved away");
+    const forgotten = evolve(deactivated, { type: "user.forgotten", data: {}, version: 6, recordedAt: at(6) });
+    expect(forgotten).toMatchObject({ status: "forgotten", deactivationReason: null, name: "[erased]" });
   });
 });
