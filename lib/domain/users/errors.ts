@@ -48,3 +48,29 @@ export class UserIsForgotten extends UserDomainError {
     this.name = "UserIsForgotten";
   }
 }
+
+export class EffectiveBeforeRegistration extends UserDomainError {
+  readonly code = "effective_before_registration";
+  constructor(
+    readonly userId: string,
+    readonly effectiveAt: string,
+    readonly registeredAt: string,
+  ) {
+    super(`User ${userId} was registered at ${registeredAt}: no change of theirs can take effect earlier, at ${effectiveAt}`);
+    this.name = "EffectiveBeforeRegistration";
+  }
+}
+
+/** A backdated change would leave a later-effective event of the user's history against the rules. */
+export class EffectiveHistoryConflict extends UserDomainError {
+  readonly code = "effective_history_conflict";
+  constructor(
+    readonly userId: string,
+    readonly effectiveAt: string,
+    readonly conflictingVersion: number,
+    why: string,
+  ) {
+    super(`Effective at ${effectiveAt}, this change would come before version ${conflictingVersion}, which ${why}`);
+    this.name = "EffectiveHistoryConflict";
+  }
+}

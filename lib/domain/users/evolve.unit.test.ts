@@ -24,6 +24,7 @@ describe("evolve", () => {
       version: 6,
       createdAt: at(1),
       updatedAt: at(6),
+      effectiveSince: { name: at(2), email: at(3), password: at(4), status: at(6) },
     });
   });
 
@@ -65,5 +66,41 @@ describe("evolve", () => {
     expect(deactivated.status === "deactivated" && deactivated.deactivationReason).toBe("moved away");
     const forgotten = evolve(deactivated, { type: "user.forgotten", data: {}, version: 6, recordedAt: at(6) });
     expect(forgotten).toMatchObject({ status: "forgotten", deactivationReason: null, name: "[erased]" });
+  });
+
+  describe("on the effective axis", () => {
+    const renamed = (name: string, version: number, recordedDay: number, effectiveDay?: number): RecordedUserEvent => ({
+      type: "user.renamed",
+      data: { name, previousName: "?", ...(effectiveDay === undefined ? {} : { effectiveAt: at(effectiveDay) }) },
+      version,
+      recordedAt: at(recordedDay),
+    });
+
+    it("keeps today's name when a rename reported late took effect before a later-effective one", () => {
+      const state = foldUser([history[0]!, renamed("June", 2, 10, 10), renamed("March", 3, 20, 5)]);
+      expect(state).toMatchObject({ name: "June", version: 3, updatedAt: at(20), effectiveSince: { name: at(10) } });
+    });
+
+    it("takes a backdated rename that is still the latest effective one", () => {
+      expect(foldUser([history[0]!, renamed("March", 2, 20, 5)])).toMatchObject({ name: "March", effectiveSince: { name: at(5) } });
+    });
+
+    it("gives a tie on the effective instant to the higher version", () => {
+      expect(foldUser([history[0]!, renamed("First", 2, 10, 5), renamed("Second", 3, 20, 5)])).toMatchObject({ name: "Second" });
+    });
+
+    it("applies a just-decided event (no effectiveAt yet) after everything before it", () => {
+      const decided = { type: "user.renamed", data: { name: "Now", previousName: "?" }, version: 3, recordedAt: at(1) } as const;
+      expect(foldUser([history[0]!, renamed("Later", 2, 10, 10), decided])).toMatchObject({ name: "Now" });
+    });
+
+    it("lets a backdated reactivation leave a later-effective deactivation in force", () => {
+      const state = foldUser([
+        history[0]!,
+        { type: "user.deactivated", data: { reason: "left", category: "other", effectiveAt: at(10) }, version: 2, recordedAt: at(10) },
+        { type: "user.reactivated", data: { effectiveAt: at(5) }, version: 3, recordedAt: at(12) },
+      ]);
+      expect(state).toMatchObject({ status: "deactivated", deactivationReason: "left" });
+    });
   });
 });
