@@ -1,6 +1,6 @@
 // Command handling for users, always the same steps: read the stream → fold → decide → append
 // with the expected version and the users table in the same transaction → the new state.
-import { decide, evolve, userStreamId, type UserCommand, type UserState } from "../../domain/users";
+import { decide, evolve, needsHistory, userStreamId, type DecisionContext, type UserCommand, type UserState } from "../../domain/users";
 import { WrongExpectedVersion, type EventStore } from "../../eventstore";
 import { PreconditionFailed } from "../errors";
 import { metrics } from "../../observability/metrics";
@@ -48,8 +48,8 @@ export type UserCommandInput =
 
 // A password hash costs ~50 ms of CPU: decide runs first with a blank hash, so that a command it
 // refuses (invalid, deactivated user…) never pays for one; then once more with the real hash.
-async function decideWithPassword(input: UserCommandInput, state: UserState, hashes: Map<string, string>) {
-  if (input.type !== "RegisterUser" && input.type !== "ChangePassword") return decide(input, state);
+async function decideWithPassword(input: UserCommandInput, state: UserState, hashes: Map<string, string>, context: DecisionContext) {
+  if (input.type !== "RegisterUser" && input.type !== "ChangePassword") return decide(input, state, context);
   const dryRun = decide({ ...input, passwordHash: "" }, state);
   if (dryRun.length === 0) return dryRun;
   let passwordHash = hashes.get(input.password);
@@ -110,7 +110,12 @@ async function attemptUserCommand(
   if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
     throw new PreconditionFailed(context.expectedVersion, version);
   }
-  const events = await decideWithPassword(command, state, hashes);
+  // A change effective before the user's latest known one is decided on the user as they were then,
+  // and must leave the later-effective events allowed: that takes the whole stream, in any order.
+  const history = needsHistory(command, state)
+    ? (await store.readStream(streamId, { toVersion: version })).map(toRecordedUserEvent)
+    : undefined;
+  const events = await decideWithPassword(command, state, hashes, { now: new Date().toISOString(), history });
   if (events.length === 0 && state.status !== "unregistered") return { landed: true, outcome: { user: viewOfState(state), recorded: 0 } };
 
   // The state the events lead to, for the users table; versions and times come from the append.

@@ -73,8 +73,7 @@ export function decide(command: UserCommand, state: UserState, context: Decision
  * True when `command` takes effect before the latest known change of the user: decide then needs the
  * user's events (DecisionContext.history).
  */
-export function needsHistory(command: UserCommand, state: UserState): boolean {
-  if (command.type === "RegisterUser" || command.type === "ForgetUser" || !isDated(command)) return false;
+export function needsHistory(command: { type: UserCommandType } & Dated, state: UserState): boolean {
   if (command.effectiveAt === undefined || state.status === "unregistered") return false;
   const effectiveAt = Date.parse(command.effectiveAt);
   return !Number.isNaN(effectiveAt) && effectiveAt < Date.parse(latestEffectiveAt(state));

@@ -291,11 +291,10 @@ describe("on the effective axis (effectiveAt: when the change took effect)", () 
         (event, index) => ({ ...event, version: index + 1, recordedAt: day(index + 1) }) as RecordedUserEvent,
       ),
     );
-    expect(needsHistory({ type: "RenameUser", userId, name: "X", effectiveAt: day(1, "12:00:00.000") }, state)).toBe(true);
-    expect(needsHistory({ type: "RenameUser", userId, name: "X", effectiveAt: day(2) }, state)).toBe(false);
-    expect(needsHistory({ type: "RenameUser", userId, name: "X" }, state)).toBe(false);
-    expect(() => decide({ type: "RenameUser", userId, name: "X", effectiveAt: day(1, "12:00:00.000") }, state, { now })).toThrow(
-      /needs the user's history/,
-    );
+    const rename = (effectiveAt?: string): UserCommand => ({ type: "RenameUser", userId, name: "X", effectiveAt });
+    expect(needsHistory(rename(day(1, "12:00:00.000")), state)).toBe(true);
+    expect(needsHistory(rename(day(2)), state)).toBe(false);
+    expect(needsHistory(rename(), state)).toBe(false);
+    expect(() => decide(rename(day(1, "12:00:00.000")), state, { now })).toThrow(/needs the user's history/);
   });
 });
