@@ -81,5 +81,5 @@ describe.each(testBackends())("two time axes, property, on $name", (backend) => 
       }),
       { numRuns, seed },
     );
-  });
+  }, 600_000);
 });
