@@ -33,6 +33,13 @@ export interface Loaded<State> {
   version: number | "any";
 }
 
+/** Where a decision's state was loaded from. */
+export interface DecisionSite {
+  store: EventStore;
+  streamId: string;
+  version: number | "any";
+}
+
 /** What one attempt decided: the hooks that write it get all of it. */
 export interface Decision<Command, State, Event extends DecidedEvent> {
   command: Command;
@@ -65,8 +72,11 @@ export interface CommandHandlerDefinition<Command, State, Event extends DecidedE
   streamId: (command: Command) => string;
   /** The stream's state now, or at `toVersion` (what a replayed command had left). */
   load: (store: EventStore, streamId: string, toVersion?: number) => Promise<Loaded<State>>;
-  /** The command's events given the state; called again after a lost race, so it must not write. */
-  decide: (command: Command, state: State) => Promise<Event[]> | Event[];
+  /**
+   * The command's events given the state (and where it was loaded from, for a decision that needs
+   * more of the stream); called again after a lost race, so it must not write.
+   */
+  decide: (command: Command, state: State, site: DecisionSite) => Promise<Event[]> | Event[];
   /** The state after one recorded event, whose data is the decided one (in clear). */
   evolve: (state: State, event: RecordedEvent) => State;
   /** What the store appends for the decided events. Defaults to the events as they are. */
@@ -109,7 +119,7 @@ export function commandHandler<Command, State, Event extends DecidedEvent>(defin
       if (version === "any") throw new Error(`${streamId} is appended to anywhere: If-Match means nothing there`);
       throw new PreconditionFailed(context.expectedVersion, version);
     }
-    const events = await definition.decide(command, state);
+    const events = await definition.decide(command, state, { store, streamId, version });
     if (events.length === 0) return { landed: true, handled: { state, recorded: 0 } };
 
     const written = await plan({ command, context, streamId, state, version, events });

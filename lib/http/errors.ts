@@ -60,6 +60,8 @@ export const errorTable = {
   user_already_registered: { status: 409, title: "User already registered" },
   user_deactivated: { status: 409, title: "User is deactivated" },
   user_forgotten: { status: 410, title: "User was forgotten" },
+  effective_before_registration: { status: 409, title: "The change would take effect before the user was registered" },
+  effective_history_conflict: { status: 409, title: "Backdated there, the change would break the user's later history" },
   email_taken: { status: 409, title: "Email already in use" },
   // The store's code, raised when a command kept losing its race: another write to the stream came first.
   wrong_expected_version: { status: 409, title: "Another change came first" },

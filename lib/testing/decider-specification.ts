@@ -4,7 +4,8 @@
 import { expect } from "vitest";
 
 export interface Decider<Command, Event, State> {
-  decide(command: Command, state: State): Event[];
+  /** `history` is the Given itself, for a decider that looks past the folded state (a dated command). */
+  decide(command: Command, state: State, history: Event[]): Event[];
   /** The state after `history`, as the application would load it. */
   fold(history: Event[]): State;
 }
@@ -14,11 +15,11 @@ export function deciderSpecification<Command, Event, State>({ decide, fold }: De
     const state = fold(history);
     return {
       when: (command: Command) => ({
-        then: (expected: Event[]) => expect(decide(command, state)).toEqual(expected),
+        then: (expected: Event[]) => expect(decide(command, state, history)).toEqual(expected),
         thenFails: (error: new (...args: never[]) => Error, details?: Record<string, unknown>) => {
           let thrown: unknown;
           try {
-            decide(command, state);
+            decide(command, state, history);
           } catch (caught) {
             thrown = caught;
           }

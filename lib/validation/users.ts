@@ -17,16 +17,27 @@ const auditReason = text("Reason", { max: 500, controls: "line breaks" })
   .transform((value) => value.trim() || undefined)
   .optional();
 
+/**
+ * When the change took effect in the world, if earlier than now (a change reported late; a correction
+ * takes the instant of the change it corrects). Absent: when it is recorded.
+ */
+const effectiveAt = instant
+  .refine((date) => date.getTime() <= Date.now(), "Must not lie in the future")
+  .transform((date) => date.toISOString())
+  .optional()
+  .meta({ description: "When the change took effect (ISO 8601 instant, not in the future); absent: when it is recorded" });
+
 export const registerUserBody = z.strictObject({ name, email, password, reason: auditReason });
 
-export const renameUserBody = z.strictObject({ name, reason: auditReason });
-export const changeEmailBody = z.strictObject({ email, reason: auditReason });
+export const renameUserBody = z.strictObject({ name, reason: auditReason, effectiveAt });
+export const changeEmailBody = z.strictObject({ email, reason: auditReason, effectiveAt });
 export const changePasswordBody = z.strictObject({ password, reason: auditReason });
 export const deactivateUserBody = z.strictObject({
   reason: text("Reason", { max: 2000, controls: "line breaks" }),
   category: z.enum(deactivationCategories, { error: `Must be one of ${deactivationCategories.join(", ")}` }).optional(),
+  effectiveAt,
 });
-export const reactivateUserBody = z.strictObject({ reason: auditReason });
+export const reactivateUserBody = z.strictObject({ reason: auditReason, effectiveAt });
 export const forgetUserBody = z.strictObject({ reason: auditReason });
 
 export const userListQuery = z.strictObject({
@@ -46,9 +57,15 @@ export const userPointQuery = z
       .regex(/^[1-9]\d{0,8}$/, "Must be a whole number from 1")
       .transform(Number)
       .optional(),
-    at: instant.optional(),
+    at: instant.optional().meta({ description: "Effective at this instant: how the user was then (as known at knownAt, or now)" }),
+    knownAt: instant
+      .optional()
+      .meta({ description: "As Rewind knew it at this instant; alone, what Rewind showed then (effective at the same instant)" }),
   })
-  .refine((query) => query.version === undefined || query.at === undefined, { message: "Give version or at, not both", path: ["version"] });
+  .refine((query) => query.version === undefined || (query.at === undefined && query.knownAt === undefined), {
+    message: "Give version, or at and knownAt, not both",
+    path: ["version"],
+  });
 
 export const eventFeedQuery = z.strictObject({
   after: z

@@ -1,5 +1,6 @@
 // Event schema versions: a deactivation stored in schema version 1 (a reason only) is read in
-// today's shape (with a category) by every reader — fold, timeline, feed — and never rewritten.
+// today's shape (with a category, effective when recorded) by every reader — fold, timeline, feed —
+// and never rewritten.
 import { getServices } from "@/lib/application/services";
 import { feedShowsEverything } from "@/lib/testing/projections";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,7 @@ describe.each(testBackends())("upcasting old events on $name", (backend) => {
   beforeAll(async () => provideDatabase(await backend.open()));
   afterAll(() => closeDatabase());
 
-  it("reads a version 1 deactivation as version 2 everywhere, and leaves the stored event as it was", async () => {
+  it("reads a version 1 deactivation as today's version everywhere, and leaves the stored event as it was", async () => {
     const user = (await api.post("/api/users", newUserInput())).body;
     const database = await getDatabase();
     // Written as a release before schema version 2 wrote it: straight to the log, in the old shape.
@@ -30,23 +31,23 @@ describe.each(testBackends())("upcasting old events on $name", (backend) => {
     const events = (await api.get(`/api/users/${user.id}/events`)).body.items;
     expect(events[1]).toMatchObject({
       type: "user.deactivated",
-      data: { reason: "moved away", category: "unspecified" },
+      data: { reason: "moved away", category: "unspecified", effectiveAt: events[1].recordedAt },
       metadata: { schemaVersion: 1, actor: "release-0.9" },
     });
     const { database: db } = await getServices();
     await feedShowsEverything(db);
     const feed = (await api.get(`/api/events?after=${events[1].position - 1}&limit=1`)).body.items;
-    expect(feed[0].data).toEqual({ reason: "moved away", category: "unspecified" });
+    expect(feed[0].data).toEqual({ reason: "moved away", category: "unspecified", effectiveAt: events[1].recordedAt });
     const [stored] = await database.query<{ data: unknown }>("SELECT data FROM events WHERE stream_id = $1 AND version = 2", [
       userStreamId(user.id),
     ]);
     expect(stored!.data).toEqual({ reason: "moved away" });
 
-    // The domain goes on from the upcast state; new deactivations are written in version 2.
+    // The domain goes on from the upcast state; new deactivations are written in version 3.
     expect((await api.post(`/api/users/${user.id}/reactivate`, {}, { headers: { "if-match": '"2"' } })).status).toBe(200);
     expect((await api.post(`/api/users/${user.id}/deactivate`, { reason: "spam", category: "policy" })).status).toBe(200);
     const latest = (await api.get(`/api/users/${user.id}/events`)).body.items.at(-1);
-    expect(latest).toMatchObject({ data: { reason: "spam", category: "policy" }, metadata: { schemaVersion: 2 } });
+    expect(latest).toMatchObject({ data: { reason: "spam", category: "policy" }, metadata: { schemaVersion: 3 } });
     expect((await api.post(`/api/users/${user.id}/reactivate`, {})).status).toBe(200);
     expect((await api.post(`/api/users/${user.id}/deactivate`, { reason: "x", category: "unspecified" })).status).toBe(400);
   });

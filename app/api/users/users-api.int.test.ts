@@ -266,7 +266,7 @@ describe.each(testBackends())("users API on $name", (backend) => {
       expect(items[1].metadata.correlationId).toBe(renamed.headers.get("x-correlation-id"));
       expect(items[1].metadata.correlationId).toMatch(/^[0-9a-f-]{36}$/);
       const actor = expect.stringMatching(/^token:integration tests#[0-9a-f]{8}$/);
-      expect(items[0].metadata).toMatchObject({ actor, correlationId: "corr-42", schemaVersion: 1 });
+      expect(items[0].metadata).toMatchObject({ actor, correlationId: "corr-42", schemaVersion: 2 });
       expect(items[0].metadata.commandId).toEqual(items[0].metadata.causationId);
       expect(items[1].metadata).toMatchObject({ actor, correlationId: expect.any(String), commandId: expect.any(String) });
       expect(items[1].metadata.correlationId).not.toBe("corr-42");

@@ -1,9 +1,19 @@
 // Command handling for users: the generic handler (../command-handler.ts) with what is the users'
 // own — a password hashed only when a decision needs one, personal data encrypted with the user's
 // key (stored by the append that first needs it), and the users table upserted by the append itself.
-import { decide, evolve, userStreamId, type RegisteredUser, type UserCommand, type UserEvent, type UserState } from "../../domain/users";
+import {
+  decide,
+  evolve,
+  needsHistory,
+  userStreamId,
+  type DecisionContext,
+  type RegisteredUser,
+  type UserCommand,
+  type UserEvent,
+  type UserState,
+} from "../../domain/users";
 import { metrics } from "../../observability/metrics";
-import { commandHandler, lostRace, type AppendPlan, type CommandContext, type Decision } from "../command-handler";
+import { commandHandler, lostRace, type AppendPlan, type CommandContext, type Decision, type DecisionSite } from "../command-handler";
 import { getServices } from "../services";
 import { hashPassword } from "./passwords";
 import { encryptPersonalData, isUserKeyTaken, needsUserKey, newUserKey, reasonMetadata, storeUserKey, userKey } from "./personal-data";
@@ -31,31 +41,44 @@ export type UserCommandInput =
 // once per command however many attempts it takes.
 const passwordHashes = new WeakMap<UserCommandInput, Promise<string>>();
 
-async function decideWithPassword(input: UserCommandInput, state: UserState): Promise<UserEvent[]> {
-  if (input.type !== "RegisterUser" && input.type !== "ChangePassword") return decide(input, state);
-  const withoutHash = decide({ ...input, passwordHash: "" }, state);
+async function decideWithPassword(input: UserCommandInput, state: UserState, context: DecisionContext): Promise<UserEvent[]> {
+  if (input.type !== "RegisterUser" && input.type !== "ChangePassword") return decide(input, state, context);
+  const withoutHash = decide({ ...input, passwordHash: "" }, state, context);
   if (withoutHash.length === 0) return withoutHash;
   let passwordHash = passwordHashes.get(input);
   if (!passwordHash) {
     passwordHash = hashPassword(input.password);
     passwordHashes.set(input, passwordHash);
   }
-  return decide({ ...input, passwordHash: await passwordHash }, state);
+  return decide({ ...input, passwordHash: await passwordHash }, state, context);
+}
+
+// A change effective before the user's latest known one is decided on the user as they were then,
+// and must leave the later-effective events allowed: that takes the whole stream, in any order.
+async function decideUserCommand(input: UserCommandInput, state: UserState, { store, streamId, version }: DecisionSite) {
+  const history =
+    needsHistory(input, state) && version !== "any"
+      ? (await store.readStream(streamId, { toVersion: version })).map(toRecordedUserEvent)
+      : undefined;
+  return decideWithPassword(input, state, { now: new Date().toISOString(), history });
 }
 
 /**
- * The user as the users row will hold them once the events are appended. The row takes its version
- * and times from the rows the append writes; the fold here gives the events the versions they will
- * have and the time they were decided at, which is all it knows before the append.
+ * The user after each of the events, as the users row and the temporal index will hold them once
+ * appended. They take their versions and times from the rows the append writes; the fold here gives
+ * the events the versions they will have and the time they were decided at, all it knows before.
  */
-function rowAfter(userId: string, state: UserState, version: number, events: UserEvent[]): RegisteredUser {
+function statesAfter(userId: string, state: UserState, version: number, events: UserEvent[]): [RegisteredUser, ...RegisteredUser[]] {
   const decidedAt = new Date().toISOString();
-  const after = events.reduce<UserState>(
-    (current, event, index) => evolve(current, { ...event, version: version + index + 1, recordedAt: decidedAt }),
-    state,
-  );
-  if (after.status === "unregistered") throw new Error(`Events of user ${userId} fold to no user`);
-  return after;
+  const states: RegisteredUser[] = [];
+  let current = state;
+  for (const [index, event] of events.entries()) {
+    current = evolve(current, { ...event, version: version + index + 1, recordedAt: decidedAt });
+    if (current.status === "unregistered") throw new Error(`Events of user ${userId} fold to no user`);
+    states.push(current);
+  }
+  if (states.length === 0) throw new Error(`No events to write for user ${userId}`);
+  return states as [RegisteredUser, ...RegisteredUser[]];
 }
 
 // Personal data (names, emails, password hashes, reasons) goes into the log encrypted with the
@@ -70,7 +93,8 @@ async function writeUserEvents({
   events,
 }: Decision<UserCommandInput, UserState, UserEvent>): Promise<AppendPlan> {
   const { database } = await getServices();
-  const row = rowAfter(command.userId, state, version === "any" ? 0 : version, events);
+  const states = statesAfter(command.userId, state, version === "any" ? 0 : version, events);
+  const row = states[states.length - 1]!;
   const personal = needsUserKey(command.type, events, context.reason);
   const storedKey = personal ? await userKey(database, command.userId) : undefined;
   const newKey = personal && !storedKey ? newUserKey() : undefined;
@@ -80,7 +104,7 @@ async function writeUserEvents({
     metadata: context.reason === undefined ? undefined : reasonMetadata(command.type, context.reason, streamId, key),
     inlineStatements: [
       upsertUserRow(row),
-      recordUserVersions(command.userId, state, events),
+      recordUserVersions(command.userId, state, states),
       ...(newKey ? [storeUserKey(command.userId, newKey)] : []),
     ],
     interpretFailure: (error) => (isUserKeyTaken(error) ? lostRace : asEmailTaken(error, row.email)),
@@ -91,7 +115,7 @@ const handleUserCommand = commandHandler<UserCommandInput, UserState, UserEvent>
   store: async () => (await getServices()).store,
   streamId: (command) => userStreamId(command.userId),
   load: (store, streamId, toVersion) => store.aggregateStream(streamId, userFold, toVersion === undefined ? {} : { toVersion }),
-  decide: decideWithPassword,
+  decide: decideUserCommand,
   evolve: (state, event) => evolve(state, toRecordedUserEvent(event)),
   plan: writeUserEvents,
   timeAppend: () => metrics().appendDuration.startTimer(),

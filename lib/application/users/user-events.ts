@@ -12,7 +12,9 @@ export function toRecordedUserEvent(event: RecordedEvent): RecordedUserEvent {
 /** Given to the event store: every user event read comes out in its type's current schema. */
 export function upcastRecordedEvent(event: RecordedEvent): RecordedEvent {
   const stored = event.metadata.schemaVersion;
-  const data = upcastUserEventData(event.type, typeof stored === "number" ? stored : undefined, event.data);
+  const data = upcastUserEventData(event.type, typeof stored === "number" ? stored : undefined, event.data, {
+    recordedAt: event.recordedAt.toISOString(),
+  });
   return data === event.data ? event : { ...event, data: data as RecordedEvent["data"] };
 }
 
@@ -27,5 +29,5 @@ export function toNewEvent(event: UserEvent): NewEvent {
 export const userFold: Fold<UserState> = {
   initialState: initialUserState,
   evolve: (state, event) => evolve(state, toRecordedUserEvent(event)),
-  snapshots: { name: "user", version: 2, every: environment().snapshotEvery },
+  snapshots: { name: "user", version: 3, every: environment().snapshotEvery },
 };

@@ -1,12 +1,12 @@
 // Reading users: today's list and user from the users table; any past point by folding events.
-import { userStreamId } from "../../domain/users";
+import { userStateAt, userStreamId, type UserState } from "../../domain/users";
 import type { Prisma, User as UserRow } from "../../db/generated/prisma/client";
 import type { RecordedEvent } from "../../eventstore";
-import { isInstantInRange } from "../../validation/query-fields";
+import { isInstantInRange, latestInstant } from "../../validation/query-fields";
 import { userIdPattern } from "../../validation/users";
 import { NotFound } from "../errors";
 import { getReadServices } from "../read-side";
-import { userFold } from "./user-events";
+import { toRecordedUserEvent, userFold } from "./user-events";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
 
 export interface UserListQuery {
@@ -167,23 +167,42 @@ export async function getUser(userId: string): Promise<UserView> {
   return viewOfState(state);
 }
 
-/** The user as it was at a version or an instant: the fold, stopped early. */
-export async function getUserAt(userId: string, point: { version: number } | { at: Date }): Promise<UserView> {
+/**
+ * A point in the user's past. `version`: what Rewind showed right after recording it. `knownAt`
+ * alone: what Rewind showed at that instant. `effectiveAt`: how the user was at that instant in the
+ * world, as known at `knownAt` (or now) — backdated changes included.
+ */
+export type UserPoint = { version: number } | { knownAt: Date } | { effectiveAt: Date; knownAt?: Date };
+
+/** The user at a point of the past: the fold, stopped early (on both time axes). */
+export async function getUserAt(userId: string, point: UserPoint): Promise<UserView> {
   const { store } = await getReadServices();
-  const { state } = await store.aggregateStream(
-    userStreamId(userId),
-    userFold,
-    "version" in point ? { toVersion: point.version } : { until: point.at },
-  );
-  if (state.status === "unregistered") {
-    throw new NotFound(
-      "version" in point ? `User ${userId} has no version ${point.version}` : `User ${userId} did not exist at ${point.at.toISOString()}`,
-    );
+  const streamId = userStreamId(userId);
+  let state: UserState;
+  if ("effectiveAt" in point) {
+    const events = await store.readStream(streamId, point.knownAt ? { until: point.knownAt } : {});
+    const knownAt = (point.knownAt ?? latestInstant).toISOString();
+    state = userStateAt(events.map(toRecordedUserEvent), { effectiveAt: point.effectiveAt.toISOString(), knownAt });
+  } else {
+    // Every event recorded by then took effect by then: the store's fold (with its snapshots) is that point.
+    ({ state } = await store.aggregateStream(
+      streamId,
+      userFold,
+      "version" in point ? { toVersion: point.version } : { until: point.knownAt },
+    ));
   }
+  if (state.status === "unregistered") throw new NotFound(`User ${userId} ${describeAbsence(point)}`);
   if ("version" in point && state.version !== point.version) {
     throw new NotFound(`User ${userId} has no version ${point.version}: it is at version ${state.version}`);
   }
   return viewOfState(state);
+}
+
+function describeAbsence(point: UserPoint): string {
+  if ("version" in point) return `has no version ${point.version}`;
+  if (!("effectiveAt" in point)) return `did not exist at ${point.knownAt.toISOString()}`;
+  const known = point.knownAt ? `as known at ${point.knownAt.toISOString()}` : "as known now";
+  return `did not exist at ${point.effectiveAt.toISOString()}, ${known}`;
 }
 
 export interface EventView {

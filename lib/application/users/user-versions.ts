@@ -3,7 +3,7 @@
 // statement (like the users row), so it is never behind the log; built, verified and repaired from
 // the log by the same code (`npm run db:user-versions`).
 import type { Database, Queryable, Statement } from "../../db/database";
-import { evolve, initialUserState, userStreamId, userStreamType, type UserEvent, type UserState } from "../../domain/users";
+import { evolve, initialUserState, userStreamId, userStreamType, type UserState } from "../../domain/users";
 import { toRecordedEvent, type EventRow, type RecordedEvent } from "../../eventstore";
 import { readTransformFor } from "../services";
 import { holdKeysForWriting } from "./personal-data";
@@ -23,16 +23,11 @@ export interface UserVersionRow {
 /**
  * The inline statement that keeps the index in step with an append: the user's open version is
  * closed at the first appended event's time, and each appended event adds the version it makes.
- * `before` is the state the events were decided on. One statement (an upsert: the open version
+ * `before` is the state the events were decided on, `after` the state after each of them. One statement (an upsert: the open version
  * conflicts and is closed) so that the append stays one statement with one short prepared name.
  */
-export function recordUserVersions(userId: string, before: UserState, events: readonly UserEvent[]): Statement {
-  let state = before;
-  const made = events.flatMap((event, index) => {
-    // Versions and times come from the append; only the state's fields are used here.
-    state = evolve(state, { ...event, version: before.version + index + 1, recordedAt: new Date(0).toISOString() } as never);
-    return state.status === "unregistered" ? [] : [{ state, ordinal: index + 1 }];
-  });
+export function recordUserVersions(userId: string, before: UserState, after: readonly UserState[]): Statement {
+  const made = after.flatMap((state, index) => (state.status === "unregistered" ? [] : [{ state, ordinal: index + 1 }]));
   // The open version, given again whole: the conflict closes it (and should it be missing, it is
   // written with its own event's time).
   const open = before.status === "unregistered" ? [] : [{ state: before, ordinal: 0 }];

@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { deciderSpecification } from "@/lib/testing/decider-specification";
 import {
   decide,
+  EffectiveBeforeRegistration,
+  EffectiveHistoryConflict,
   foldUser,
+  needsHistory,
   UserAlreadyRegistered,
   UserIsDeactivated,
   UserIsForgotten,
@@ -12,6 +15,7 @@ import {
   type RecordedUserEvent,
   type UserCommand,
   type UserEvent,
+  type UserState,
 } from ".";
 
 const userId = "6f1c2b8e-1d1e-4c55-9a57-0d6f4b0c7a11";
@@ -20,15 +24,15 @@ const registered: UserEvent = {
   data: { userId, name: "Ada Lovelace", email: "ada@example.com", passwordHash: "hash-1" },
 };
 const deactivated: UserEvent = { type: "user.deactivated", data: { reason: "left the company", category: "other" } };
+/** When the When is handled; the Given's events are recorded on 1, 2, 3… January 2025 at midnight. */
+const now = "2025-01-31T00:00:00.000Z";
+
+const recorded = (history: UserEvent[]): RecordedUserEvent[] =>
+  history.map((event, index) => ({ ...event, version: index + 1, recordedAt: `2025-01-0${index + 1}T00:00:00.000Z` }) as RecordedUserEvent);
 
 const given = deciderSpecification({
-  decide,
-  fold: (history: UserEvent[]) =>
-    foldUser(
-      history.map(
-        (event, index) => ({ ...event, version: index + 1, recordedAt: `2025-01-0${index + 1}T00:00:00.000Z` }) as RecordedUserEvent,
-      ),
-    ),
+  decide: (command: UserCommand, state: UserState, history: UserEvent[]) => decide(command, state, { now, history: recorded(history) }),
+  fold: (history: UserEvent[]) => foldUser(recorded(history)),
 });
 
 const register = (fields: Partial<Extract<UserCommand, { type: "RegisterUser" }>> = {}): UserCommand => ({
@@ -185,5 +189,99 @@ describe("ForgetUser", () => {
       ),
     );
     expect(state).toMatchObject({ status: "forgotten", name: "[erased]", email: "[erased]", passwordHash: "", version: 2 });
+  });
+});
+
+describe("on the effective axis (effectiveAt: when the change took effect)", () => {
+  const day = (n: number, time = "00:00:00.000") => `2025-01-${String(n).padStart(2, "0")}T${time}Z`;
+  const renamedTo = (name: string, previousName: string, effectiveAt?: string): UserEvent => ({
+    type: "user.renamed",
+    data: { name, previousName, ...(effectiveAt === undefined ? {} : { effectiveAt }) },
+  });
+  const deactivatedAt = (effectiveAt: string): UserEvent => ({ ...deactivated, data: { ...deactivated.data, effectiveAt } }) as UserEvent;
+  const reactivatedAt = (effectiveAt: string): UserEvent => ({ type: "user.reactivated", data: { effectiveAt } });
+
+  it("records the instant given, normalised to UTC", () =>
+    given(registered)
+      .when({ type: "RenameUser", userId, name: "Ada King", effectiveAt: "2025-01-01T13:30:00+01:00" })
+      .then([renamedTo("Ada King", "Ada Lovelace", day(1, "12:30:00.000"))]));
+
+  it.each([
+    ["a future instant", "2025-02-01T00:00:00Z", "Must not lie in the future"],
+    ["a date without a time", "2025-01-01", "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z"],
+    ["an instant without an offset", "2025-01-01T12:00:00", "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z"],
+    ["words", "last Tuesday", "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z"],
+  ])("refuses %s", (_, effectiveAt, message) =>
+    given(registered)
+      .when({ type: "RenameUser", userId, name: "X", effectiveAt })
+      .thenFails(UserValidationFailed, { problems: [{ path: "effectiveAt", message }] }),
+  );
+
+  it("refuses a change effective before the user's registration", () =>
+    given(registered)
+      .when({ type: "ChangeEmail", userId, email: "a@b.co", effectiveAt: "2024-12-31T23:59:59Z" })
+      .thenFails(EffectiveBeforeRegistration, { registeredAt: day(1) }));
+
+  it("decides a backdated change on the user as they were then: the previous name is the name at that instant", () =>
+    given(registered, renamedTo("Ada King", "Ada Lovelace"))
+      .when({ type: "RenameUser", userId, name: "Ada Byron", effectiveAt: day(1, "12:00:00.000") })
+      .then([renamedTo("Ada Byron", "Ada Lovelace", day(1, "12:00:00.000"))]));
+
+  it("records nothing when the user already had that name then", () =>
+    given(registered, renamedTo("Ada King", "Ada Lovelace"))
+      .when({ type: "RenameUser", userId, name: "Ada Lovelace", effectiveAt: day(1, "12:00:00.000") })
+      .then([]));
+
+  it("corrects a change with one effective at the same instant: it comes after the wrong one", () =>
+    given(registered, renamedTo("Ada Kign", "Ada Lovelace", day(1, "12:00:00.000")))
+      .when({ type: "RenameUser", userId, name: "Ada King", effectiveAt: day(1, "12:00:00.000") })
+      .then([renamedTo("Ada King", "Ada Kign", day(1, "12:00:00.000"))]));
+
+  it("renames a user deactivated today as of a time they were active", () =>
+    given(registered, deactivated)
+      .when({ type: "RenameUser", userId, name: "Ada King", effectiveAt: day(1, "12:00:00.000") })
+      .then([renamedTo("Ada King", "Ada Lovelace", day(1, "12:00:00.000"))]));
+
+  it("refuses a change effective while the user was deactivated", () =>
+    given(registered, deactivated, { type: "user.reactivated", data: {} })
+      .when({ type: "RenameUser", userId, name: "Ada King", effectiveAt: day(2, "12:00:00.000") })
+      .thenFails(UserIsDeactivated));
+
+  it("refuses a deactivation backdated before a later-effective rename", () =>
+    given(registered, renamedTo("Ada King", "Ada Lovelace"))
+      .when({ type: "DeactivateUser", userId, reason: "left", effectiveAt: day(1, "12:00:00.000") })
+      .thenFails(EffectiveHistoryConflict, { conflictingVersion: 2 }));
+
+  it("moves a deactivation earlier when a reactivation comes before the later-effective rename", () =>
+    given(registered, deactivatedAt(day(3)), reactivatedAt(day(4)), renamedTo("Ada King", "Ada Lovelace", day(5)))
+      .when({ type: "DeactivateUser", userId, reason: "left", effectiveAt: day(2) })
+      .then([{ type: "user.deactivated", data: { reason: "left", category: "other", effectiveAt: day(2) } }]));
+
+  it("refuses a deactivation moved before a later-effective rename with no reactivation between", () =>
+    given(registered, deactivatedAt(day(2)), renamedTo("Ada King", "Ada Lovelace", day(1, "12:00:00.000")))
+      .when({ type: "DeactivateUser", userId, reason: "earlier", effectiveAt: day(1, "06:00:00.000") })
+      .thenFails(EffectiveHistoryConflict, { conflictingVersion: 3 }));
+
+  it("decides a dated change no earlier than the latest known one on today's state", () =>
+    given(registered, renamedTo("Ada King", "Ada Lovelace"))
+      .when({ type: "ReactivateUser", userId, effectiveAt: day(3) })
+      .then([]));
+
+  it("refuses any change to a forgotten user, whenever effective", () =>
+    given(registered, { type: "user.forgotten", data: {} })
+      .when({ type: "RenameUser", userId, name: "Back", effectiveAt: day(1, "12:00:00.000") })
+      .thenFails(UserIsForgotten));
+
+  it("asks for the history only for a change effective before the latest known one", () => {
+    const state = foldUser(
+      [registered, renamedTo("Ada King", "Ada Lovelace")].map(
+        (event, index) => ({ ...event, version: index + 1, recordedAt: day(index + 1) }) as RecordedUserEvent,
+      ),
+    );
+    const rename = (effectiveAt?: string): UserCommand => ({ type: "RenameUser", userId, name: "X", effectiveAt });
+    expect(needsHistory(rename(day(1, "12:00:00.000")), state)).toBe(true);
+    expect(needsHistory(rename(day(2)), state)).toBe(false);
+    expect(needsHistory(rename(), state)).toBe(false);
+    expect(() => decide(rename(day(1, "12:00:00.000")), state, { now })).toThrow(/needs the user's history/);
   });
 });

@@ -1,7 +1,14 @@
 // Typed domain errors: each carries a stable code; lib/http maps codes to HTTP statuses.
 import { CodedError, type FieldProblem } from "../../errors";
 
-export type UserErrorCode = "validation_failed" | "user_not_found" | "user_already_registered" | "user_deactivated" | "user_forgotten";
+export type UserErrorCode =
+  | "validation_failed"
+  | "user_not_found"
+  | "user_already_registered"
+  | "user_deactivated"
+  | "user_forgotten"
+  | "effective_before_registration"
+  | "effective_history_conflict";
 
 export abstract class UserDomainError extends CodedError<UserErrorCode> {}
 
@@ -42,5 +49,31 @@ export class UserIsForgotten extends UserDomainError {
   constructor(readonly userId: string) {
     super(`User ${userId} was forgotten: their personal data is erased and they accept no change`);
     this.name = "UserIsForgotten";
+  }
+}
+
+export class EffectiveBeforeRegistration extends UserDomainError {
+  readonly code = "effective_before_registration";
+  constructor(
+    readonly userId: string,
+    readonly effectiveAt: string,
+    readonly registeredAt: string,
+  ) {
+    super(`User ${userId} was registered at ${registeredAt}: no change of theirs can take effect earlier, at ${effectiveAt}`);
+    this.name = "EffectiveBeforeRegistration";
+  }
+}
+
+/** A backdated change would leave a later-effective event of the user's history against the rules. */
+export class EffectiveHistoryConflict extends UserDomainError {
+  readonly code = "effective_history_conflict";
+  constructor(
+    readonly userId: string,
+    readonly effectiveAt: string,
+    readonly conflictingVersion: number,
+    why: string,
+  ) {
+    super(`Effective at ${effectiveAt}, this change would come before version ${conflictingVersion}, which ${why}`);
+    this.name = "EffectiveHistoryConflict";
   }
 }

@@ -1,3 +1,4 @@
+export * from "./bitemporal";
 export * from "./commands";
 export * from "./errors";
 export * from "./events";

@@ -103,6 +103,10 @@ interface OperationText {
 const commandDescription =
   "Send If-Match with the ETag you read to be refused (412) if the user changed since, and Idempotency-Key to make a retry safe.";
 
+const datedDescription =
+  "effectiveAt (optional, not in the future) says when the change took effect if earlier than now; it is decided on the user as they were then, refused (409) before the registration or when a later-effective change would no longer be allowed (a deactivation backdated before a later rename, unless a reactivation comes between). A correction is a change effective at the instant of the wrong one.";
+const datedProblems: ErrorCode[] = ["effective_before_registration", "effective_history_conflict"];
+
 function userCommand(
   text: OperationText,
   body: z.ZodType,
@@ -170,9 +174,9 @@ const paths: ZodOpenApiPathsObject = {
     get: {
       tags: ["Users"],
       operationId: "getUser",
-      summary: "A user now, or at ?version= or ?at= (time travel)",
+      summary: "A user now, or at ?version=, ?at= or ?knownAt= (time travel on two axes)",
       description:
-        "Without version or at, the user as they are now, with their version as ETag (304 when If-None-Match already names it). With version or at, the same fold of their events stopped at that version or instant; 404 if they did not exist then.",
+        "Without parameters, the user as they are now (effective now, as known now), with their version as ETag (304 when If-None-Match already names it). at=T: how the user was at T in the world, as known now (backdated changes included); at=T&knownAt=K: as Rewind knew it at K; knownAt=K alone: what Rewind showed at K; version=N: what Rewind showed right after recording version N. Each is the fold of the events recorded by then that took effect by then, in order of (effectiveAt, version); 404 if the user did not exist then. Without backdated changes, at=T and knownAt=T answer alike.",
       requestParams: {
         path: userIdParam,
         query: userPointQuery,
@@ -191,10 +195,11 @@ const paths: ZodOpenApiPathsObject = {
         operationId: "putUserName",
         summary: "Rename a user (same as POST /api/users/{id}/rename)",
         description:
-          "For clients that update with PUT: the body is only the new name (and a reason), the command is the same rename. Renaming to the current name records nothing and answers the user as they are.",
+          "For clients that update with PUT: the body is only the new name (and a reason), the command is the same rename. Renaming to the current name records nothing and answers the user as they are. " +
+          datedDescription,
       },
       renameUserBody,
-      ["user_deactivated"],
+      [...datedProblems, "user_deactivated"],
     ),
   },
   "/api/users/{id}/rename": {
@@ -203,10 +208,11 @@ const paths: ZodOpenApiPathsObject = {
         operationId: "renameUser",
         summary: "Rename a user",
         description:
-          "Records user.renamed with the previous name; a deactivated user cannot be renamed (409). Renaming to the current name records nothing and answers the user as they are.",
+          "Records user.renamed with the previous name; a deactivated user cannot be renamed (409). Renaming to the current name records nothing and answers the user as they are. " +
+          datedDescription,
       },
       renameUserBody,
-      ["user_deactivated"],
+      [...datedProblems, "user_deactivated"],
     ),
   },
   "/api/users/{id}/change-email": {
@@ -215,10 +221,11 @@ const paths: ZodOpenApiPathsObject = {
         operationId: "changeUserEmail",
         summary: "Change a user's email",
         description:
-          "Records user.email_changed; the email must not belong to another user (409). Changing to the current email records nothing.",
+          "Records user.email_changed; the email must not belong to another user (409). Changing to the current email records nothing. " +
+          datedDescription,
       },
       changeEmailBody,
-      ["user_deactivated", "email_taken"],
+      [...datedProblems, "user_deactivated", "email_taken"],
     ),
   },
   "/api/users/{id}/change-password": {
@@ -239,10 +246,11 @@ const paths: ZodOpenApiPathsObject = {
         operationId: "deactivateUser",
         summary: "Deactivate a user, with a reason",
         description:
-          "Records user.deactivated with the reason and its category; a deactivated user can be read but not changed until reactivated (409).",
+          "Records user.deactivated with the reason and its category; a deactivated user can be read but not changed until reactivated (409). " +
+          datedDescription,
       },
       deactivateUserBody,
-      ["user_deactivated"],
+      [...datedProblems, "user_deactivated"],
     ),
   },
   "/api/users/{id}/reactivate": {
@@ -250,10 +258,10 @@ const paths: ZodOpenApiPathsObject = {
       {
         operationId: "reactivateUser",
         summary: "Reactivate a deactivated user",
-        description: "Records user.reactivated; reactivating an active user records nothing.",
+        description: "Records user.reactivated; reactivating an active user records nothing. " + datedDescription,
       },
       reactivateUserBody,
-      [],
+      datedProblems,
       { bodyOptional: true },
     ),
   },

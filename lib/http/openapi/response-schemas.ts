@@ -57,7 +57,10 @@ export const event = z
     streamId: z.string(),
     version: z.number().int().min(1).meta({ description: "1-based, gap-free within the stream" }),
     type: z.string().meta({ example: "user.renamed" }),
-    data: z.record(z.string(), z.unknown()).meta({ description: "The event's fields; password hashes read [redacted]" }),
+    data: z.record(z.string(), z.unknown()).meta({
+      description:
+        "The event's fields; password hashes read [redacted]. A user event's effectiveAt says when it took effect in the world (its recordedAt unless backdated)",
+    }),
     metadata: z.record(z.string(), z.unknown()).meta({
       description: "eventId, commandId, correlationId, causationId, actor, and the command's reason if any",
     }),

@@ -1,4 +1,4 @@
-// GET /api/users/[id] — a user now, or at ?version= / ?at= (time travel); PUT — rename (the seed demo's form)
+// GET /api/users/[id] — a user now, or at ?version= / ?at= / ?knownAt= (time travel on both axes); PUT — rename (the seed demo's form)
 import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { getUser, getUserAt } from "@/lib/application/users/user-queries";
 import { parseQuery } from "@/lib/http/request";
@@ -13,14 +13,16 @@ export const GET = route<{ id: string }>(
     const userId = userIdFrom(params.id);
     const point = parseQuery(request, userPointQuery);
     if (point.version !== undefined) return userResponse(await getUserAt(userId, { version: point.version }), { request });
-    if (point.at !== undefined) return userResponse(await getUserAt(userId, { at: point.at }), { request });
+    if (point.at !== undefined)
+      return userResponse(await getUserAt(userId, { effectiveAt: point.at, knownAt: point.knownAt }), { request });
+    if (point.knownAt !== undefined) return userResponse(await getUserAt(userId, { knownAt: point.knownAt }), { request });
     return userResponse(await getUser(userId), { request });
   },
   { mayReadReplica: timeTravel },
 );
 
 export const PUT = userCommandRoute("write", renameUserBody, (userId, body, context) =>
-  executeUserCommand({ type: "RenameUser", userId, name: body.name }, context),
+  executeUserCommand({ type: "RenameUser", userId, name: body.name, effectiveAt: body.effectiveAt }, context),
 );
 
 export const { POST, PATCH, DELETE } = otherMethodsNotAllowed({ GET, PUT });

@@ -5,7 +5,7 @@ import { changeEmailBody } from "@/lib/validation/users";
 import { userCommandRoute } from "@/lib/http/user-command-route";
 
 export const POST = userCommandRoute("write", changeEmailBody, (userId, body, context) =>
-  executeUserCommand({ type: "ChangeEmail", userId, email: body.email }, context),
+  executeUserCommand({ type: "ChangeEmail", userId, email: body.email, effectiveAt: body.effectiveAt }, context),
 );
 
 export const { GET, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ POST });

@@ -5,7 +5,10 @@ import { deactivateUserBody } from "@/lib/validation/users";
 import { userCommandRoute } from "@/lib/http/user-command-route";
 
 export const POST = userCommandRoute("write", deactivateUserBody, (userId, body, context) =>
-  executeUserCommand({ type: "DeactivateUser", userId, reason: body.reason, category: body.category }, context),
+  executeUserCommand(
+    { type: "DeactivateUser", userId, reason: body.reason, category: body.category, effectiveAt: body.effectiveAt },
+    context,
+  ),
 );
 
 export const { GET, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ POST });

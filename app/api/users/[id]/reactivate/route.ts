@@ -7,7 +7,7 @@ import { userCommandRoute } from "@/lib/http/user-command-route";
 export const POST = userCommandRoute(
   "write",
   reactivateUserBody,
-  (userId, _body, context) => executeUserCommand({ type: "ReactivateUser", userId }, context),
+  (userId, body, context) => executeUserCommand({ type: "ReactivateUser", userId, effectiveAt: body?.effectiveAt }, context),
   {
     bodyOptional: true,
   },

@@ -5,7 +5,7 @@ import { renameUserBody } from "@/lib/validation/users";
 import { userCommandRoute } from "@/lib/http/user-command-route";
 
 export const POST = userCommandRoute("write", renameUserBody, (userId, body, context) =>
-  executeUserCommand({ type: "RenameUser", userId, name: body.name }, context),
+  executeUserCommand({ type: "RenameUser", userId, name: body.name, effectiveAt: body.effectiveAt }, context),
 );
 
 export const { GET, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ POST });
