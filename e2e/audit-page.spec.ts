@@ -8,8 +8,8 @@ import { expect, test } from "./fixtures";
 /** A change as the signed-in admin's browser makes it: session cookie and CSRF token. */
 async function asAdmin(page: Page, path: string, data: unknown) {
   const csrf = (await page.context().cookies()).find((cookie) => cookie.name === "rewind_csrf")!.value;
-  const response = await page.request.post(path, { data, headers: { "x-csrf-token": csrf } });
-  expect(response.ok()).toBe(true);
+  const response = await page.request.post(path, { data, headers: { "x-csrf-token": csrf, origin: new URL(page.url()).origin } });
+  expect(response.ok(), `${path}: ${response.status()} ${await response.text()}`).toBe(true);
   return response.json();
 }
 

@@ -156,8 +156,9 @@ export function EventExplorer() {
   const key = searchParams.toString();
   return (
     <div className="space-y-4">
-      <FilterForm key={key} fields={fields} values={filters} pathname="/events" />
-      <EventLog key={key} filters={filters} />
+      {/* Siblings need keys of their own: one key shared by both would make React keep stale copies. */}
+      <FilterForm key={`filters ${key}`} fields={fields} values={filters} pathname="/events" />
+      <EventLog key={`log ${key}`} filters={filters} />
     </div>
   );
 }
