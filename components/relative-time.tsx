@@ -30,6 +30,15 @@ export function absoluteTime(iso: string): string {
   return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
 
+/** `datetime-local` speaks the browser's local time; URLs and the API speak ISO instants ("" for none or nonsense). */
+export function toLocalInput(iso: string | undefined): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
 // One clock for every relative time on the page (a timeline can show a thousand of them).
 let clockNow = 0;
 const clockListeners = new Set<() => void>();

@@ -3,18 +3,26 @@
 import { useEffect, useRef } from "react";
 import { userEventTypes } from "@/lib/domain/users";
 
+/** An event as the stream sends it: as GET /api/events shows it. */
 export interface LiveEvent {
   position: number;
   streamId: string;
   version: number;
   type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recordedAt: string;
 }
 
 /**
- * Calls `onEvents` with the user events appended from now on (by anyone), in batches at most every
- * `batchMs`. EventSource reconnects by itself and resumes from the last event id it saw.
+ * Calls `onEvents` with the events of these types (by default, the user events) appended from now
+ * on (by anyone), in batches at most every `batchMs`. EventSource reconnects by itself and resumes
+ * from the last event id it saw.
  */
-export function useLiveEvents(onEvents: (events: LiveEvent[]) => void, { enabled = true, batchMs = 250 } = {}) {
+export function useLiveEvents(
+  onEvents: (events: LiveEvent[]) => void,
+  { enabled = true, batchMs = 250, types = userEventTypes as readonly string[] } = {},
+) {
   const callback = useRef(onEvents);
   useEffect(() => {
     callback.current = onEvents;
@@ -34,10 +42,10 @@ export function useLiveEvents(onEvents: (events: LiveEvent[]) => void, { enabled
         callback.current(batch);
       }, batchMs);
     };
-    for (const type of userEventTypes) source.addEventListener(type, receive);
+    for (const type of types) source.addEventListener(type, receive);
     return () => {
       clearTimeout(timer);
       source.close();
     };
-  }, [enabled, batchMs]);
+  }, [enabled, batchMs, types]);
 }

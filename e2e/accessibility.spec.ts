@@ -43,6 +43,8 @@ async function createUserWithHistory(api: import("@playwright/test").APIRequestC
 const pages: { name: string; path: (userId: string) => string; ready: (page: Page) => Promise<void> }[] = [
   { name: "users list", path: () => "/", ready: (page) => page.getByRole("table").first().waitFor() },
   { name: "a user", path: (id) => `/users/${id}?version=2`, ready: (page) => page.locator("[data-interactive]").waitFor() },
+  { name: "events", path: () => "/events", ready: (page) => page.getByRole("list", { name: "Events, newest first" }).waitFor() },
+  { name: "audit", path: () => "/audit", ready: (page) => page.getByRole("list", { name: "Audit entries, newest first" }).waitFor() },
   { name: "reports", path: () => "/reports", ready: (page) => page.getByRole("heading", { level: 1, name: "Reports" }).waitFor() },
   { name: "projections", path: () => "/admin/projections", ready: (page) => page.getByTestId("lag").first().waitFor() },
   { name: "API tokens", path: () => "/admin/tokens", ready: (page) => page.getByRole("row", { name: /e2e service/ }).waitFor() },

@@ -18,8 +18,14 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <Link href="/" className="whitespace-nowrap text-slate-700 hover:text-indigo-700">
               Users
             </Link>
+            <Link href="/events" className="whitespace-nowrap text-slate-700 hover:text-indigo-700">
+              Events
+            </Link>
             <Link href="/reports" className="whitespace-nowrap text-slate-700 hover:text-indigo-700">
               Reports
+            </Link>
+            <Link href="/audit" className="whitespace-nowrap text-slate-700 hover:text-indigo-700">
+              Audit
             </Link>
             <Link href="/admin/projections" className="whitespace-nowrap text-slate-700 hover:text-indigo-700">
               Projections

@@ -1,14 +1,7 @@
 "use client";
 
 import { useEffect, useState, type FormEvent } from "react";
-
-/** `datetime-local` speaks the browser's local time; the API speaks ISO instants. */
-function toLocalInput(iso: string | undefined): string {
-  if (!iso) return "";
-  const date = new Date(iso);
-  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 16);
-}
+import { toLocalInput } from "../relative-time";
 
 export function AsOfControl({ value, onChange }: { value?: string; onChange: (at: string | undefined) => void }) {
   const [input, setInput] = useState("");

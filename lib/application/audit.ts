@@ -1,10 +1,8 @@
 // The audit trail: what an actor (an admin or an API token) recorded in a period, newest first —
 // read straight from the event log, where every event carries its actor, reason and correlation.
-import { toRecordedEvent, type EventRow } from "../eventstore";
-import { isInstantInRange } from "../validation/query-fields";
-import { getReadServices } from "./read-side";
-import { readTransformFor } from "./services";
-import { viewOfEvent, type EventView } from "./users/user-queries";
+import { browseEventLog, readEventLogPage, type EventLogPage, type LogKey } from "./event-log";
+import { csvLine } from "./reports/csv";
+import type { EventView } from "./users/user-queries";
 
 export interface AuditQuery {
   actor?: string;
@@ -12,58 +10,43 @@ export interface AuditQuery {
   to?: Date;
   limit: number;
   /** Continue after this entry (the previous page's nextCursor). */
-  after?: { recordedAt: Date; position: number };
+  after?: LogKey;
 }
 
-export interface AuditPage {
-  items: EventView[];
-  nextCursor: string | null;
-}
+export const auditTrail = (query: AuditQuery): Promise<EventLogPage> => browseEventLog(query);
 
-export const encodeAuditCursor = (event: { recordedAt: string; position: number }) =>
-  Buffer.from(JSON.stringify([event.recordedAt, event.position])).toString("base64url");
+export const auditCsvHeader = ["recorded_at", "actor", "type", "stream", "version", "position", "reason", "correlation_id", "data"];
 
-/** undefined when the cursor is not one this API made (see decodeCursor for the users list). */
-export function decodeAuditCursor(cursor: string): AuditQuery["after"] | undefined {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
-    const [recordedAt, position] = decoded as unknown[];
-    if (typeof recordedAt !== "string" || !Number.isSafeInteger(position) || (position as number) < 1) return undefined;
-    const at = new Date(recordedAt);
-    if (Number.isNaN(at.getTime()) || !isInstantInRange(at) || at.toISOString() !== recordedAt) return undefined;
-    const after = { recordedAt: at, position: position as number };
-    return encodeAuditCursor({ recordedAt, position: after.position }) === cursor ? after : undefined;
-  } catch {
-    return undefined;
+const csvPageSize = 500;
+
+const metadataText = (event: EventView, key: string) => {
+  const value = event.metadata[key];
+  return typeof value === "string" ? value : "";
+};
+
+/** Every entry matching the query, newest first, as CSV lines (no header), handed to `write` a page at a time. */
+export async function streamAuditCsv(query: Omit<AuditQuery, "limit" | "after">, write: (lines: string) => void): Promise<void> {
+  let after: LogKey | undefined;
+  for (;;) {
+    const page = await readEventLogPage({ ...query, limit: csvPageSize, after });
+    write(
+      page.items
+        .map((event) =>
+          csvLine([
+            event.recordedAt,
+            metadataText(event, "actor"),
+            event.type,
+            event.streamId,
+            event.version,
+            event.position,
+            metadataText(event, "reason"),
+            metadataText(event, "correlationId"),
+            JSON.stringify(event.data),
+          ]),
+        )
+        .join(""),
+    );
+    if (!page.next) return;
+    after = page.next;
   }
-}
-
-export async function auditTrail(query: AuditQuery): Promise<AuditPage> {
-  const { database } = await getReadServices();
-  const conditions: string[] = [];
-  const values: unknown[] = [];
-  const add = (condition: string, value: unknown) => {
-    values.push(value);
-    conditions.push(condition.replace("?", `$${values.length}`));
-  };
-  if (query.actor !== undefined) add("metadata->>'actor' = ?", query.actor);
-  if (query.from) add("recorded_at >= ?", query.from);
-  if (query.to) add("recorded_at < ?", query.to);
-  if (query.after) {
-    values.push(query.after.recordedAt, query.after.position);
-    conditions.push(`(recorded_at, position) < ($${values.length - 1}, $${values.length})`);
-  }
-  values.push(query.limit + 1);
-  const rows = await database.query<EventRow>(
-    `SELECT position, stream_id, stream_type, version, type, data, metadata, recorded_at FROM events
-      ${conditions.length ? `WHERE ${conditions.join(" AND ")}` : ""}
-      ORDER BY recorded_at DESC, position DESC LIMIT $${values.length}`,
-    values,
-  );
-  // Read as the store reads: names and emails decrypted ("[erased]" once forgotten), old schemas upcast.
-  const events = await readTransformFor(database)(rows.slice(0, query.limit).map(toRecordedEvent));
-  const items = events.map(viewOfEvent);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? encodeAuditCursor(last) : null };
 }

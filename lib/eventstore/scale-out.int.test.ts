@@ -167,6 +167,7 @@ async function partitionEvents(database: Database, partitioning: "hash" | "range
     CREATE INDEX events_transaction_id_position_idx ON events (transaction_id, position);
     CREATE INDEX events_type_recorded_at_idx ON events (type, recorded_at);
     CREATE INDEX events_actor_recorded_at_idx ON events ((metadata->>'actor'), recorded_at DESC, position DESC);
+    CREATE INDEX events_recorded_at_position_idx ON events (recorded_at, position);
     CREATE TRIGGER events_no_update_or_delete BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION events_refuse_change();
   `);
 }

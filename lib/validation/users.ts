@@ -67,15 +67,6 @@ export const userPointQuery = z
     path: ["version"],
   });
 
-export const eventFeedQuery = z.strictObject({
-  after: z
-    .string()
-    .regex(/^\d{1,15}$/, "Must be a position: a whole number from 0")
-    .transform(Number)
-    .default(0),
-  limit: pageLimit(1000, 100),
-});
-
 export const emptyQuery = z.strictObject({});
 
 /** User ids are UUIDs; anything else cannot name a user, so it is a 404, not a 400. */

@@ -107,12 +107,53 @@ describe.each(testBackends())("audit trail on $name", (backend) => {
     expect(empty.items).toEqual([]);
   });
 
-  it.each(["from=yesterday", "limit=0", "limit=201", "cursor=nonsense", "from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z", "other=1"])(
-    "refuses %s with 400",
-    async (query) => {
-      const response = await api.get(`/api/audit?${query}`, { headers: session });
-      expect(response.status).toBe(400);
-      expect(response.headers.get("content-type")).toBe("application/problem+json");
-    },
-  );
+  it("downloads the whole trail of an actor as CSV, every cell that could run as a formula neutralised", async () => {
+    const user = (await api.post("/api/users", newUserInput(), { headers: session })).body;
+    await api.post(
+      `/api/users/${user.id}/rename`,
+      { name: "Formula Reason", reason: '=HYPERLINK("http://evil.example")' },
+      { headers: session },
+    );
+    const actor = encodeURIComponent(`admin:${email}`);
+    const entries = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { position: number }[]; nextCursor: string | null } } = await api.get(
+        `/api/audit?actor=${actor}&limit=200${cursor ? `&cursor=${cursor}` : ""}`,
+        { headers: session },
+      );
+      entries.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+
+    const response = await api.get(`/api/audit?actor=${actor}&format=csv&limit=1`, { headers: session });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const lines = response.text
+      .replace(/^\uFEFF/, "")
+      .split("\r\n")
+      .slice(0, -1);
+    expect(lines[0]).toBe("recorded_at,actor,type,stream,version,position,reason,correlation_id,data");
+    // One line per entry (no cell here holds a line break), in the same order as the pages.
+    expect(lines.slice(1).map((line) => Number(line.split(",")[5]))).toEqual(entries.map((entry) => entry.position));
+    const rename = lines.find((line) => line.includes("user.renamed") && line.includes(`user-${user.id}`))!;
+    expect(rename).toContain(`,"'=HYPERLINK(""http://evil.example"")",`);
+    expect(rename).toContain(`,admin:${email},`);
+  });
+
+  it.each([
+    "from=yesterday",
+    "limit=0",
+    "limit=201",
+    "cursor=nonsense",
+    "from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z",
+    "other=1",
+    "format=xml",
+    "format=csv&cursor=abc",
+  ])("refuses %s with 400", async (query) => {
+    const response = await api.get(`/api/audit?${query}`, { headers: session });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+  });
 });

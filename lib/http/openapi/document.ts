@@ -8,6 +8,7 @@ import { errorTable, type ErrorCode } from "../errors";
 import { problemType } from "../problem";
 import { maxBodyBytes } from "../request";
 import { auditQuery } from "../../validation/audit";
+import { eventsQuery } from "../../validation/events";
 import { createApiTokenBody, signInBody } from "../../validation/auth";
 import { activityQuery, nameChangesQuery } from "../../validation/reports";
 import {
@@ -15,7 +16,6 @@ import {
   changePasswordBody,
   deactivateUserBody,
   emptyQuery,
-  eventFeedQuery,
   eventStreamQuery,
   forgetUserBody,
   reactivateUserBody,
@@ -309,12 +309,16 @@ const paths: ZodOpenApiPathsObject = {
     get: {
       tags: ["Events"],
       operationId: "readEventFeed",
-      summary: "The global event feed after a position; it never skips an event",
+      summary: "The global event feed after a position (it never skips an event), or the log newest first with filters",
       description:
-        "Events of every stream in position order, after the position given (0 for the start). Continue from nextAfter: an event still being committed is held back rather than skipped, so a reader that follows nextAfter sees every event once.",
-      requestParams: { query: eventFeedQuery },
+        "By default (order=asc), events of every stream in commit order, after the position given (0 for the start). Continue from nextAfter: an event still being committed is held back rather than skipped, so a reader that follows nextAfter sees every event once. With order=desc, the log newest first (by recordedAt, then position), filtered by type, actor, stream and period (from inclusive, to exclusive), starting at position if given; page with the nextCursor of the previous answer. The filters, position and cursor are refused without order=desc, after with it. Events read the same in both: personal fields decrypted (or [erased]), password hashes redacted.",
+      requestParams: { query: eventsQuery },
       responses: {
-        "200": { description: "The next events in position order", content: json(answers.eventFeedPage) },
+        "200": {
+          description:
+            "The next events in commit order (order=asc: EventFeedPage), or a page of the log newest first (order=desc: EventLogPage)",
+          content: json(z.union([answers.eventFeedPage, answers.eventLogPage])),
+        },
         ...problems(...always, "validation_failed", "unknown_position"),
       },
     },
@@ -405,10 +409,17 @@ const paths: ZodOpenApiPathsObject = {
       operationId: "listAuditEntries",
       summary: "What admins and API tokens did, newest first",
       description:
-        "The events recorded by an actor (admin:<email> or token:<name>#<id prefix>) in a period, sign-ins and token changes included; page with the nextCursor of the previous answer.",
+        "The events recorded by an actor (admin:<email> or token:<name>#<id prefix>) in a period, sign-ins and token changes included; page with the nextCursor of the previous answer. With format=csv, every matching entry as one CSV (not paged: cursor is refused, limit does not apply); a cell a spreadsheet would run as a formula begins with a quote.",
       requestParams: { query: auditQuery, header: replicaReadHeaders },
       responses: {
-        "200": { description: "A page of events with their actor", headers: logPositionAnswer, content: json(answers.auditPage) },
+        "200": {
+          description: "A page of events with their actor, or the CSV",
+          headers: logPositionAnswer,
+          content: {
+            ...json(answers.auditPage),
+            ...csv("recorded_at, actor, type, stream, version, position, reason, correlation_id, data (JSON)"),
+          },
+        },
         ...problems(...always, "validation_failed"),
       },
     },

@@ -171,7 +171,11 @@ export const createdApiToken = apiToken
   .extend({ token: z.string().meta({ description: "The secret (rwd_…): shown this once, only its hash is kept" }) })
   .meta({ id: "CreatedApiToken" });
 
-export const auditPage = z.strictObject({ items: z.array(event), nextCursor: z.string().nullable() }).meta({ id: "AuditPage" });
+const nextCursor = z.string().nullable().meta({ description: "Pass as ?cursor= for the next page; null on the last" });
+
+export const eventLogPage = z.strictObject({ items: z.array(event), nextCursor }).meta({ id: "EventLogPage" });
+
+export const auditPage = z.strictObject({ items: z.array(event), nextCursor }).meta({ id: "AuditPage" });
 
 export const session = z
   .discriminatedUnion("kind", [
