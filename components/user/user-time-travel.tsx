@@ -8,6 +8,7 @@ import type { EventView } from "@/lib/application/users/user-queries";
 import type { UserView } from "@/lib/application/users/user-view";
 import { StatusBadge } from "../status-badge";
 import { userStreamId } from "@/lib/domain/users";
+import { fieldProvenance } from "./field-provenance";
 import { buildHistory } from "./history";
 import { TimeTravelSlider } from "./time-travel-slider";
 import type { InitialPoint } from "./time-travel-state";
@@ -38,6 +39,7 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
   const query = useQuery({ queryKey: ["user", id], queryFn: () => loadUserPage(id), initialData });
   const { user, events } = query.data;
   const history = useMemo(() => buildHistory(events), [events]);
+  const provenance = useMemo(() => fieldProvenance(history), [history]);
   const travel = useTimeTravel(history, initialPoint);
   // Marks the page interactive (hydrated), for tests and benchmarks that must not act before.
   const interactive = useSyncExternalStore(
@@ -73,7 +75,7 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
       </div>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <div className="space-y-6">
-          <UserStateCard history={history} shownVersion={travel.shownVersion} />
+          <UserStateCard history={history} provenance={provenance} shownVersion={travel.shownVersion} onSelect={travel.selectVersion} />
           <TimeTravelSlider history={history} travel={travel} />
           <DiffView history={history} latest={travel.latest} />
           <UserCommands user={user} onChanged={refetch} />
