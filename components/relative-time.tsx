@@ -15,19 +15,23 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
 /** How far ahead of the page's clock a past event may seem: the clock ticks, and server and browser clocks differ. */
 const clockSlackSeconds = 60;
 
+// One formatter of each kind for the page: making one costs more than formatting with it, and a
+// timeline formats thousands of times.
+const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const absoluteFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
+
 export function relativeTime(iso: string, now: number): string {
   const seconds = (new Date(iso).getTime() - now) / 1000;
-  const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
   // Something that happened just now must not read "in 1 second".
-  if (seconds > 0 && seconds < clockSlackSeconds) return format.format(0, "second");
+  if (seconds > 0 && seconds < clockSlackSeconds) return relativeFormat.format(0, "second");
   for (const [unit, size] of units) {
-    if (Math.abs(seconds) >= size || unit === "second") return format.format(Math.round(seconds / size), unit);
+    if (Math.abs(seconds) >= size || unit === "second") return relativeFormat.format(Math.round(seconds / size), unit);
   }
   return "";
 }
 
 export function absoluteTime(iso: string): string {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  return absoluteFormat.format(new Date(iso));
 }
 
 /** `datetime-local` speaks the browser's local time; URLs and the API speak ISO instants ("" for none or nonsense). */

@@ -46,6 +46,19 @@ export const comparedFields = [
   ["deactivationReason", "Deactivation reason"],
 ] as const satisfies readonly (readonly [keyof UserSnapshot, string])[];
 
+export type ComparedField = (typeof comparedFields)[number][0];
+
+/** How a field's value reads on the page: an empty one reads "—". */
+export function formatValue(value: unknown): string {
+  return value === null || value === undefined || value === "" ? "—" : String(value);
+}
+
+/** Who recorded an event, why, and in which request, as its metadata says ("unknown" without an actor). */
+export function auditOf(metadata: Record<string, unknown>): { actor: string; reason?: string; correlation?: string; causation?: string } {
+  const text = (key: string) => (typeof metadata[key] === "string" ? (metadata[key] as string) : undefined);
+  return { actor: text("actor") ?? "unknown", reason: text("reason"), correlation: text("correlationId"), causation: text("causationId") };
+}
+
 export function describeEvent(event: EventView): { title: string; before?: string; after?: string } {
   const data = event.data as Record<string, string>;
   switch (event.type) {

@@ -1,7 +1,8 @@
 import { notFound } from "next/navigation";
 import { NotFound } from "@/lib/application/errors";
 import { getUser, getUserEvents } from "@/lib/application/users/user-queries";
-import { UserTimeTravel, type InitialPoint } from "@/components/user/user-time-travel";
+import { UserTimeTravel } from "@/components/user/user-time-travel";
+import type { InitialPoint } from "@/components/user/time-travel-state";
 import { userIdPattern, userPointQuery } from "@/lib/validation/users";
 import { requireSignedIn } from "@/lib/http/page-auth";
 
