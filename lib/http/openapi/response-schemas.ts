@@ -98,7 +98,7 @@ export const projectionList = z.strictObject({ items: z.array(projection) }).met
 
 export const rebuildStarted = z.strictObject({ name: z.string(), status: z.literal("rebuilding") }).meta({ id: "RebuildStarted" });
 
-const freshness = z
+export const freshness = z
   .strictObject({
     projection: z.string(),
     state: projectionState,
