@@ -29,3 +29,20 @@ export class NotFound extends Error {
     this.name = "NotFound";
   }
 }
+
+export class SavedReportNotFound extends Error {
+  readonly code = "saved_report_not_found";
+  constructor(id: string) {
+    super(`There is no saved report ${JSON.stringify(id).slice(0, 80)}`);
+    this.name = "SavedReportNotFound";
+  }
+}
+
+/** Each saved report is a projection kept current on every append: their number is capped. */
+export class SavedReportLimitReached extends Error {
+  readonly code = "saved_report_limit_reached";
+  constructor(limit: number) {
+    super(`At most ${limit} saved reports (REWIND_MAX_SAVED_REPORTS): delete one first`);
+    this.name = "SavedReportLimitReached";
+  }
+}
