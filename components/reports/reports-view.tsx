@@ -3,12 +3,14 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { AbsoluteTime } from "../relative-time";
 import { ActivityPanel } from "./activity-panel";
+import { CohortPanel } from "./cohort-panel";
 import { NameChangesPanel } from "./name-changes-panel";
+import { SavedReportsSection } from "./saved-reports-section";
 import { useReportQueryState } from "./use-report-query-state";
 
 export function ReportsView() {
   const state = useReportQueryState();
-  const { from, to, asOf, navigate } = state;
+  const { from, to, asOf, navigate, shared } = state;
 
   const [form, setForm] = useState({ from: "", to: "", asOf: "" });
   useEffect(() => {
@@ -62,6 +64,8 @@ export function ReportsView() {
       )}
       <NameChangesPanel state={state} />
       <ActivityPanel state={state} />
+      <CohortPanel asOf={asOf} />
+      <SavedReportsSection shared={shared} />
     </div>
   );
 }

@@ -5,12 +5,13 @@ import type { Projection } from "../projections/projection";
 import { getServices } from "./services";
 import { logger } from "../observability/logger";
 import { activityProjection } from "./users/activity-projection";
+import { cohortsProjection } from "./users/cohorts-projection";
 import { nameChangesProjection } from "./users/name-changes-projection";
 import { dropOrphanCheckpoints, savedReportProjections } from "./reports/saved-reports";
 import type { Services } from "./services";
 
 /** The projections defined in code; saved reports add one each (savedReportProjections). */
-export const projections: readonly Projection[] = [nameChangesProjection, activityProjection];
+export const projections: readonly Projection[] = [nameChangesProjection, activityProjection, cohortsProjection];
 
 /** Every projection: those in code, then one per saved report. */
 async function allProjections(): Promise<Projection[]> {

@@ -68,3 +68,32 @@ export const activityQuery = dayWindow
 
 /** A saved report's results: the same window, the period coming from its definition. */
 export const savedReportQuery = dayWindow.transform(withDefaultWindow).superRefine(checkWindow);
+
+const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Must be a month like 2025-01")
+  .refine((value) => value >= "1970-01", "Must lie in 1970..9999");
+
+const addMonths = (value: string, months: number) => {
+  const [year, monthNumber] = value.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(year, monthNumber - 1 + months, 1)).toISOString().slice(0, 7);
+};
+
+export const cohortQuery = z
+  .strictObject({
+    from: month.optional(),
+    to: month.optional(),
+    asOf: dayOrInstant.optional(),
+    format: z.enum(["json", "csv"], { error: 'Must be "json" or "csv"' }).default("json"),
+  })
+  .transform((query) => {
+    // The default: the twelve cohorts up to the report's month (the last with a month behind it).
+    const to = query.to ?? (query.asOf ?? new Date()).toISOString().slice(0, 7);
+    const from = query.from ?? addMonths(to, -12);
+    return { ...query, from, to };
+  })
+  .superRefine((query, context) => {
+    if (query.from >= query.to) context.addIssue({ code: "custom", message: "from must be before to", path: ["from"] });
+    else if (addMonths(query.from, 60) < query.to)
+      context.addIssue({ code: "custom", message: "At most 60 cohorts at a time", path: ["to"] });
+  });

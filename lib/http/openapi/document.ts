@@ -8,7 +8,7 @@ import { errorTable, type ErrorCode } from "../errors";
 import { maxBodyBytes } from "../request";
 import { auditQuery } from "../../validation/audit";
 import { createApiTokenBody, signInBody } from "../../validation/auth";
-import { activityQuery, nameChangesQuery, savedReportQuery } from "../../validation/reports";
+import { activityQuery, cohortQuery, nameChangesQuery, savedReportQuery } from "../../validation/reports";
 import { reportDefinition } from "../../validation/saved-reports";
 import {
   changeEmailBody,
@@ -395,6 +395,23 @@ const paths: ZodOpenApiPathsObject = {
       },
     },
   },
+  "/api/reports/cohorts": {
+    get: {
+      tags: ["Reports"],
+      operationId: "getCohortReport",
+      summary: "Users by registration month, and the share still active 1, 2, 3… months later (JSON or CSV)",
+      description:
+        "For each registration month between from and to (default: the twelve months up to the report's month): its size, and at the start of each later month that had begun by asOf (default now), how many of its users were active (not deactivated or forgotten).",
+      requestParams: { query: cohortQuery },
+      responses: {
+        "200": {
+          description: "One row per cohort",
+          content: { ...json(answers.cohortReport), ...csv("cohort,size,months_later,active,share") },
+        },
+        ...problems(...always, "validation_failed"),
+      },
+    },
+  },
   "/api/reports/definitions": {
     get: {
       tags: ["Reports"],
@@ -651,6 +668,7 @@ export const operationScopes: Record<string, ApiScope | "authenticated"> = {
   "POST /api/projections/{name}/rebuild": "admin",
   "GET /api/reports/name-changes": "read",
   "GET /api/reports/activity": "read",
+  "GET /api/reports/cohorts": "read",
   "GET /api/reports/definitions": "admin",
   "POST /api/reports/definitions": "admin",
   "GET /api/reports/definitions/{id}": "admin",

@@ -152,6 +152,23 @@ export const activityReport = z
   })
   .meta({ id: "ActivityReport" });
 
+export const cohortReport = z
+  .strictObject({
+    window: z.strictObject({ from: z.string().meta({ example: "2025-01" }), to: z.string().meta({ example: "2026-01" }) }),
+    asOf: isoInstant.nullable(),
+    cohorts: z.array(
+      z.strictObject({
+        cohort: z.string().meta({ description: "The registration month", example: "2025-03" }),
+        size: wholeNumber.meta({ description: "Users who registered that month" }),
+        retention: z
+          .array(z.strictObject({ months: z.number().int().min(1), active: wholeNumber, share: z.number().min(0).max(1) }))
+          .meta({ description: "At the start of each later month that had begun: how many of the cohort were active, and their share" }),
+      }),
+    ),
+    freshness,
+  })
+  .meta({ id: "CohortReport" });
+
 const filterField = z.enum(Object.keys(filterFields) as [keyof typeof filterFields]);
 
 export const reportDefinition = z
