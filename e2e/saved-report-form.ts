@@ -7,8 +7,8 @@ export async function defineDeactivationsByCategory(page: Page, name: string) {
   const form = page.getByRole("form", { name: "Save report" });
   await form.getByLabel("Report name", { exact: true }).fill(name);
   await form.getByRole("checkbox", { name: "user.deactivated" }).check();
-  await form.getByLabel("Count", { exact: true }).selectOption("events");
-  await form.getByLabel("Per", { exact: true }).selectOption("month");
-  await form.getByLabel("Grouped by", { exact: true }).selectOption("data.category");
+  await form.getByRole("combobox", { name: /^Count/ }).selectOption("events");
+  await form.getByRole("combobox", { name: /^Per/ }).selectOption("month");
+  await form.getByRole("combobox", { name: /^Grouped by/ }).selectOption("data.category");
   return form;
 }

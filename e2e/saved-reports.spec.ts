@@ -11,9 +11,9 @@ test("a product owner defines deactivations per month by category, watches it ca
   await page.goto("/reports?from=2020-01-01");
   const form = await defineDeactivationsByCategory(page, name);
   // A personal field is offered only as changed or not.
-  await form.getByLabel("Only events whose", { exact: true }).selectOption("data.reason");
-  await expect(form.getByLabel("Test", { exact: true }).getByRole("option")).toHaveText(["changed", "did not change"]);
-  await form.getByLabel("Only events whose", { exact: true }).selectOption("");
+  await form.getByRole("combobox", { name: /^Only events whose/ }).selectOption("data.reason");
+  await expect(form.getByRole("combobox", { name: /^Test/ }).getByRole("option")).toHaveText(["changed", "did not change"]);
+  await form.getByRole("combobox", { name: /^Only events whose/ }).selectOption("");
   await form.getByRole("button", { name: "Save report" }).click();
 
   const report = page.getByRole("region", { name });
