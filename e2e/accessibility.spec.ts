@@ -3,6 +3,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { defineDeactivationsByCategory } from "./saved-report-form";
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
@@ -62,6 +63,28 @@ test.describe("signed in", () => {
       expect(await seriousViolations(page)).toEqual([]);
     });
   }
+});
+
+test("reports: the new-report form with its problems, and a saved report, have no serious or critical accessibility violation", async ({
+  page,
+}) => {
+  const name = `A11y report ${unique()}`;
+  await page.goto("/reports");
+  const form = await defineDeactivationsByCategory(page, name);
+  await form.getByRole("checkbox", { name: "user.deactivated" }).uncheck();
+  await form.getByRole("button", { name: "Save report" }).click();
+  await expect(form.getByText("Choose at least one event type").first()).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await form.getByRole("checkbox", { name: "user.deactivated" }).check();
+  await form.getByRole("button", { name: "Save report" }).click();
+  const report = page.getByRole("region", { name });
+  await expect(report.locator("[data-testid^='freshness-saved_report_']")).toContainText("Up to date", { timeout: 30_000 });
+  await report.getByText("Table").click();
+  await page.screenshot({ path: "e2e/screenshots/a11y-saved-report.png", fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
+  page.once("dialog", (dialog) => void dialog.accept());
+  await report.getByRole("button", { name: "Delete" }).click();
+  await expect(report).toHaveCount(0);
 });
 
 test.describe("signed out", () => {

@@ -21,6 +21,7 @@ const environmentSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   REWIND_DEMO_USERS: z.coerce.number().int().min(0).max(1_000_000).default(200),
   REWIND_SNAPSHOT_EVERY: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  REWIND_MAX_SAVED_REPORTS: z.coerce.number().int().min(0).max(1000).default(20),
 });
 
 export type DatabaseConfig = {
@@ -39,6 +40,8 @@ export interface Environment {
   database: DatabaseConfig;
   /** Keep a snapshot of a stream's folded state every this many versions. */
   snapshotEvery: number;
+  /** How many saved reports may be defined (each is a projection kept current over the whole log). */
+  maxSavedReports: number;
 }
 
 export function parseEnvironment(env: Env = process.env): Environment {
@@ -60,6 +63,7 @@ export function parseEnvironment(env: Env = process.env): Environment {
       demoUsers: variables.REWIND_DEMO_USERS,
     },
     snapshotEvery: variables.REWIND_SNAPSHOT_EVERY,
+    maxSavedReports: variables.REWIND_MAX_SAVED_REPORTS,
   };
 }
 

@@ -10,7 +10,9 @@ export type ApplicationErrorCode =
   | "too_many_attempts"
   | "token_not_found"
   | "idempotency_key_reused"
-  | "idempotent_request_in_progress";
+  | "idempotent_request_in_progress"
+  | "saved_report_not_found"
+  | "saved_report_limit_reached";
 
 export abstract class ApplicationError extends CodedError<ApplicationErrorCode> {}
 
@@ -41,5 +43,22 @@ export class NotFound extends ApplicationError {
   constructor(message: string) {
     super(message);
     this.name = "NotFound";
+  }
+}
+
+export class SavedReportNotFound extends ApplicationError {
+  readonly code = "saved_report_not_found";
+  constructor(id: string) {
+    super(`There is no saved report ${JSON.stringify(id).slice(0, 80)}`);
+    this.name = "SavedReportNotFound";
+  }
+}
+
+/** Each saved report is a projection kept current on every append: their number is capped. */
+export class SavedReportLimitReached extends ApplicationError {
+  readonly code = "saved_report_limit_reached";
+  constructor(limit: number) {
+    super(`At most ${limit} saved reports (REWIND_MAX_SAVED_REPORTS): delete one first`);
+    this.name = "SavedReportLimitReached";
   }
 }

@@ -7,9 +7,75 @@ import { ApplicationError } from "./errors";
 import { getServices } from "./services";
 import { logger } from "../observability/logger";
 import { activityProjection } from "./users/activity-projection";
+import { cohortsProjection } from "./users/cohorts-projection";
 import { nameChangesProjection } from "./users/name-changes-projection";
+import { dropOrphanCheckpoints, savedReportProjections } from "./reports/saved-reports";
+import type { Services } from "./services";
 
-export const projections: readonly Projection[] = [nameChangesProjection, activityProjection];
+/** The projections defined in code; saved reports add one each (savedReportProjections). */
+export const projections: readonly Projection[] = [nameChangesProjection, activityProjection, cohortsProjection];
+
+/** Every projection: those in code, then one per saved report. */
+async function allProjections(): Promise<Projection[]> {
+  const { database } = await getServices();
+  return [...projections, ...(await savedReportProjections(database))];
+}
+
+const definitionsPollMs = 1000;
+const wakeKey = Symbol.for("rewind.saved-reports-wake");
+type WithWake = typeof globalThis & { [wakeKey]?: () => void };
+
+/** Tells this process's runner that saved reports were added, edited or deleted, so it need not wait for its next look. */
+export function savedReportsChanged(): void {
+  (globalThis as WithWake)[wakeKey]?.();
+}
+
+/**
+ * Runs one runner loop per saved report, as the definitions in the database come and go: a new or
+ * edited one (a new revision, hence a new projection version) starts a loop, which rebuilds it
+ * from the first event; a deleted or superseded one has its loop stopped. Definitions are looked
+ * at every second, and at once when this process changed them.
+ */
+async function superviseSavedReports(services: Services, signal: AbortSignal): Promise<void> {
+  const running = new Map<string, AbortController>();
+  while (!signal.aborted) {
+    try {
+      const current = await savedReportProjections(services.database);
+      const wanted = new Map(current.map((projection) => [`${projection.name}@${projection.version}`, projection]));
+      for (const [key, loop] of running) {
+        if (wanted.has(key)) continue;
+        loop.abort();
+        running.delete(key);
+      }
+      for (const [key, projection] of wanted) {
+        if (running.has(key)) continue;
+        const loop = new AbortController();
+        running.set(key, loop);
+        const stopWith = () => loop.abort();
+        signal.addEventListener("abort", stopWith, { once: true });
+        void runProjections(services, [projection], loop.signal)
+          .catch((error: unknown) => logger().error({ projection: projection.name, err: error }, "saved report runner stopped"))
+          .finally(() => signal.removeEventListener("abort", stopWith));
+      }
+      await dropOrphanCheckpoints(services.database);
+    } catch (error) {
+      logger().warn({ err: error }, "could not read the saved reports");
+    }
+    await new Promise<void>((resume) => {
+      const holder = globalThis as WithWake;
+      const timer = setTimeout(done, definitionsPollMs);
+      holder[wakeKey] = done;
+      signal.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        if (holder[wakeKey] === done) delete holder[wakeKey];
+        resume();
+      }
+    });
+  }
+  for (const loop of running.values()) loop.abort();
+}
 
 const runnerKey = Symbol.for("rewind.projection-runner");
 type WithRunner = typeof globalThis & { [runnerKey]?: AbortController };
@@ -24,6 +90,7 @@ export async function startProjectionRunner(): Promise<AbortController> {
   void runProjections(services, projections, stop.signal).catch((error: unknown) =>
     logger().error({ err: error }, "projection runner stopped"),
   );
+  void superviseSavedReports(services, stop.signal);
   return stop;
 }
 
@@ -54,7 +121,7 @@ export async function projectionViews(): Promise<ProjectionView[]> {
   const { database, store } = await getServices();
   const head = await store.headPosition();
   return Promise.all(
-    projections.map(async (projection) => {
+    (await allProjections()).map(async (projection) => {
       const status = await checkpointOf(database, projection);
       const lagEvents = await store.countAfter(status.position).catch(() => 0);
       const behindSince = status.caughtUpAt ?? status.updatedAt;
@@ -82,7 +149,7 @@ export async function projectionViews(): Promise<ProjectionView[]> {
 
 /** Starts rebuilding `name` in this process and returns at once; progress shows in projectionViews. */
 export async function startRebuild(name: string): Promise<void> {
-  const projection = projections.find((candidate) => candidate.name === name);
+  const projection = (await allProjections()).find((candidate) => candidate.name === name);
   if (!projection) throw new UnknownProjection(name);
   const services = await getServices();
   const { database } = services;

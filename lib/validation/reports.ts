@@ -40,23 +40,60 @@ const shiftDate = (date: string, { months = 0, days = 0 }) => {
   return d.toISOString().slice(0, 10);
 };
 
-export const activityQuery = z
+const dayWindow = z.strictObject({
+  from: day.optional(),
+  to: day.optional(),
+  asOf: dayOrInstant.optional(),
+  format: z.enum(["json", "csv"], { error: 'Must be "json" or "csv"' }).default("json"),
+});
+
+/** The default window: the six months up to and including the report's day. */
+function withDefaultWindow<Query extends { from?: string; to?: string; asOf?: Date }>(query: Query) {
+  const reportDay = (query.asOf ?? new Date()).toISOString().slice(0, 10);
+  const to = query.to ?? shiftDate(reportDay, { days: 1 });
+  const from = query.from ?? shiftDate(to, { months: -6 });
+  return { ...query, from, to };
+}
+
+function checkWindow(query: { from: string; to: string }, context: z.RefinementCtx) {
+  if (query.from >= query.to) context.addIssue({ code: "custom", message: "from must be before to", path: ["from"] });
+  else if (Date.parse(query.to) - Date.parse(query.from) > 10 * 366 * 86_400_000)
+    context.addIssue({ code: "custom", message: "At most ten years at a time", path: ["to"] });
+}
+
+export const activityQuery = dayWindow
+  .extend({ bucket: z.enum(["day", "week", "month"], { error: 'Must be "day", "week" or "month"' }).default("week") })
+  .transform(withDefaultWindow)
+  .superRefine(checkWindow);
+
+/** A saved report's results: the same window, the period coming from its definition. */
+export const savedReportQuery = dayWindow.transform(withDefaultWindow).superRefine(checkWindow);
+
+const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Must be a month like 2025-01")
+  .refine((value) => value >= "1970-01", "Must lie in 1970..9999");
+
+const addMonths = (value: string, months: number) => {
+  const [year, monthNumber] = value.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(year, monthNumber - 1 + months, 1)).toISOString().slice(0, 7);
+};
+
+export const cohortQuery = z
   .strictObject({
-    from: day.optional(),
-    to: day.optional(),
-    bucket: z.enum(["day", "week", "month"], { error: 'Must be "day", "week" or "month"' }).default("week"),
+    from: month.optional(),
+    to: month.optional(),
     asOf: dayOrInstant.optional(),
     format: z.enum(["json", "csv"], { error: 'Must be "json" or "csv"' }).default("json"),
   })
   .transform((query) => {
-    // The default window: the six months up to and including the report's day.
-    const reportDay = (query.asOf ?? new Date()).toISOString().slice(0, 10);
-    const to = query.to ?? shiftDate(reportDay, { days: 1 });
-    const from = query.from ?? shiftDate(to, { months: -6 });
+    // The default: the twelve cohorts up to the report's month (the last with a month behind it).
+    const to = query.to ?? (query.asOf ?? new Date()).toISOString().slice(0, 7);
+    const from = query.from ?? addMonths(to, -12);
     return { ...query, from, to };
   })
-  .refine((query) => query.from < query.to, { message: "from must be before to", path: ["from"] })
-  .refine((query) => Date.parse(query.to) - Date.parse(query.from) <= 10 * 366 * 86_400_000, {
-    message: "At most ten years at a time",
-    path: ["to"],
+  .superRefine((query, context) => {
+    if (query.from >= query.to) context.addIssue({ code: "custom", message: "from must be before to", path: ["from"] });
+    else if (addMonths(query.from, 60) < query.to)
+      context.addIssue({ code: "custom", message: "At most 60 cohorts at a time", path: ["to"] });
   });

@@ -1,5 +1,6 @@
 // The activity report equals counting the raw event log by hand: per day, week and month, at window
 // edges and as of an instant in the middle of a day.
+import { periodStart } from "../../testing/periods";
 import { catchUp, feedShowsEverything } from "../../testing/projections";
 import { authorizedRequest } from "../../testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,14 +17,6 @@ const get = async (query: string) => {
   return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
 };
 
-function bucketStart(time: number, bucket: "day" | "week" | "month"): string {
-  const d = new Date(time);
-  const day = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-  if (bucket === "month") day.setUTCDate(1);
-  if (bucket === "week") day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
-  return day.toISOString().slice(0, 10);
-}
-
 async function bruteForce(from: string, to: string, bucket: "day" | "week" | "month", asOf?: Date) {
   const { store, database } = await getServices();
   await feedShowsEverything(database);
@@ -35,7 +28,7 @@ async function bruteForce(from: string, to: string, bucket: "day" | "week" | "mo
       const series = activitySeries[event.type as keyof typeof activitySeries];
       const day = event.recordedAt.toISOString().slice(0, 10);
       if (!series || day < from || day >= to || (asOf && event.recordedAt > asOf)) continue;
-      const start = bucketStart(event.recordedAt.getTime(), bucket);
+      const start = periodStart(event.recordedAt, bucket);
       const point = counts.get(start) ?? {};
       point[series] = (point[series] ?? 0) + 1;
       counts.set(start, point);

@@ -5,6 +5,7 @@ import { erasedValue, userStreamId } from "../../domain/users";
 import type { EventStore } from "../../eventstore";
 import { eraseFromProjection } from "../../projections/rebuild";
 import { projections } from "../projections";
+import { savedReportProjections } from "../reports/saved-reports";
 import { getServices } from "../services";
 import { executeUserCommand, type CommandContext, type CommandOutcome } from "./user-commands";
 
@@ -30,7 +31,7 @@ export async function forgetUser(userId: string, context: CommandContext): Promi
     await tx.query("UPDATE user_versions SET name = $2, name_lower = $2, email = $2 WHERE user_id = $1", [userId, erasedValue]);
     // Derived copies: folded states, projections (and the copies a rebuild is filling), replayable responses.
     await tx.query("DELETE FROM snapshots WHERE stream_id = $1", [userStreamId(userId)]);
-    for (const projection of projections) await eraseFromProjection(tx, projection, userId);
+    for (const projection of [...projections, ...(await savedReportProjections(tx))]) await eraseFromProjection(tx, projection, userId);
     // Replies name the user by id; older ones (a 409 "Another user already uses <email>") by email.
     await tx.query(
       `DELETE FROM idempotent_requests

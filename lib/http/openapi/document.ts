@@ -10,7 +10,8 @@ import { maxBodyBytes } from "../request";
 import { auditQuery } from "../../validation/audit";
 import { eventsQuery } from "../../validation/events";
 import { createApiTokenBody, signInBody } from "../../validation/auth";
-import { activityQuery, nameChangesQuery } from "../../validation/reports";
+import { activityQuery, cohortQuery, nameChangesQuery, savedReportQuery } from "../../validation/reports";
+import { reportDefinition } from "../../validation/saved-reports";
 import {
   changeEmailBody,
   changePasswordBody,
@@ -135,6 +136,8 @@ function userCommand(
     },
   };
 }
+
+const savedReportIdParam = z.object({ id: z.string().meta({ description: "The saved report's id (a whole number)", example: "1" }) });
 
 const csv = (description: string) => ({ "text/csv": { schema: z.string().meta({ description }) } });
 
@@ -403,6 +406,99 @@ const paths: ZodOpenApiPathsObject = {
       },
     },
   },
+  "/api/reports/cohorts": {
+    get: {
+      tags: ["Reports"],
+      operationId: "getCohortReport",
+      summary: "Users by registration month, and the share still active 1, 2, 3… months later (JSON or CSV)",
+      description:
+        "For each registration month between from and to (default: the twelve months up to the report's month): its size, and at the start of each later month that had begun by asOf (default now), how many of its users were active (not deactivated or forgotten).",
+      requestParams: { query: cohortQuery },
+      responses: {
+        "200": {
+          description: "One row per cohort",
+          content: { ...json(answers.cohortReport), ...csv("cohort,size,months_later,active,share") },
+        },
+        ...problems(...always, "validation_failed"),
+      },
+    },
+  },
+  "/api/reports/definitions": {
+    get: {
+      tags: ["Reports"],
+      operationId: "listSavedReports",
+      summary: "The saved reports: definitions declared on the dashboard",
+      description: "Each saved report's definition, revision and the projection that keeps it.",
+      responses: { "200": { description: "Every saved report", content: json(answers.savedReportList) }, ...problems(...always) },
+    },
+    post: {
+      tags: ["Reports"],
+      operationId: "createSavedReport",
+      summary: "Save a report; its projection catches up over the whole log, then stays current",
+      description:
+        "A definition chooses event types, an optional filter (personal fields only as changed or not_changed), what to count (events or distinct users), a period and optionally a group. " +
+        "Grouping by a field without bound (a user id, a name…) is refused (400), and so is a report beyond REWIND_MAX_SAVED_REPORTS (409). Follow its progress in the results' freshness or on GET /api/projections.",
+      requestBody: { required: true, content: json(reportDefinition) },
+      responses: {
+        "201": {
+          description: "Saved; its projection starts from the first event",
+          headers: z.object({ location: z.string() }),
+          content: json(answers.savedReport),
+        },
+        ...problems(...changing, "validation_failed", "saved_report_limit_reached"),
+      },
+    },
+  },
+  "/api/reports/definitions/{id}": {
+    get: {
+      tags: ["Reports"],
+      operationId: "getSavedReport",
+      summary: "One saved report's definition",
+      description: "Its definition, revision and projection.",
+      requestParams: { path: savedReportIdParam },
+      responses: {
+        "200": { description: "The saved report", content: json(answers.savedReport) },
+        ...problems(...always, "saved_report_not_found"),
+      },
+    },
+    put: {
+      tags: ["Reports"],
+      operationId: "updateSavedReport",
+      summary: "Replace a saved report's definition; it is rebuilt from the first event",
+      description: "The old results keep serving until the rebuilt ones replace them in one step (shadow and swap).",
+      requestParams: { path: savedReportIdParam },
+      requestBody: { required: true, content: json(reportDefinition) },
+      responses: {
+        "200": { description: "The saved report, its revision raised", content: json(answers.savedReport) },
+        ...problems(...changing, "validation_failed", "saved_report_not_found"),
+      },
+    },
+    delete: {
+      tags: ["Reports"],
+      operationId: "deleteSavedReport",
+      summary: "Delete a saved report, its projection and its tables",
+      description: "Its checkpoint and tables are dropped in the same transaction.",
+      requestParams: { path: savedReportIdParam },
+      responses: { "204": { description: "Deleted" }, ...problems(...always, "csrf_failed", "saved_report_not_found") },
+    },
+  },
+  "/api/reports/custom/{id}": {
+    get: {
+      tags: ["Reports"],
+      operationId: "getSavedReportResults",
+      summary: "A saved report's values per period and group (JSON or CSV)",
+      description:
+        "Values between from and to (default: the six months up to today, at most ten years), per the definition's period and group; asOf reads them as they were at an earlier instant.",
+      requestParams: { path: savedReportIdParam, query: savedReportQuery },
+      responses: {
+        "200": {
+          description: "One point per period and group that has a value",
+          content: { ...json(answers.savedReportResults), ...csv("start,group,value") },
+        },
+        ...problems(...always, "validation_failed", "saved_report_not_found"),
+      },
+    },
+  },
   "/api/audit": {
     get: {
       tags: ["Audit"],
@@ -590,6 +686,13 @@ export const operationScopes: Record<string, ApiScope | "authenticated"> = {
   "POST /api/projections/{name}/rebuild": "admin",
   "GET /api/reports/name-changes": "read",
   "GET /api/reports/activity": "read",
+  "GET /api/reports/cohorts": "read",
+  "GET /api/reports/definitions": "admin",
+  "POST /api/reports/definitions": "admin",
+  "GET /api/reports/definitions/{id}": "admin",
+  "PUT /api/reports/definitions/{id}": "admin",
+  "DELETE /api/reports/definitions/{id}": "admin",
+  "GET /api/reports/custom/{id}": "admin",
   "GET /api/audit": "admin",
   "GET /api/tokens": "admin",
   "POST /api/tokens": "admin",

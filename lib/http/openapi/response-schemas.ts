@@ -3,6 +3,8 @@
 // can drift from what the handlers send.
 import { z } from "zod";
 import { apiScopes } from "../../domain/access/scopes";
+import { countKinds, filterFields, groupFields, periods, presenceOperators, valueOperators } from "../../domain/reports/saved-reports";
+import { userEventTypes } from "../../domain/users/events";
 
 const isoInstant = z.iso.datetime({ offset: true });
 const isoDate = z.iso.date();
@@ -101,7 +103,7 @@ export const projectionList = z.strictObject({ items: z.array(projection) }).met
 
 export const rebuildStarted = z.strictObject({ name: z.string(), status: z.literal("rebuilding") }).meta({ id: "RebuildStarted" });
 
-const freshness = z
+export const freshness = z
   .strictObject({
     projection: z.string(),
     state: projectionState,
@@ -152,6 +154,72 @@ export const activityReport = z
     freshness,
   })
   .meta({ id: "ActivityReport" });
+
+export const cohortReport = z
+  .strictObject({
+    window: z.strictObject({ from: z.string().meta({ example: "2025-01" }), to: z.string().meta({ example: "2026-01" }) }),
+    asOf: isoInstant.nullable(),
+    cohorts: z.array(
+      z.strictObject({
+        cohort: z.string().meta({ description: "The registration month", example: "2025-03" }),
+        size: wholeNumber.meta({ description: "Users who registered that month" }),
+        retention: z
+          .array(z.strictObject({ months: z.number().int().min(1), active: wholeNumber, share: z.number().min(0).max(1) }))
+          .meta({ description: "At the start of each later month that had begun: how many of the cohort were active, and their share" }),
+      }),
+    ),
+    freshness,
+  })
+  .meta({ id: "CohortReport" });
+
+const filterField = z.enum(Object.keys(filterFields) as [keyof typeof filterFields]);
+
+export const reportDefinition = z
+  .strictObject({
+    name: z.string(),
+    eventTypes: z.array(z.enum(userEventTypes)),
+    filter: z
+      .union([
+        z.strictObject({ field: filterField, operator: z.enum(valueOperators), values: z.array(z.string()) }),
+        z.strictObject({ field: filterField, operator: z.enum(presenceOperators) }),
+      ])
+      .optional(),
+    count: z.enum(countKinds),
+    period: z.enum(periods),
+    groupBy: z.enum(Object.keys(groupFields) as [keyof typeof groupFields]).optional(),
+  })
+  .meta({ id: "ReportDefinition" });
+
+export const savedReport = z
+  .strictObject({
+    id: z.number().int().min(1),
+    name: z.string(),
+    definition: reportDefinition,
+    revision: z.number().int().min(1).meta({ description: "Raised by every edit, which rebuilds the report" }),
+    projection: z.string().meta({ description: "The projection that keeps it (see GET /api/projections)", example: "saved_report_1" }),
+    createdBy: z.string(),
+    createdAt: isoInstant,
+    updatedAt: isoInstant,
+  })
+  .meta({ id: "SavedReport" });
+
+export const savedReportList = z.strictObject({ items: z.array(savedReport) }).meta({ id: "SavedReportList" });
+
+export const savedReportResults = z
+  .strictObject({
+    id: z.number().int().min(1),
+    name: z.string(),
+    definition: reportDefinition,
+    window: z.strictObject({ from: isoDate, to: isoDate }),
+    asOf: isoInstant.nullable(),
+    periods: z.array(isoDate).meta({ description: "The first day of every period in the window, empty ones included" }),
+    groups: z.array(z.string()).meta({ description: "Every group that has a value, sorted" }),
+    points: z
+      .array(z.strictObject({ start: isoDate, group: z.string(), value: wholeNumber }))
+      .meta({ description: "The value of each period and group that has one (missing: 0)" }),
+    freshness,
+  })
+  .meta({ id: "SavedReportResults" });
 
 export const apiToken = z
   .strictObject({

@@ -1,0 +1,105 @@
+"use client";
+
+// The product owner's own reports: declared here, kept by projections that cover the whole log.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { z } from "zod";
+import { ApiError, apiFetch } from "@/lib/client/api";
+import type { reportDefinition } from "@/lib/validation/saved-reports";
+import { ApiErrorAlert } from "../api-error-alert";
+import { ReportDefinitionForm } from "./report-definition-form";
+import { SavedReportPanel, type SavedReportBody } from "./saved-report-panel";
+
+type Definition = z.output<typeof reportDefinition>;
+
+export function SavedReportsSection({ shared }: { shared: URLSearchParams }) {
+  const queryClient = useQueryClient();
+  const reports = useQuery({
+    queryKey: ["saved-reports"],
+    queryFn: async () => (await apiFetch<{ items: SavedReportBody[] }>("/api/reports/definitions")).body.items,
+  });
+  // "new", the id of the report being edited, or nothing.
+  const [editing, setEditing] = useState<"new" | number | null>(null);
+  const refresh = () =>
+    queryClient.invalidateQueries({ queryKey: ["saved-reports"] }).then(() => queryClient.invalidateQueries({ queryKey: ["report"] }));
+  const save = useMutation<SavedReportBody, ApiError, { id?: number; definition: Definition }>({
+    mutationFn: async ({ id, definition }) =>
+      (
+        await apiFetch<SavedReportBody>(id === undefined ? "/api/reports/definitions" : `/api/reports/definitions/${id}`, {
+          method: id === undefined ? "POST" : "PUT",
+          body: definition,
+        })
+      ).body,
+    onSuccess: () => {
+      setEditing(null);
+      void refresh();
+    },
+  });
+  const remove = useMutation<unknown, ApiError, SavedReportBody>({
+    mutationFn: (report) => apiFetch(`/api/reports/definitions/${report.id}`, { method: "DELETE" }),
+    onSettled: () => void refresh(),
+  });
+
+  return (
+    <section aria-labelledby="saved-reports-title" className="space-y-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="saved-reports-title" className="text-xl font-semibold">
+          Your reports
+        </h2>
+        {editing !== "new" && (
+          <button
+            type="button"
+            onClick={() => {
+              save.reset();
+              setEditing("new");
+            }}
+            className="rounded-md bg-indigo-700 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-600"
+          >
+            New report
+          </button>
+        )}
+      </div>
+      {editing === "new" && (
+        <ReportDefinitionForm
+          submitLabel="Save report"
+          pending={save.isPending}
+          error={save.error}
+          onSubmit={(definition) => save.mutate({ definition })}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+      <ApiErrorAlert error={remove.error} />
+      {reports.data?.length === 0 && editing !== "new" && (
+        <p className="text-sm text-slate-600">
+          No saved reports yet: a new one is computed over the whole history, including events recorded before it existed.
+        </p>
+      )}
+      {reports.data?.map((report) =>
+        editing === report.id ? (
+          <ReportDefinitionForm
+            key={report.id}
+            initial={report.definition}
+            submitLabel="Save changes"
+            pending={save.isPending}
+            error={save.error}
+            onSubmit={(definition) => save.mutate({ id: report.id, definition })}
+            onCancel={() => setEditing(null)}
+          />
+        ) : (
+          <SavedReportPanel
+            key={report.id}
+            report={report}
+            shared={shared}
+            onEdit={() => {
+              save.reset();
+              setEditing(report.id);
+            }}
+            onDelete={() => {
+              if (window.confirm(`Delete the report "${report.name}" and its data?`)) remove.mutate(report);
+            }}
+          />
+        ),
+      )}
+    </section>
+  );
+}
