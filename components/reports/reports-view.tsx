@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { apiFetch } from "@/lib/client/api";
 import type { ActivityPoint } from "@/lib/application/reports/activity-report";
 import type { Freshness } from "@/lib/application/reports/freshness";
@@ -109,11 +109,15 @@ export function ReportsView() {
     refetchInterval: (query) => (query.state.data && query.state.data.freshness.state !== "up to date" ? 1000 : false),
   });
 
-  const [form, setForm] = useState({ from: "", to: "", asOf: "" });
-  useEffect(() => {
-    setForm({ from: from?.slice(0, 10) ?? "", to: to?.slice(0, 10) ?? "", asOf: asOf?.slice(0, 10) ?? "" });
-  }, [from, to, asOf]);
-  const apply = (event: FormEvent) => {
+  // The form follows the URL (back, forward, a link): adjusted while rendering, not in an effect.
+  const range = { from: from?.slice(0, 10) ?? "", to: to?.slice(0, 10) ?? "", asOf: asOf?.slice(0, 10) ?? "" };
+  const [form, setForm] = useState(range);
+  const [formShownFor, setFormShownFor] = useState(range);
+  if (range.from !== formShownFor.from || range.to !== formShownFor.to || range.asOf !== formShownFor.asOf) {
+    setFormShownFor(range);
+    setForm(range);
+  }
+  const apply = (event: SubmitEvent) => {
     event.preventDefault();
     navigate({
       from: form.from || undefined,

@@ -30,7 +30,7 @@ async function loadUserPage(id: string): Promise<UserPageData> {
   return { user: user.body, events: events.body.items };
 }
 
-function formatValue(value: unknown): string {
+function formatValue(value: string | number | boolean | null | undefined): string {
   return value === null || value === undefined || value === "" ? "—" : String(value);
 }
 
@@ -39,8 +39,8 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
   const { user, events } = query.data;
   const history = useMemo(() => buildHistory(events), [events]);
   const latest = history.snapshots.length;
-  const firstTime = history.times[0] ?? Date.now();
   const [lastTime] = useState(() => Math.max(Date.now(), history.times[latest - 1] ?? 0));
+  const firstTime = history.times[0] ?? lastTime;
 
   const [mode, setMode] = useState<"version" | "time">(initialPoint && "at" in initialPoint ? "time" : "version");
   const [version, setVersion] = useState(() => {
@@ -52,6 +52,7 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
   const [playing, setPlaying] = useState(false);
   // Marks the page interactive (hydrated), for tests and benchmarks that must not act before.
   const [interactive, setInteractive] = useState(false);
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- an effect runs only once hydrated: that is what this state tells
   useEffect(() => setInteractive(true), []);
 
   // New events (a command here or elsewhere): follow them when looking at the latest version.
@@ -111,7 +112,7 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
     setMode("version");
     setVersion(selected);
   }, []);
-  const refetch = useCallback(() => query.refetch(), [query.refetch]);
+  const { refetch } = query;
   // Another admin (or service) changed this user: load its new events.
   useLiveEvents(
     useCallback(
@@ -279,7 +280,7 @@ function createSelection(initial: number) {
       selected = version;
       for (const notify of listeners) notify();
     },
-    subscribe(listener: () => void) {
+    subscribe: (listener: () => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
@@ -339,7 +340,7 @@ const TimelineEntry = memo(function TimelineEntry({
 
 /** Who, why, and which request: the audit trail of one event. */
 function AuditLine({ metadata }: { metadata: Record<string, unknown> }) {
-  const text = (key: string) => (typeof metadata[key] === "string" ? (metadata[key] as string) : undefined);
+  const text = (key: string) => (typeof metadata[key] === "string" ? metadata[key] : undefined);
   const reason = text("reason");
   const correlation = text("correlationId");
   const causation = text("causationId");

@@ -14,4 +14,4 @@ export const auditQuery = z
     cursor: z.string().max(500).optional(),
     limit: pageLimit(200, 50),
   })
-  .refine((query) => !query.from || !query.to || query.from < query.to, { message: "from must be before to", path: ["from"] });
+  .refine((query) => !query.from || !query.to || query.from < query.to, { error: "from must be before to", path: ["from"] });

@@ -32,7 +32,7 @@ export const nameChangesQuery = z
     const from = query.from ?? monthsBefore(to, 6);
     return { ...query, from, to };
   })
-  .refine((query) => query.from < query.to, { message: "from must be before to", path: ["from"] });
+  .refine((query) => query.from < query.to, { error: "from must be before to", path: ["from"] });
 
 const shiftDate = (date: string, { months = 0, days = 0 }) => {
   const d = new Date(`${date}T00:00:00Z`);
@@ -55,8 +55,8 @@ export const activityQuery = z
     const from = query.from ?? shiftDate(to, { months: -6 });
     return { ...query, from, to };
   })
-  .refine((query) => query.from < query.to, { message: "from must be before to", path: ["from"] })
+  .refine((query) => query.from < query.to, { error: "from must be before to", path: ["from"] })
   .refine((query) => Date.parse(query.to) - Date.parse(query.from) <= 10 * 366 * 86_400_000, {
-    message: "At most ten years at a time",
+    error: "At most ten years at a time",
     path: ["to"],
   });

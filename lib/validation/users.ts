@@ -48,7 +48,7 @@ export const userPointQuery = z
       .optional(),
     at: instant.optional(),
   })
-  .refine((query) => query.version === undefined || query.at === undefined, { message: "Give version or at, not both", path: ["version"] });
+  .refine((query) => query.version === undefined || query.at === undefined, { error: "Give version or at, not both", path: ["version"] });
 
 export const eventFeedQuery = z.strictObject({
   after: z

@@ -105,6 +105,7 @@ try {
     // work it caused is done — React's render (synchronous or scheduled), then style and layout.
     const steps = await page.evaluate(async (last) => {
       const slider = document.querySelector<HTMLInputElement>('input[type="range"]')!;
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with `.call(slider, …)` below
       const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!;
       // (No named functions in here: tsx would wrap them in a helper the page does not have.)
       const channel = new MessageChannel();

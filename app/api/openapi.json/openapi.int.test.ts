@@ -46,9 +46,9 @@ describe("the OpenAPI document", () => {
     const served = new Set<string>();
     const routes = routeFiles().filter((route) => !route.catchAll);
     for (const route of routes) {
-      const module = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
+      const routeModule = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
       for (const method of httpMethods) {
-        const handler = module[method];
+        const handler = routeModule[method];
         if (!handler) continue;
         // Methods a route does not support are exported too, to answer 405 with Allow.
         const request = await authorizedRequest(`http://rewind.test${route.url}`, {

@@ -21,9 +21,11 @@ const registered: UserEvent = {
 const deactivated: UserEvent = { type: "user.deactivated", data: { reason: "left the company", category: "other" } };
 
 function given(...history: UserEvent[]) {
-  const recorded: RecordedUserEvent[] = history.map(
-    (event, index) => ({ ...event, version: index + 1, recordedAt: `2025-01-0${index + 1}T00:00:00.000Z` }) as RecordedUserEvent,
-  );
+  const recorded: RecordedUserEvent[] = history.map((event, index) => ({
+    ...event,
+    version: index + 1,
+    recordedAt: `2025-01-0${index + 1}T00:00:00.000Z`,
+  }));
   const state = foldUser(recorded);
   return {
     when: (command: UserCommand) => ({
@@ -77,7 +79,7 @@ describe("RegisterUser", () => {
   it("accepts a name of exactly 100 characters, counting emoji as one", () =>
     given()
       .when(register({ name: "😀".repeat(100) }))
-      .then([{ ...registered, data: { ...registered.data, name: "😀".repeat(100) } } as UserEvent]));
+      .then([{ ...registered, data: { ...registered.data, name: "😀".repeat(100) } }]));
 
   it("lists every problem at once", () =>
     given()
@@ -191,9 +193,7 @@ describe("ForgetUser", () => {
 
   it("leaves a state that holds no personal data", () => {
     const state = foldUser(
-      [registered, forgotten].map(
-        (event, index) => ({ ...event, version: index + 1, recordedAt: "2025-01-01T00:00:00.000Z" }) as RecordedUserEvent,
-      ),
+      [registered, forgotten].map((event, index) => ({ ...event, version: index + 1, recordedAt: "2025-01-01T00:00:00.000Z" })),
     );
     expect(state).toMatchObject({ status: "forgotten", name: "[erased]", email: "[erased]", passwordHash: "", version: 2 });
   });
