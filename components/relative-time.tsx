@@ -86,6 +86,7 @@ export function RelativeTime({ iso, className }: { iso: string; className?: stri
 /** An absolute time, rendered in the browser's time zone once hydrated. */
 export function AbsoluteTime({ iso, className }: { iso: string; className?: string }) {
   const [text, setText] = useState(iso.replace("T", " ").slice(0, 16) + " UTC");
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- only the browser knows its time zone: rendering it before hydration would not match the server's HTML
   useEffect(() => setText(absoluteTime(iso)), [iso]);
   return (
     <time dateTime={iso} className={className}>

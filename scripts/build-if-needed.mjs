@@ -38,7 +38,9 @@ export function buildIfNeeded() {
   let builtAt = 0;
   try {
     builtAt = statSync(path.join(".next", "BUILD_ID")).mtimeMs;
-  } catch {}
+  } catch {
+    // No build yet.
+  }
   const changedAt = Math.max(...sources.map(newestModification));
   if (builtAt > changedAt) return;
   console.log(builtAt ? "Sources changed since the last build: building…" : "No production build yet: building…");

@@ -13,7 +13,7 @@ export function progressBar(label: string, unit: string) {
   );
   let started = false;
   return {
-    update(done: number, total: number) {
+    update: (done: number, total: number) => {
       if (!started) bar.start(total, 0);
       started = true;
       bar.update(done);
@@ -28,7 +28,7 @@ export async function runOnDatabase(work: (database: Database) => Promise<void>)
     await migrate(database);
     await work(database);
   } catch (error) {
-    console.error(`\n${error instanceof Error ? error.message : error}`);
+    console.error(`\n${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   } finally {
     await database.close();

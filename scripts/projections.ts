@@ -16,7 +16,7 @@ const services = await getServices();
 const stop = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stop.abort());
 
-const report = setInterval(async () => {
+async function printStatus() {
   const head = await services.store.headPosition();
   const lines = await Promise.all(
     projections.map(async (projection) => {
@@ -26,6 +26,10 @@ const report = setInterval(async () => {
     }),
   );
   console.log(lines.join("\n"));
+}
+// A status the database cannot give now (a restart) is skipped, not fatal: the projections keep running.
+const report = setInterval(() => {
+  printStatus().catch((error: unknown) => console.error(`status unavailable: ${error instanceof Error ? error.message : String(error)}`));
 }, 5000);
 console.log(`Keeping ${projections.map((p) => p.name).join(", ")} caught up; Ctrl-C to stop.`);
 await runProjections(services, projections, stop.signal);

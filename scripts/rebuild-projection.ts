@@ -34,7 +34,7 @@ try {
     `Rebuilt ${projection.name} v${projection.version} from ${result.applied} events in ${seconds.toFixed(1)} s (${Math.round(result.applied / seconds)} events/s); swapped in at position ${result.position}`,
   );
 } catch (error) {
-  console.error(`\n${error instanceof Error ? error.message : error}`);
+  console.error(`\n${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
   await closeDatabase();

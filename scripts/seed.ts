@@ -31,7 +31,7 @@ try {
     `Seeded ${report.users} users and ${report.events} events in ${report.seconds.toFixed(1)} s (seed ${options.seed}, ${options.months} months)`,
   );
 } catch (error) {
-  console.error(`\n${error instanceof Error ? error.message : error}`);
+  console.error(`\n${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
   await database.close();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { memo, useState, type FormEvent } from "react";
+import { memo, useState, type SubmitEvent } from "react";
 import { ApiError, apiFetch, checkedBody } from "@/lib/client/api";
 import type { UserView } from "@/lib/application/users/user-view";
 import { ApiErrorAlert } from "../api-error-alert";
@@ -52,7 +52,7 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
   const error = run.error;
   const stale = error?.status === 412;
   const withWhy = (body: Record<string, string>) => (why.trim() ? { ...body, reason: why.trim() } : body);
-  const submit = (command: Command & { done: string }) => (event: FormEvent) => {
+  const submit = (command: Command & { done: string }) => (event: SubmitEvent) => {
     event.preventDefault();
     run.mutate(command);
   };
@@ -230,7 +230,7 @@ function OneFieldForm({
   action: string;
   danger?: boolean;
   pending: boolean;
-  onSubmit: (event: FormEvent) => void;
+  onSubmit: (event: SubmitEvent) => void;
 }) {
   const style = danger ? "border border-red-300 bg-white text-red-700 hover:bg-red-50" : "bg-indigo-600 text-white hover:bg-indigo-500";
   return (

@@ -1,12 +1,13 @@
 "use client";
 
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState, type SubmitEvent } from "react";
 import { toLocalInput } from "../relative-time";
 
 export function AsOfControl({ value, onChange }: { value?: string; onChange: (at: string | undefined) => void }) {
   const [input, setInput] = useState("");
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- only the browser knows its time zone: rendering it before hydration would not match the server's HTML
   useEffect(() => setInput(toLocalInput(value)), [value]);
-  const apply = (event: FormEvent) => {
+  const apply = (event: SubmitEvent) => {
     event.preventDefault();
     onChange(input ? new Date(input).toISOString() : undefined);
   };

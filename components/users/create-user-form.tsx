@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type SubmitEvent } from "react";
 import { ApiError, apiFetch, checkedBody } from "@/lib/client/api";
 import { registerUserBody } from "@/lib/validation/users";
 import type { UserView } from "@/lib/application/users/user-view";
@@ -24,7 +24,7 @@ export function CreateUserForm() {
       router.push(`/users/${user.id}`);
     },
   });
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     create.mutate(fields);
   };

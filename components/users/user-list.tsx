@@ -3,7 +3,7 @@
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { apiFetch, type ApiError } from "@/lib/client/api";
 import type { UserList as UserListPage } from "@/lib/application/users/user-queries";
 import type { UserView } from "@/lib/application/users/user-view";
@@ -51,7 +51,12 @@ export function UserList({ filters, initialPage }: { filters: UserListFilters; i
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const [search, setSearch] = useState(filters.q ?? "");
-  useEffect(() => setSearch(filters.q ?? ""), [filters.q]);
+  // The box follows the URL (back, forward, a link): adjusted while rendering, not in an effect.
+  const [searchShownFor, setSearchShownFor] = useState(filters.q);
+  if (searchShownFor !== filters.q) {
+    setSearchShownFor(filters.q);
+    setSearch(filters.q ?? "");
+  }
 
   const query = useInfiniteQuery<UserListPage, ApiError>({
     queryKey: ["users", filters],
@@ -75,7 +80,7 @@ export function UserList({ filters, initialPage }: { filters: UserListFilters; i
     router.replace(queryString ? `${pathname}?${queryString}` : pathname, { scroll: false });
   };
 
-  const onSearch = (event: FormEvent) => {
+  const onSearch = (event: SubmitEvent) => {
     event.preventDefault();
     navigate({ q: search.trim() || undefined });
   };

@@ -135,7 +135,10 @@ describe.each(testBackends())("backup and restore on $name", (backend) => {
     const goOn = new Promise<void>((resolve) => (open = resolve));
     const chunks: string[] = [];
     const exporting = exportLog(source, async (text) => {
-      if (chunks.length === 1) (reach(), await goOn);
+      if (chunks.length === 1) {
+        reach();
+        await goOn;
+      }
       chunks.push(text);
     });
     await eventsBeingWritten;

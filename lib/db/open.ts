@@ -50,7 +50,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const release = await claimDataDir(config.dataDir);
   try {
     const database = createPGliteDatabase(await openPGlite(config.dataDir));
-    const close = database.close;
+    const close = database.close.bind(database);
     return Object.assign(database, {
       close: async () => {
         await close();

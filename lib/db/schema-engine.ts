@@ -13,7 +13,7 @@ let bindings: Promise<WasmBindings> | undefined;
 function loadBindings(): Promise<WasmBindings> {
   bindings ??= (async () => {
     const require = createRequire(import.meta.url);
-    const glue = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as WasmBindings;
+    const glue = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
       "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,

@@ -7,8 +7,10 @@
 // With the u flag a well-formed pair is one code point; only an unpaired half is \p{Surrogate}.
 const loneSurrogate = /\p{Surrogate}/u;
 // C0 (U+0000–U+001F), DEL and C1 (U+0080–U+009F).
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
 // The same, but tab, line feed and carriage return, which prose such as a reason may hold.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const controlCharacterButLineBreaks = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 export interface TextRule {

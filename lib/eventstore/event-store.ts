@@ -101,7 +101,7 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 }
 
 function databaseErrorOf(error: unknown): { code?: string; constraint?: string } {
-  return typeof error === "object" && error !== null ? (error as { code?: string; constraint?: string }) : {};
+  return typeof error === "object" && error !== null ? error : {};
 }
 
 function checkMetadata(metadata: AppendMetadata | undefined): AppendMetadata {

@@ -13,14 +13,14 @@ const reconnectMs = 1000;
 
 export interface EventNotifier {
   /** An append committed in this process. */
-  appended(): void;
+  appended: () => void;
   /** Calls `listener` whenever events may have been appended, here or in another process. */
   subscribe(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
 export interface ChannelHandlers {
-  notified(payload: string): void;
+  notified: (payload: string) => void;
   /** The LISTEN connection was lost (a database restart): notifications may have been missed. */
   lost?(): void;
   /** Whether to (re)connect: false once nobody listens any more. */

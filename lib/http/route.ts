@@ -151,7 +151,10 @@ export function route<Params = Record<string, never>>(
         // An answer such as a 404 is the replica's too, and says as of which position: turned into
         // its problem here. A failure of the database itself goes up, for the read to run again on the primary.
         const answer = () =>
-          run().catch((error: unknown) => (isReplicaFailure(error) ? Promise.reject(error) : problemFor(error, correlationId)));
+          run().catch((error: unknown) => {
+            if (isReplicaFailure(error)) throw error;
+            return problemFor(error, correlationId);
+          });
         const { result: response, position, servedBy } = await onReadSide(logPositionOf(request), answer);
         if (position !== undefined) {
           response.headers.set(logPositionHeader, position);

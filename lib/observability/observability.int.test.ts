@@ -36,6 +36,7 @@ async function scrape(): Promise<string> {
 /** Prometheus's own linter on a scrape: its complaints, or undefined when promtool is not installed. */
 function promtoolComplaints(text: string): string | undefined {
   const checked = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the rule takes Error and ErrnoException for one type, but only the latter has `code`
   if ((checked.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") return undefined;
   if (checked.error) throw checked.error;
   return checked.status === 0 ? "" : `exit ${checked.status}: ${checked.stdout}${checked.stderr}`;

@@ -20,7 +20,9 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Pro
 
 /** Resolves when anything next sends a statement to `database` (outside a transaction already open). */
 function firstStatementIssued(database: TestDatabase): Promise<void> {
+  /* eslint-disable @typescript-eslint/unbound-method -- put back on `database` and called with `.apply(database, …)` */
   const originals = { query: database.query, exec: database.exec, transaction: database.transaction };
+  /* eslint-enable @typescript-eslint/unbound-method */
   return new Promise((issued) => {
     for (const method of ["query", "exec", "transaction"] as const) {
       (database as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {

@@ -62,7 +62,7 @@ const methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 const pageOnlyQueryParameters = ["next", "sort", "order", "page", "bucket", "from", "to", "asOf"];
 
 const hostileBody = fc.oneof(
-  fc.json().map((json) => json as string),
+  fc.json(),
   fc.string().map((value) => `{"name": ${value}`),
   // Bytes (often not UTF-8), kept as numbers: each send makes its own array (fetch detaches the one it sends).
   fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 300 }),

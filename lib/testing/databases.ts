@@ -41,7 +41,7 @@ function postgresBackend(serverUrl: string): TestBackend {
       const url = withDatabaseName(serverUrl, name);
       const database = createPostgresDatabase(url, { maxConnections });
       if (migrated) await migrate(database);
-      const close = database.close;
+      const close = database.close.bind(database);
       return Object.assign(database, {
         url,
         close: async () => {

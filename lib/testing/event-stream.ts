@@ -42,7 +42,7 @@ export async function collect(
           .filter((line) => !line.startsWith(":") && line.includes(":"))
           .map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trimStart()]),
       );
-      if (fields.data) messages.push({ id: fields.id ?? "", event: fields.event ?? "", data: JSON.parse(fields.data) });
+      if (fields.data) messages.push({ id: fields.id ?? "", event: fields.event ?? "", data: JSON.parse(fields.data) as Message["data"] });
     }
   }
   abort.abort();
@@ -83,7 +83,12 @@ export async function openStream(headers: Record<string, string>, query = "?from
         const data = block.split("\n").find((line) => line.startsWith("data:"));
         const event = block.split("\n").find((line) => line.startsWith("event:"));
         const id = block.split("\n").find((line) => line.startsWith("id:"));
-        if (data) messages.push({ id: id?.slice(3).trim() ?? "", event: event?.slice(6).trim() ?? "", data: JSON.parse(data.slice(5)) });
+        if (data)
+          messages.push({
+            id: id?.slice(3).trim() ?? "",
+            event: event?.slice(6).trim() ?? "",
+            data: JSON.parse(data.slice(5)) as Message["data"],
+          });
       }
       for (const wake of [...waiting]) wake();
     }

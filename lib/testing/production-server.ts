@@ -11,7 +11,9 @@ async function waitFor(url: string, timeoutMs = 90_000): Promise<void> {
   while (Date.now() < deadline) {
     try {
       if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
-    } catch {}
+    } catch {
+      // Not listening yet: try again.
+    }
     await new Promise((done) => setTimeout(done, 200));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);

@@ -32,7 +32,7 @@ export const nameChangesQuery = z
     const from = query.from ?? monthsBefore(to, 6);
     return { ...query, from, to };
   })
-  .refine((query) => query.from < query.to, { message: "from must be before to", path: ["from"] });
+  .refine((query) => query.from < query.to, { error: "from must be before to", path: ["from"] });
 
 const shiftDate = (date: string, { months = 0, days = 0 }) => {
   const d = new Date(`${date}T00:00:00Z`);

@@ -63,7 +63,7 @@ export const userPointQuery = z
       .meta({ description: "As Rewind knew it at this instant; alone, what Rewind showed then (effective at the same instant)" }),
   })
   .refine((query) => query.version === undefined || (query.at === undefined && query.knownAt === undefined), {
-    message: "Give version, or at and knownAt, not both",
+    error: "Give version, or at and knownAt, not both",
     path: ["version"],
   });
 

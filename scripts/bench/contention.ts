@@ -35,10 +35,10 @@ function counting(database: Database): Database {
     exec: (script) => (count(script), tx.exec(script)),
   });
   return Object.assign(Object.create(database) as Database, {
-    query: ((statement, values) => (count(statement), database.query(statement, values))) as Database["query"],
+    query: (statement, values) => (count(statement), database.query(statement, values)),
     // BEGIN and COMMIT are round trips too.
-    transaction: ((work) => ((counted.statements += 2), database.transaction((tx) => work(onTx(tx))))) as Database["transaction"],
-  });
+    transaction: (work) => ((counted.statements += 2), database.transaction((tx) => work(onTx(tx)))),
+  } satisfies Pick<Database, "query" | "transaction">);
 }
 
 interface Burst {
@@ -149,8 +149,9 @@ function burstsInProcesses(url: string): { burst: typeof burst; close: () => voi
 /** A child process of --processes: one pool of its own, bursts on request. */
 async function serveBursts(url: string) {
   provideDatabase(counting(createPostgresDatabase(url, { maxConnections: poolSize })));
-  process.on("message", async (request: { userIds: string[]; tag: string }) => {
-    process.send!(await burst(request.userIds, [], request.tag));
+  // A failed burst ends the child with its error (an unhandled rejection), as before.
+  process.on("message", (request: { userIds: string[]; tag: string }) => {
+    void burst(request.userIds, [], request.tag).then((result) => process.send!(result));
   });
   process.on("disconnect", () => void closeDatabase());
 }

@@ -47,14 +47,14 @@ try {
     let after = 0;
     let count = 0;
     for (;;) {
-      const { rows: page } = await client.query({
+      const { rows: page } = await client.query<{ position: string }>({
         name: "scan",
         text: `SELECT position, stream_id, stream_type, version, type, data, metadata, recorded_at FROM events WHERE position > $1 ORDER BY position LIMIT ${batch}`,
         values: [after],
       });
       if (page.length === 0) break;
       count += page.length;
-      after = Number(page[page.length - 1].position);
+      after = Number(page[page.length - 1]!.position);
     }
     await client.end();
     return count / ((performance.now() - started) / 1000);
@@ -64,12 +64,12 @@ try {
     const { applied } = await rebuildProjection(services, nameChangesProjection, { batchSize: batch });
     return applied / ((performance.now() - started) / 1000);
   };
-  const scans = [await rawScan(), 0];
-  const rebuilds = [await rebuild(), 0];
+  const scans: [number, number] = [await rawScan(), 0];
+  const rebuilds: [number, number] = [await rebuild(), 0];
   scans[1] = await rawScan();
   rebuilds[1] = await rebuild();
-  const scanRate = (scans[0]! + scans[1]!) / 2;
-  const rebuildRate = (rebuilds[0]! + rebuilds[1]!) / 2;
+  const scanRate = (scans[0] + scans[1]) / 2;
+  const rebuildRate = (rebuilds[0] + rebuilds[1]) / 2;
   console.log(
     `raw scan: ${fixed(scanRate)} events/s; rebuild of name_changes: ${fixed(rebuildRate)} events/s → ${fixed(rebuildRate / scanRate, 2)}×`,
   );

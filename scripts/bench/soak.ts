@@ -28,7 +28,7 @@ const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!
 
 const bench = await createBenchDatabase("bench:soak");
 let server: RunningServer | undefined;
-let failed = false;
+let failed: boolean;
 try {
   const setup = createPostgresDatabase(bench.url, { maxConnections: 4 });
   await migrate(setup);

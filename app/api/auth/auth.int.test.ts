@@ -26,9 +26,9 @@ interface Answer {
 async function everyEndpoint(send: (url: string) => Request, base = "http://rewind.test"): Promise<Answer[]> {
   const answers = [];
   for (const { url, file, params } of routeFiles()) {
-    const module = (await import(file)) as Record<string, Handler | undefined>;
+    const routeModule = (await import(file)) as Record<string, Handler | undefined>;
     for (const method of methods) {
-      const handler = module[method];
+      const handler = routeModule[method];
       if (!handler) continue;
       const sent = send(`${base}${url}`);
       const request = new Request(sent, {
@@ -287,7 +287,7 @@ describe.each(testBackends())("authentication on $name", (backend) => {
       generatedPassword: expect.stringMatching(/^.{20}$/),
     });
     expect(await ensureFirstAdmin(database, {})).toBeUndefined();
-    expect((await signIn(generated!.generatedPassword!, {}, "admin@rewind.local")).status).toBe(200);
+    expect((await signIn(generated!.generatedPassword, {}, "admin@rewind.local")).status).toBe(200);
     // The generated password is left in a file only its owner reads, not in the log.
     const file = path.join(mkdtempSync(path.join(tmpdir(), "rewind-admin-")), "nested", "initial-admin-password");
     expect(await writeInitialAdminPassword(generated!.generatedPassword!, file)).toBe(file);

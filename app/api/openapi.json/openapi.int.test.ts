@@ -46,14 +46,14 @@ describe("the OpenAPI document", () => {
     const served = new Set<string>();
     const routes = routeFiles().filter((route) => !route.catchAll);
     for (const route of routes) {
-      const module = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
+      const routeModule = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
       // Methods a route does not support are exported too, to answer 405 with Allow.
       expect(
-        httpMethods.filter((method) => !module[method]),
+        httpMethods.filter((method) => !routeModule[method]),
         `${route.file} exports no handler for`,
       ).toEqual([]);
       for (const method of httpMethods) {
-        const handler = module[method]!;
+        const handler = routeModule[method]!;
         const request = await authorizedRequest(`http://rewind.test${route.url}`, {
           method,
           ...(method === "GET" ? {} : { body: "{}", headers: { "content-type": "application/json" } }),

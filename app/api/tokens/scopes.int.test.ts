@@ -17,9 +17,9 @@ type Handler = ((request: Request, context: { params: Promise<unknown> }) => Pro
 async function scopedOperations() {
   const operations: { endpoint: string; url: string; method: string; handler: Handler; params: unknown; access: RouteAccess }[] = [];
   for (const route of routeFiles().filter((found) => !found.catchAll)) {
-    const module = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
+    const routeModule = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
     for (const method of httpMethods) {
-      const handler = module[method];
+      const handler = routeModule[method];
       if (!handler?.access) continue;
       operations.push({
         endpoint: `${method} ${route.template}`,

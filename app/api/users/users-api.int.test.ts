@@ -30,7 +30,7 @@ describe.each(testBackends())("users API on $name", (backend) => {
    * `database.transaction` is wrapped, for as long as the hold lasts.
    */
   const holdTransactionFrom = (file: string) => {
-    const transaction = database.transaction;
+    const transaction = database.transaction.bind(database);
     let reached!: () => void;
     let release!: () => void;
     const isReached = new Promise<void>((done) => (reached = done));
@@ -152,7 +152,7 @@ describe.each(testBackends())("users API on $name", (backend) => {
       expect(row!.data.passwordHash).toMatch(/^enc:v1:/);
       expect(JSON.stringify(row)).not.toContain(input.password);
       const [registered] = await (await getServices()).store.readStream(`user-${user.id}`, { toVersion: 1 });
-      const passwordHash = String(registered!.data.passwordHash);
+      const passwordHash = registered!.data.passwordHash as string;
       expect(passwordHash).toMatch(/^scrypt\$/);
       expect(await verifyPassword(input.password, passwordHash)).toBe(true);
       expect(await verifyPassword("wrong password", passwordHash)).toBe(false);

@@ -2,8 +2,9 @@
 // owner's "who changed their name in the past six months" report reads. Beside it, each renamed
 // user's latest rename and how many users have their latest rename on each day, so that the report
 // counts "users renamed since an instant" from a few hundred day rows instead of every rename.
+import type { RecordedEvent } from "../../eventstore";
 import type { Projection } from "../../projections/projection";
-import { erasedValue, userStreamType } from "../../domain/users";
+import { erasedValue, userStreamType, type UserRenamed } from "../../domain/users";
 import { holdKeysForWriting } from "./personal-data";
 
 export const nameChangesProjection: Projection = {
@@ -14,7 +15,8 @@ export const nameChangesProjection: Projection = {
   tables: ["name_changes", "name_change_users", "name_change_last_days"],
   async apply(tx, batch, table) {
     // The names were decrypted when the batch was read: forgetting may have come since.
-    const events = await holdKeysForWriting(tx, batch);
+    // Only user.renamed events come (eventTypes above).
+    const events = (await holdKeysForWriting(tx, batch)) as RecordedEvent<UserRenamed["type"], UserRenamed["data"]>[];
     // One statement: every CTE reads the tables as they were before it, so `latest` compares the
     // batch with the users' latest renames of earlier batches.
     await tx.query(
@@ -45,8 +47,8 @@ export const nameChangesProjection: Projection = {
         events.map((event) => event.streamId.slice(userStreamType.length + 1)),
         events.map((event) => event.version),
         events.map((event) => event.position),
-        events.map((event) => String(event.data.previousName)),
-        events.map((event) => String(event.data.name)),
+        events.map((event) => event.data.previousName),
+        events.map((event) => event.data.name),
         events.map((event) => event.recordedAt),
       ],
     );

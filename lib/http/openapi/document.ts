@@ -50,7 +50,7 @@ const always: ErrorCode[] = ["unauthenticated", "database_unavailable", "interna
 const changing: ErrorCode[] = [...always, "csrf_failed", "payload_too_large", "unsupported_media_type", "malformed_json"];
 
 const userIdParam = z.object({
-  id: z.string().meta({ description: "The user's id (a UUID)", example: "0b6f6a1e-4a44-4c8f-9d7e-2f0c3f6e9a10" }),
+  id: z.string().meta({ description: "The user's id (a UUID)", examples: ["0b6f6a1e-4a44-4c8f-9d7e-2f0c3f6e9a10"] }),
 });
 
 const commandHeaders = z.object({
@@ -72,7 +72,7 @@ const logPosition = z
   .string()
   .regex(/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i)
   .optional()
-  .meta({ example: "0/16B3748" });
+  .meta({ examples: ["0/16B3748"] });
 
 /** Sent with the answers of commands and of the reads a replica may serve (only when one is configured). */
 const logPositionAnswer = z.object({
@@ -361,7 +361,7 @@ const paths: ZodOpenApiPathsObject = {
       summary: "Rebuild a projection from the first event, in the background",
       description:
         "Replays the log from the first event into the projection while the API keeps serving; follow its progress on GET /api/projections. 404 for a projection that does not exist, 409 while one is already rebuilding.",
-      requestParams: { path: z.object({ name: z.string().meta({ example: "name_changes" }) }) },
+      requestParams: { path: z.object({ name: z.string().meta({ examples: ["name_changes"] }) }) },
       responses: {
         "202": {
           description: "Started; follow its progress on GET /api/projections",

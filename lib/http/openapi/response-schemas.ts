@@ -58,7 +58,7 @@ export const event = z
     position: z.number().int().min(1).meta({ description: "Global position in the log: unique, increasing" }),
     streamId: z.string(),
     version: z.number().int().min(1).meta({ description: "1-based, gap-free within the stream" }),
-    type: z.string().meta({ example: "user.renamed" }),
+    type: z.string().meta({ examples: ["user.renamed"] }),
     data: z.record(z.string(), z.unknown()).meta({
       description:
         "The event's fields; password hashes read [redacted]. A user event's effectiveAt says when it took effect in the world (its recordedAt unless backdated)",

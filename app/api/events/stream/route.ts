@@ -45,7 +45,9 @@ export const GET = route("read", async (request, _params, { principal }) => {
         metrics().sseClients.dec();
         try {
           controller.close();
-        } catch {}
+        } catch {
+          // Already closed: the client went away first.
+        }
       }
     },
     cancel() {
