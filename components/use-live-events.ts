@@ -21,7 +21,7 @@ export interface LiveEvent {
  */
 export function useLiveEvents(
   onEvents: (events: LiveEvent[]) => void,
-  { enabled = true, batchMs = 250, types = userEventTypes as readonly string[] } = {},
+  { enabled = true, batchMs = 250, types }: { enabled?: boolean; batchMs?: number; types?: readonly string[] } = {},
 ) {
   const callback = useRef(onEvents);
   useEffect(() => {
@@ -42,7 +42,7 @@ export function useLiveEvents(
         callback.current(batch);
       }, batchMs);
     };
-    for (const type of types) source.addEventListener(type, receive);
+    for (const type of types ?? userEventTypes) source.addEventListener(type, receive);
     return () => {
       clearTimeout(timer);
       source.close();

@@ -53,7 +53,7 @@ test("lists an admin's actions by actor and period, sign-ins and token changes i
   await page.getByRole("link", { name: "Download CSV" }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);
-  const lines = readFileSync((await download.path())!, "utf8")
+  const lines = readFileSync(await download.path(), "utf8")
     .replace(/^\uFEFF/, "")
     .split("\r\n");
   expect(lines[0]).toBe("recorded_at,actor,type,stream,version,position,reason,correlation_id,data");

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type SubmitEvent, type ReactNode } from "react";
 import { toLocalInput } from "../relative-time";
 
 const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : "");
@@ -48,7 +48,7 @@ export function FilterForm({
       fields.map((field) => [field.name, field.kind === "instant" ? toLocalInput(values[field.name]) : (values[field.name] ?? "")]),
     ),
   );
-  const apply = (event: FormEvent) => {
+  const apply = (event: SubmitEvent) => {
     event.preventDefault();
     const params = new URLSearchParams();
     for (const field of fields) {

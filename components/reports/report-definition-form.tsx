@@ -2,7 +2,7 @@
 
 // The form that declares a saved report: every choice from the catalogues the API accepts, checked
 // by the API's own schema before it is sent.
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import type { z } from "zod";
 import { Field } from "@/components/field";
 import { ApiError, checkedBody } from "@/lib/client/api";
@@ -56,7 +56,7 @@ export function ReportDefinitionForm({
   const personal = filterField !== "" && filterFields[filterField].personal;
   const operators = personal ? presenceOperators : [...valueOperators, ...presenceOperators];
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const presence = (presenceOperators as readonly string[]).includes(operator);
     const body = {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { AbsoluteTime } from "../relative-time";
 import { ActivityPanel } from "./activity-panel";
 import { CohortPanel } from "./cohort-panel";
@@ -12,11 +12,15 @@ export function ReportsView() {
   const state = useReportQueryState();
   const { from, to, asOf, navigate, shared } = state;
 
-  const [form, setForm] = useState({ from: "", to: "", asOf: "" });
-  useEffect(() => {
-    setForm({ from: from?.slice(0, 10) ?? "", to: to?.slice(0, 10) ?? "", asOf: asOf?.slice(0, 10) ?? "" });
-  }, [from, to, asOf]);
-  const apply = (event: FormEvent) => {
+  // The form follows the URL (back, forward, a link): adjusted while rendering, not in an effect.
+  const range = { from: from?.slice(0, 10) ?? "", to: to?.slice(0, 10) ?? "", asOf: asOf?.slice(0, 10) ?? "" };
+  const [form, setForm] = useState(range);
+  const [formShownFor, setFormShownFor] = useState(range);
+  if (range.from !== formShownFor.from || range.to !== formShownFor.to || range.asOf !== formShownFor.asOf) {
+    setFormShownFor(range);
+    setForm(range);
+  }
+  const apply = (event: SubmitEvent) => {
     event.preventDefault();
     navigate({
       from: form.from || undefined,

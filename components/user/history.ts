@@ -50,12 +50,13 @@ export type ComparedField = (typeof comparedFields)[number][0];
 
 /** How a field's value reads on the page: an empty one reads "—". */
 export function formatValue(value: unknown): string {
-  return value === null || value === undefined || value === "" ? "—" : String(value);
+  if (value === null || value === undefined || value === "") return "—";
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** Who recorded an event, why, and in which request, as its metadata says ("unknown" without an actor). */
 export function auditOf(metadata: Record<string, unknown>): { actor: string; reason?: string; correlation?: string; causation?: string } {
-  const text = (key: string) => (typeof metadata[key] === "string" ? (metadata[key] as string) : undefined);
+  const text = (key: string) => (typeof metadata[key] === "string" ? metadata[key] : undefined);
   return { actor: text("actor") ?? "unknown", reason: text("reason"), correlation: text("correlationId"), causation: text("causationId") };
 }
 

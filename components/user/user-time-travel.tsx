@@ -48,7 +48,7 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
     () => false,
   );
 
-  const refetch = useCallback(() => query.refetch(), [query.refetch]);
+  const { refetch } = query;
   // Another admin (or service) changed this user: load its new events.
   useLiveEvents(
     useCallback(

@@ -150,9 +150,13 @@ export function shiftParameters(text: string, offset: number, count: number): st
       let depth = 0;
       let end = at;
       do {
-        if (text.startsWith("/*", end)) (depth++, (end += 2));
-        else if (text.startsWith("*/", end)) (depth--, (end += 2));
-        else end++;
+        if (text.startsWith("/*", end)) {
+          depth++;
+          end += 2;
+        } else if (text.startsWith("*/", end)) {
+          depth--;
+          end += 2;
+        } else end++;
       } while (depth > 0 && end < text.length);
       copyUntil(end);
     } else if (char === "$" && !isIdentifierChar(text[at - 1])) {

@@ -103,7 +103,7 @@ export async function runProjections(
     projections.map(async (projection) => {
       let failures = 0;
       // Listening all along: an append made while a batch ran is not missed when that batch ends caught up.
-      let appendedMeanwhile = false;
+      let appendedMeanwhile: boolean;
       let wakeNow: (() => void) | undefined;
       const unsubscribe = services.notifier.subscribe(() => {
         appendedMeanwhile = true;

@@ -5,9 +5,9 @@ import { expect } from "vitest";
 
 export interface Decider<Command, Event, State> {
   /** `history` is the Given itself, for a decider that looks past the folded state (a dated command). */
-  decide(command: Command, state: State, history: Event[]): Event[];
+  decide: (command: Command, state: State, history: Event[]) => Event[];
   /** The state after `history`, as the application would load it. */
-  fold(history: Event[]): State;
+  fold: (history: Event[]) => State;
 }
 
 export function deciderSpecification<Command, Event, State>({ decide, fold }: Decider<Command, Event, State>) {

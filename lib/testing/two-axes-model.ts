@@ -17,7 +17,8 @@ export interface ModelUser {
   version: number;
 }
 
-const effectiveOf = (event: ModelEvent) => Date.parse(String(event.data.effectiveAt ?? event.recordedAt));
+const effectiveOf = (event: ModelEvent) =>
+  Date.parse(typeof event.data.effectiveAt === "string" ? event.data.effectiveAt : event.recordedAt);
 
 /** The user at effective instant `effectiveAt` as known at `knownAt` (milliseconds), or undefined before registration. */
 export function modelUserAt(events: readonly ModelEvent[], effectiveAt: number, knownAt: number): ModelUser | undefined {

@@ -120,6 +120,8 @@ try {
     const steps = await page.evaluate(
       async ({ last, stride }) => {
         const slider = document.querySelector<HTMLInputElement>('input[type="range"]')!;
+        // React tracks the input's value through its own setter: the prototype's is called on the slider itself.
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(slider, …) below
         const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!;
         // (No named functions in here: tsx would wrap them in a helper the page does not have.)
         const channel = new MessageChannel();

@@ -150,7 +150,7 @@ function decideBackdated(
   if (then.status === "unregistered") throw new EffectiveBeforeRegistration(state.id, effectiveAt, state.createdAt);
   const events = dated(decideOn(command, then), effectiveAt);
   let folded = foldUser(
-    events.map((event, index) => ({ ...event, version: state.version + index + 1, recordedAt: now }) as RecordedUserEvent),
+    events.map((event, index) => ({ ...event, version: state.version + index + 1, recordedAt: now })),
     then,
   );
   for (const event of later) {

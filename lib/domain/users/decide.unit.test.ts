@@ -28,7 +28,7 @@ const deactivated: UserEvent = { type: "user.deactivated", data: { reason: "left
 const now = "2025-01-31T00:00:00.000Z";
 
 const recorded = (history: UserEvent[]): RecordedUserEvent[] =>
-  history.map((event, index) => ({ ...event, version: index + 1, recordedAt: `2025-01-0${index + 1}T00:00:00.000Z` }) as RecordedUserEvent);
+  history.map((event, index) => ({ ...event, version: index + 1, recordedAt: `2025-01-0${index + 1}T00:00:00.000Z` }));
 
 const given = deciderSpecification({
   decide: (command: UserCommand, state: UserState, history: UserEvent[]) => decide(command, state, { now, history: recorded(history) }),
@@ -70,7 +70,7 @@ describe("RegisterUser", () => {
   it("accepts a name of exactly 100 characters, counting emoji as one", () =>
     given()
       .when(register({ name: "😀".repeat(100) }))
-      .then([{ ...registered, data: { ...registered.data, name: "😀".repeat(100) } } as UserEvent]));
+      .then([{ ...registered, data: { ...registered.data, name: "😀".repeat(100) } }]));
 
   it("lists every problem at once", () =>
     given()
@@ -184,9 +184,7 @@ describe("ForgetUser", () => {
 
   it("leaves a state that holds no personal data", () => {
     const state = foldUser(
-      [registered, forgotten].map(
-        (event, index) => ({ ...event, version: index + 1, recordedAt: "2025-01-01T00:00:00.000Z" }) as RecordedUserEvent,
-      ),
+      [registered, forgotten].map((event, index) => ({ ...event, version: index + 1, recordedAt: "2025-01-01T00:00:00.000Z" })),
     );
     expect(state).toMatchObject({ status: "forgotten", name: "[erased]", email: "[erased]", passwordHash: "", version: 2 });
   });
@@ -198,7 +196,7 @@ describe("on the effective axis (effectiveAt: when the change took effect)", () 
     type: "user.renamed",
     data: { name, previousName, ...(effectiveAt === undefined ? {} : { effectiveAt }) },
   });
-  const deactivatedAt = (effectiveAt: string): UserEvent => ({ ...deactivated, data: { ...deactivated.data, effectiveAt } }) as UserEvent;
+  const deactivatedAt = (effectiveAt: string): UserEvent => ({ ...deactivated, data: { ...deactivated.data, effectiveAt } });
   const reactivatedAt = (effectiveAt: string): UserEvent => ({ type: "user.reactivated", data: { effectiveAt } });
 
   it("records the instant given, normalised to UTC", () =>
@@ -274,9 +272,11 @@ describe("on the effective axis (effectiveAt: when the change took effect)", () 
 
   it("asks for the history only for a change effective before the latest known one", () => {
     const state = foldUser(
-      [registered, renamedTo("Ada King", "Ada Lovelace")].map(
-        (event, index) => ({ ...event, version: index + 1, recordedAt: day(index + 1) }) as RecordedUserEvent,
-      ),
+      [registered, renamedTo("Ada King", "Ada Lovelace")].map((event, index) => ({
+        ...event,
+        version: index + 1,
+        recordedAt: day(index + 1),
+      })),
     );
     const rename = (effectiveAt?: string): UserCommand => ({ type: "RenameUser", userId, name: "X", effectiveAt });
     expect(needsHistory(rename(day(1, "12:00:00.000")), state)).toBe(true);

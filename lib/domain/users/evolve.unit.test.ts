@@ -55,7 +55,7 @@ describe("evolve", () => {
 
   it.each(Object.values(oneOfEach))("handles $type: the user moves to its version", (event) => {
     const registered = foldUser(history.slice(0, 1));
-    expect(evolve(registered, { ...event, version: 2, recordedAt: at(2) } as RecordedUserEvent)).toMatchObject({
+    expect(evolve(registered, { ...event, version: 2, recordedAt: at(2) })).toMatchObject({
       version: 2,
       updatedAt: at(2),
     });

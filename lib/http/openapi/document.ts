@@ -137,7 +137,7 @@ function userCommand(
   };
 }
 
-const savedReportIdParam = z.object({ id: z.string().meta({ description: "The saved report's id (a whole number)", example: "1" }) });
+const savedReportIdParam = z.object({ id: z.string().meta({ description: "The saved report's id (a whole number)", examples: ["1"] }) });
 
 const csv = (description: string) => ({ "text/csv": { schema: z.string().meta({ description }) } });
 

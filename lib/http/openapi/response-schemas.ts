@@ -157,11 +157,11 @@ export const activityReport = z
 
 export const cohortReport = z
   .strictObject({
-    window: z.strictObject({ from: z.string().meta({ example: "2025-01" }), to: z.string().meta({ example: "2026-01" }) }),
+    window: z.strictObject({ from: z.string().meta({ examples: ["2025-01"] }), to: z.string().meta({ examples: ["2026-01"] }) }),
     asOf: isoInstant.nullable(),
     cohorts: z.array(
       z.strictObject({
-        cohort: z.string().meta({ description: "The registration month", example: "2025-03" }),
+        cohort: z.string().meta({ description: "The registration month", examples: ["2025-03"] }),
         size: wholeNumber.meta({ description: "Users who registered that month" }),
         retention: z
           .array(z.strictObject({ months: z.number().int().min(1), active: wholeNumber, share: z.number().min(0).max(1) }))
@@ -196,7 +196,7 @@ export const savedReport = z
     name: z.string(),
     definition: reportDefinition,
     revision: z.number().int().min(1).meta({ description: "Raised by every edit, which rebuilds the report" }),
-    projection: z.string().meta({ description: "The projection that keeps it (see GET /api/projections)", example: "saved_report_1" }),
+    projection: z.string().meta({ description: "The projection that keeps it (see GET /api/projections)", examples: ["saved_report_1"] }),
     createdBy: z.string(),
     createdAt: isoInstant,
     updatedAt: isoInstant,
