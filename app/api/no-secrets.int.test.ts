@@ -87,6 +87,16 @@ describe.each(testBackends())("secrets on $name", (backend) => {
       .body as {
       id: string;
     };
+    const deactivationsByCategory = {
+      name: "Deactivations per month by category",
+      eventTypes: ["user.deactivated"],
+      count: "events",
+      period: "month",
+      groupBy: "data.category",
+    };
+    const report = (await record("POST /api/reports/definitions", api.post("/api/reports/definitions", deactivationsByCategory))).body as {
+      id: number;
+    };
     const commands: Record<string, () => Promise<ApiResponse>> = {
       "/api/users/{id}": () => api.put(`/api/users/${user.id}`, { name: "Put Name" }),
       "/api/users/{id}/rename": () => api.post(`/api/users/${user.id}/rename`, { name: "Renamed" }),
@@ -97,10 +107,19 @@ describe.each(testBackends())("secrets on $name", (backend) => {
       "/api/users/{id}/forget": () => api.post(`/api/users/${forgotten.id}/forget`),
       "/api/projections/{name}/rebuild": () => api.post("/api/projections/name_changes/rebuild", undefined, { headers: session }),
       "/api/tokens/{id}/revoke": () => api.post(`/api/tokens/${token.id}/revoke`, undefined, { headers: session }),
+      "/api/reports/definitions/{id}": () =>
+        api.put(`/api/reports/definitions/${report.id}`, { ...deactivationsByCategory, period: "week" }),
     };
     // Measured elsewhere: the benchmark's echo answers what it is sent (404 outside benchmarks);
     // sign-in (above) and sign-out (last, it ends the session) are sent as they must be.
-    const sentApart = new Set(["/api/bench/echo", "/api/users", "/api/tokens", "/api/auth/sign-in", "/api/auth/sign-out"]);
+    const sentApart = new Set([
+      "/api/bench/echo",
+      "/api/users",
+      "/api/tokens",
+      "/api/auth/sign-in",
+      "/api/auth/sign-out",
+      "/api/reports/definitions",
+    ]);
     const documented = [...operationsOf("post"), ...operationsOf("put"), ...operationsOf("patch"), ...operationsOf("delete")];
     expect(documented.filter((template) => !(template in commands) && !sentApart.has(template))).toEqual([]);
     for (const [template, send] of Object.entries(commands)) await record(`command ${template}`, send());
@@ -114,13 +133,15 @@ describe.each(testBackends())("secrets on $name", (backend) => {
       "/api/audit": ["?limit=200"],
       "/api/reports/name-changes": ["", "?format=csv"],
       "/api/reports/activity": ["", "?format=csv", `?asOf=${encodeURIComponent(new Date().toISOString())}`],
+      "/api/reports/cohorts": ["", "?format=csv"],
+      "/api/reports/custom/{id}": ["", "?format=csv"],
     };
     const streamed = "/api/events/stream";
     const gets = operationsOf("get");
     expect(gets.length).toBeGreaterThan(15);
     for (const template of gets.filter((template) => template !== streamed)) {
       const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
-        if (name === "id") return user.id;
+        if (name === "id") return template.startsWith("/api/reports/") ? String(report.id) : user.id;
         throw new Error(`no sample value for {${name}} in ${template}`);
       });
       for (const query of variants[template] ?? [""]) await record(`GET ${path}${query}`, api.get(`${path}${query}`, { headers: session }));

@@ -31,6 +31,7 @@ describe.each(testBackends())("projections API on $name", (backend) => {
         rebuild: null,
       }),
       expect.objectContaining({ name: "activity_daily", version: 1, position: 0, lagEvents: 0, state: "up to date", rebuild: null }),
+      expect.objectContaining({ name: "cohorts", version: 1, position: 0, lagEvents: 0, state: "up to date", rebuild: null }),
     ]);
 
     const accepted = await call(POST, "POST", "/api/projections/name_changes/rebuild", { name: "name_changes" });

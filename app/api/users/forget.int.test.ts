@@ -109,7 +109,8 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     const events = (await api.get(`/api/users/${user.id}/events`)).body.items;
     expect(events.at(-1)).toMatchObject({ type: "user.forgotten", metadata: { reason: "GDPR request #7" } });
     expect(events[0].data).toMatchObject({ name: "[erased]", email: "[erased]" });
-    expect(events[1].data).toEqual({ name: "[erased]", previousName: "[erased]" });
+    // When it took effect is no personal data: it stays.
+    expect(events[1].data).toEqual({ name: "[erased]", previousName: "[erased]", effectiveAt: events[1].recordedAt });
     expect(events[1].metadata.reason).toBe("[erased]");
     expect(events.find((event: { type: string }) => event.type === "user.deactivated").data).toMatchObject({ reason: "[erased]" });
     await feedShowsEverything(await getDatabase());
@@ -121,7 +122,7 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     const sse = streamed.filter((message) => message.data.streamId === `user-${user.id}`);
     expect(sse.map((message) => (message.data as unknown as { data: unknown }).data).slice(0, 2)).toEqual([
       expect.objectContaining({ name: "[erased]", email: "[erased]" }),
-      { name: "[erased]", previousName: "[erased]" },
+      { name: "[erased]", previousName: "[erased]", effectiveAt: events[1].recordedAt },
     ]);
     expect((await api.get(`/api/users?q=${encodeURIComponent(names[2]!)}`)).body.total).toBe(0);
     const asOf = await api.get(`/api/users?at=${new Date().toISOString()}&limit=100&q=${encodeURIComponent("[erased]")}`);

@@ -234,6 +234,15 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     }
   });
 
+  it("names a user by their latest rename even when it was recorded before the window (renames out of time order)", async () => {
+    // Ada's renames: B 20 days ago (version 2), C 250 days ago (3), D 100 days ago (4): the window
+    // of the past 30 days holds only B, yet her name is D.
+    const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const body = await report(`from=${encodeURIComponent(from)}&limit=1000`);
+    const ada = body.items.find((row) => row.userId === outOfOrderUser);
+    expect(ada).toMatchObject({ renames: 1, currentName: "Ada D" });
+  });
+
   it("includes a rename exactly at `from`, excludes one exactly at `to`, and pages in order", async () => {
     const renames = (await allRenames()).sort((a, b) => a.at - b.at);
     const from = new Date(renames[Math.floor(renames.length / 4)]!.at);

@@ -50,12 +50,12 @@ WITH in_window AS (
          array_agg(name ORDER BY version) AS new_names
     FROM in_window GROUP BY user_id
 ), named AS (
-  -- When the window reaches the report's instant (the usual case), the last name in it is the
-  -- current one; only a window that ends earlier needs to look at the renames after it.
-  SELECT p.*, CASE WHEN $2 > $3 THEN p.new_names[array_length(p.new_names, 1)]
-                   ELSE (SELECT n.name FROM name_changes n
-                          WHERE n.user_id = p.user_id AND n.renamed_at <= $3
-                          ORDER BY n.version DESC LIMIT 1) END AS current_name
+  -- The current name is the latest rename by version recorded by the report's instant, even when
+  -- the window reaches that instant: a later version can carry an earlier time (renames recorded
+  -- out of time order) and so fall before the window.
+  SELECT p.*, (SELECT n.name FROM name_changes n
+                WHERE n.user_id = p.user_id AND n.renamed_at <= $3
+                ORDER BY n.version DESC LIMIT 1) AS current_name
     FROM per_user p
 )
 SELECT user_id, current_name, renames, first_rename_at, last_rename_at, name_before, new_names

@@ -142,6 +142,13 @@ describe.each(testBackends())("saved reports on $name", (backend) => {
     database = await backend.open();
     provideDatabase(database);
     await seedDemoUsers(database, { users: 120, months: 14, seed: 21, now });
+    // The seed gives no reasons: one change with a reason, for the filter on metadata.reason.
+    const [someone] = await (await getServices()).database.query<{ id: string }>("SELECT id FROM users ORDER BY id LIMIT 1");
+    const withReason = await api.post(`/api/users/${someone!.id}/change-email`, {
+      email: "with-a-reason@example.com",
+      reason: "asked by phone",
+    });
+    expect(withReason.status, withReason.text).toBe(200);
     for (const definition of definitions) {
       const created = await api.post("/api/reports/definitions", definition);
       expect(created.status, created.text).toBe(201);
