@@ -8,11 +8,15 @@ export async function register() {
   const { trustedProxyHops } = await import("./lib/http/trusted-proxy");
   // A typo here must stop the start, not quietly leave forwarded headers ignored (or believed).
   const proxies = trustedProxyHops();
-  if (proxies > 0) log.info({ proxies }, "trusting X-Forwarded-For / X-Forwarded-Proto from the reverse proxies in front");
+  if (proxies > 0)
+    log.info({ proxies }, "trusting X-Forwarded-For / X-Forwarded-Proto from the reverse proxies in front");
   const { getDatabase } = await import("./lib/db");
   const { seedDemoDataIfEmpty } = await import("./lib/application/demo-on-first-start");
   const database = await getDatabase();
-  log.info({ backend: database.backend }, `database ready (${database.backend === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  log.info(
+    { backend: database.backend },
+    `database ready (${database.backend === "pglite" ? "embedded PGlite" : "PostgreSQL"})`,
+  );
   const { ensureFirstAdmin, writeInitialAdminPassword } = await import("./lib/application/auth/admins");
   const admin = await ensureFirstAdmin(database);
   if (admin?.generatedPassword) {
@@ -22,7 +26,8 @@ export async function register() {
       { file },
       `created the demo admin ${admin.email}; its password is in ${file} (set ADMIN_EMAIL and ADMIN_PASSWORD and restart to choose your own)`,
     );
-  } else if (admin && admin.change !== "unchanged") log.info(`the admin from ADMIN_EMAIL / ADMIN_PASSWORD: ${admin.change}`);
+  } else if (admin && admin.change !== "unchanged")
+    log.info(`the admin from ADMIN_EMAIL / ADMIN_PASSWORD: ${admin.change}`);
   const seeded = await seedDemoDataIfEmpty();
   if (seeded) log.info(seeded);
   const { buildUserVersionsIfMissing } = await import("./lib/application/users/user-versions");

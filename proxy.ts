@@ -23,7 +23,10 @@ function isDecodablePath(pathname: string): boolean {
 function undecodablePath(request: NextRequest): Response {
   if (request.nextUrl.pathname.startsWith("/api/")) {
     const correlationId = correlationIdOf(request);
-    const problem = problemFor(new HttpError("not_found", "No resource has a path that is not valid UTF-8"), correlationId);
+    const problem = problemFor(
+      new HttpError("not_found", "No resource has a path that is not valid UTF-8"),
+      correlationId,
+    );
     problem.headers.set("x-correlation-id", correlationId);
     return problem;
   }

@@ -4,7 +4,9 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
   return (
     <div role="alert" className="rounded-lg border border-red-200 bg-white p-8 text-center shadow-sm">
       <h1 className="text-xl font-semibold text-red-800">Something went wrong</h1>
-      <p className="mt-2 text-slate-600">The page could not be shown{error.digest ? ` (reference ${error.digest})` : ""}.</p>
+      <p className="mt-2 text-slate-600">
+        The page could not be shown{error.digest ? ` (reference ${error.digest})` : ""}.
+      </p>
       <button
         type="button"
         onClick={reset}

@@ -19,7 +19,8 @@ const SwaggerUI = dynamic(() => import("./apidom-registrations").then(() => impo
 function repairSwaggerAccessibility(root: HTMLElement) {
   const servers = root.querySelector("select#servers");
   if (servers && !servers.hasAttribute("aria-label")) servers.setAttribute("aria-label", "Server");
-  for (const heading of root.querySelectorAll("h3.opblock-tag:not([aria-level])")) heading.setAttribute("aria-level", "2");
+  for (const heading of root.querySelectorAll("h3.opblock-tag:not([aria-level])"))
+    heading.setAttribute("aria-level", "2");
 }
 
 export function ApiReference() {

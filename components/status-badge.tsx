@@ -9,6 +9,10 @@ const styles: Record<UserStatus, string> = {
 export function StatusBadge({ status }: { status: UserStatus }) {
   const style = styles[status];
   return (
-    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`}>{status}</span>
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`}
+    >
+      {status}
+    </span>
   );
 }

@@ -35,7 +35,9 @@ async function createUserWithHistory(api: import("@playwright/test").APIRequestC
   expect(response.status()).toBe(201);
   const user = (await response.json()) as { id: string };
   for (let index = 1; index <= renames; index++) {
-    expect((await api.post(`/api/users/${user.id}/rename`, { data: { name: `A11y ${tag} ${index}` } })).ok()).toBe(true);
+    expect((await api.post(`/api/users/${user.id}/rename`, { data: { name: `A11y ${tag} ${index}` } })).ok()).toBe(
+      true,
+    );
   }
   return user;
 }
@@ -43,12 +45,32 @@ async function createUserWithHistory(api: import("@playwright/test").APIRequestC
 /** Waits until what a person would read is there (client components loaded their data). */
 const pages: { name: string; path: (userId: string) => string; ready: (page: Page) => Promise<void> }[] = [
   { name: "users list", path: () => "/", ready: (page) => page.getByRole("table").first().waitFor() },
-  { name: "a user", path: (id) => `/users/${id}?version=2`, ready: (page) => page.locator("[data-interactive]").waitFor() },
-  { name: "events", path: () => "/events", ready: (page) => page.getByRole("list", { name: "Events, newest first" }).waitFor() },
-  { name: "audit", path: () => "/audit", ready: (page) => page.getByRole("list", { name: "Audit entries, newest first" }).waitFor() },
-  { name: "reports", path: () => "/reports", ready: (page) => page.getByRole("heading", { level: 1, name: "Reports" }).waitFor() },
+  {
+    name: "a user",
+    path: (id) => `/users/${id}?version=2`,
+    ready: (page) => page.locator("[data-interactive]").waitFor(),
+  },
+  {
+    name: "events",
+    path: () => "/events",
+    ready: (page) => page.getByRole("list", { name: "Events, newest first" }).waitFor(),
+  },
+  {
+    name: "audit",
+    path: () => "/audit",
+    ready: (page) => page.getByRole("list", { name: "Audit entries, newest first" }).waitFor(),
+  },
+  {
+    name: "reports",
+    path: () => "/reports",
+    ready: (page) => page.getByRole("heading", { level: 1, name: "Reports" }).waitFor(),
+  },
   { name: "projections", path: () => "/admin/projections", ready: (page) => page.getByTestId("lag").first().waitFor() },
-  { name: "API tokens", path: () => "/admin/tokens", ready: (page) => page.getByRole("row", { name: /e2e service/ }).waitFor() },
+  {
+    name: "API tokens",
+    path: () => "/admin/tokens",
+    ready: (page) => page.getByRole("row", { name: /e2e service/ }).waitFor(),
+  },
   { name: "API reference", path: () => "/docs/api", ready: (page) => page.locator(".opblock").first().waitFor() },
 ];
 
@@ -78,7 +100,9 @@ test("reports: the new-report form with its problems, and a saved report, have n
   await form.getByRole("checkbox", { name: "user.deactivated" }).check();
   await form.getByRole("button", { name: "Save report" }).click();
   const report = page.getByRole("region", { name });
-  await expect(report.locator("[data-testid^='freshness-saved_report_']")).toContainText("Up to date", { timeout: 30_000 });
+  await expect(report.locator("[data-testid^='freshness-saved_report_']")).toContainText("Up to date", {
+    timeout: 30_000,
+  });
   await report.getByText("Table").click();
   await page.screenshot({ path: "e2e/screenshots/a11y-saved-report.png", fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);

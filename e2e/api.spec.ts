@@ -11,9 +11,15 @@ test("a service registers, renames and time-travels a user over HTTP", async ({ 
   expect(created.headers()["location"]).toBe(`/api/users/${user.id}`);
   expect(created.headers()["etag"]).toBe('"1"');
 
-  const renamed = await api.post(`/api/users/${user.id}/rename`, { data: { name: "Renamed User" }, headers: { "if-match": '"1"' } });
+  const renamed = await api.post(`/api/users/${user.id}/rename`, {
+    data: { name: "Renamed User" },
+    headers: { "if-match": '"1"' },
+  });
   expect(renamed.status()).toBe(200);
-  const stale = await api.post(`/api/users/${user.id}/rename`, { data: { name: "Too Late" }, headers: { "if-match": '"1"' } });
+  const stale = await api.post(`/api/users/${user.id}/rename`, {
+    data: { name: "Too Late" },
+    headers: { "if-match": '"1"' },
+  });
   expect(stale.status()).toBe(412);
   expect(stale.headers()["content-type"]).toBe("application/problem+json");
   expect((await stale.json()).currentVersion).toBe(2);
@@ -33,8 +39,14 @@ test("bad requests get problem+json 4xx answers from the real server", async ({ 
   await problem(await api.delete("/api/users"), 405);
   await problem(await api.get("/api/no-such-route"), 404);
   await problem(await api.get("/api/users/not-a-uuid"), 404);
-  await problem(await api.post("/api/users", { data: "x".repeat(70_000), headers: { "content-type": "application/json" } }), 413);
+  await problem(
+    await api.post("/api/users", { data: "x".repeat(70_000), headers: { "content-type": "application/json" } }),
+    413,
+  );
   await problem(await api.post("/api/users", { data: "{oops", headers: { "content-type": "application/json" } }), 400);
-  await problem(await api.post("/api/users", { data: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415);
+  await problem(
+    await api.post("/api/users", { data: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+    415,
+  );
   await problem(await api.get("/api/users?limit=1000"), 400);
 });

@@ -8,7 +8,10 @@ import { expect, test } from "./fixtures";
 /** A change as the signed-in admin's browser makes it: session cookie and CSRF token. */
 async function asAdmin(page: Page, path: string, data: unknown) {
   const csrf = (await page.context().cookies()).find((cookie) => cookie.name === "rewind_csrf")!.value;
-  const response = await page.request.post(path, { data, headers: { "x-csrf-token": csrf, origin: new URL(page.url()).origin } });
+  const response = await page.request.post(path, {
+    data,
+    headers: { "x-csrf-token": csrf, origin: new URL(page.url()).origin },
+  });
   expect(response.ok(), `${path}: ${response.status()} ${await response.text()}`).toBe(true);
   return response.json();
 }
@@ -21,7 +24,9 @@ test("lists an admin's actions by actor and period, sign-ins and token changes i
   await page.goto("/");
   const startedAt = new Date(Date.now() - 60_000);
   const user = await (
-    await api.post("/api/users", { data: { name: `Audited ${tag}`, email: `audited-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", {
+      data: { name: `Audited ${tag}`, email: `audited-${tag}@example.com`, password: "long enough secret" },
+    })
   ).json();
   await asAdmin(page, `/api/users/${user.id}/rename`, { name: `Renamed ${tag}`, reason: "=HYPERLINK(1)" });
   await asAdmin(page, "/api/tokens", { name: `audited ${tag}`, scopes: ["read"] });

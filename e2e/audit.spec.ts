@@ -2,10 +2,15 @@
 import { expect, test } from "./fixtures";
 import { adminEmail } from "./credentials";
 
-test("a change made with a reason shows who made it and why in the timeline, and in the audit API", async ({ page, api }) => {
+test("a change made with a reason shows who made it and why in the timeline, and in the audit API", async ({
+  page,
+  api,
+}) => {
   const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const user = await (
-    await api.post("/api/users", { data: { name: `Audit ${tag}`, email: `audit-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", {
+      data: { name: `Audit ${tag}`, email: `audit-${tag}@example.com`, password: "long enough secret" },
+    })
   ).json();
   await page.goto(`/users/${user.id}`);
   await page.locator("[data-interactive]").waitFor();
@@ -33,7 +38,11 @@ test("a change made with a reason shows who made it and why in the timeline, and
 
   const trail = await (await api.get(`/api/audit?actor=${encodeURIComponent(`admin:${adminEmail}`)}&limit=5`)).json();
   expect(trail.items[0]).toMatchObject({ type: "user.deactivated", data: { reason: "spam", category: "policy" } });
-  expect(trail.items[1]).toMatchObject({ type: "user.renamed", streamId: `user-${user.id}`, metadata: { reason: `ticket ${tag}` } });
+  expect(trail.items[1]).toMatchObject({
+    type: "user.renamed",
+    streamId: `user-${user.id}`,
+    metadata: { reason: `ticket ${tag}` },
+  });
   // The whole id, as the server's log has it: a shortened one cannot be searched for.
   await expect(entry.getByTestId("audit")).toContainText(`correlation ${trail.items[1].metadata.correlationId}`);
 });

@@ -23,7 +23,8 @@ setup("sign in through the sign-in page and create an API token", async ({ page 
   await page.getByRole("link", { name: "API tokens" }).click();
   await page.getByLabel(/Token name/).fill("e2e service");
   // The other tests' service does everything: reads, commands, erasure and the admin routes.
-  for (const scope of ["write", "erase", "admin"]) await page.getByRole("checkbox", { name: new RegExp(`^${scope} `) }).check();
+  for (const scope of ["write", "erase", "admin"])
+    await page.getByRole("checkbox", { name: new RegExp(`^${scope} `) }).check();
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent())!.trim();
   expect(token).toMatch(/^rwd_/);

@@ -12,17 +12,21 @@ test.beforeEach(async ({ page }) => {
   page.on("pageerror", (error) => errors.push(error.message));
   // Which request a "Failed to load resource" message was about (the console does not say).
   page.on("response", (response) => {
-    if (response.status() >= 400) errors.push(`(${response.status()} ${response.request().method()} ${new URL(response.url()).pathname})`);
+    if (response.status() >= 400)
+      errors.push(`(${response.status()} ${response.request().method()} ${new URL(response.url()).pathname})`);
   });
   (page as Page & { consoleErrors: string[] }).consoleErrors = errors;
 });
 
 // The browser itself logs every 4xx answer as a failed resource; the ones a test provokes on
 // purpose (a stale edit, an invalid email) are expected, anything else is a defect.
-const provoked = /^(Failed to load resource: the server responded with a status of (400|412) |\((400|412) POST \/api\/users\/)/;
+const provoked =
+  /^(Failed to load resource: the server responded with a status of (400|412) |\((400|412) POST \/api\/users\/)/;
 
 test.afterEach(async ({ page }) => {
-  expect((page as Page & { consoleErrors: string[] }).consoleErrors.filter((message) => !provoked.test(message))).toEqual([]);
+  expect(
+    (page as Page & { consoleErrors: string[] }).consoleErrors.filter((message) => !provoked.test(message)),
+  ).toEqual([]);
 });
 
 /** The user page, once React has hydrated it (before that, a click or a key does nothing). */
@@ -123,7 +127,9 @@ test("create a user, rename twice, and travel through its history with the slide
 test("the as-of list shows a name as it was before a rename", async ({ page, api }) => {
   const tag = unique();
   const created = await (
-    await api.post("/api/users", { data: { name: `Before ${tag}`, email: `asof-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", {
+      data: { name: `Before ${tag}`, email: `asof-${tag}@example.com`, password: "long enough secret" },
+    })
   ).json();
   await new Promise((done) => setTimeout(done, 50));
   const instant = new Date().toISOString();
@@ -154,7 +160,9 @@ test("the as-of list shows a name as it was before a rename", async ({ page, api
 test("a stale edit shows the conflict, and reloading shows the other change", async ({ page, api }) => {
   const tag = unique();
   const created = await (
-    await api.post("/api/users", { data: { name: `Mine ${tag}`, email: `stale-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", {
+      data: { name: `Mine ${tag}`, email: `stale-${tag}@example.com`, password: "long enough secret" },
+    })
   ).json();
   // The page must not hear of the other change live (it would follow it, and the edit would not be
   // stale): without the event stream, only the If-Match answer can tell it.
@@ -169,7 +177,9 @@ test("a stale edit shows the conflict, and reloading shows the other change", as
 
   await commands(page).getByLabel("Name").fill(`Mine again ${tag}`);
   await commands(page).getByRole("button", { name: "Rename" }).click();
-  await expect(commands(page).getByRole("alert")).toContainText("changed by someone else — reload", { ignoreCase: true });
+  await expect(commands(page).getByRole("alert")).toContainText("changed by someone else — reload", {
+    ignoreCase: true,
+  });
   await commands(page).getByRole("button", { name: "Reload" }).click();
   await expect(shownName(page)).toHaveText(`Theirs ${tag}`);
   await expect(commands(page).getByRole("alert")).toHaveCount(0);
@@ -178,7 +188,9 @@ test("a stale edit shows the conflict, and reloading shows the other change", as
 test("an invalid email shows the API's message next to the field", async ({ page, api }) => {
   const tag = unique();
   const created = await (
-    await api.post("/api/users", { data: { name: `Valid ${tag}`, email: `valid-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", {
+      data: { name: `Valid ${tag}`, email: `valid-${tag}@example.com`, password: "long enough secret" },
+    })
   ).json();
   await openUserPage(page, created.id);
   await commands(page).getByLabel("Email").fill("not-an-email");
@@ -191,7 +203,9 @@ test("an invalid email shows the API's message next to the field", async ({ page
 test("the user page is usable on a 390 px phone", async ({ page, api }) => {
   const tag = unique();
   const created = await (
-    await api.post("/api/users", { data: { name: `Phone ${tag}`, email: `phone-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", {
+      data: { name: `Phone ${tag}`, email: `phone-${tag}@example.com`, password: "long enough secret" },
+    })
   ).json();
   await page.setViewportSize({ width: 390, height: 844 });
   await openUserPage(page, created.id);

@@ -14,14 +14,19 @@ async function userWithRenames(api: import("@playwright/test").APIRequestContext
   expect(response.status()).toBe(201);
   const user = (await response.json()) as { id: string };
   for (let index = 1; index <= renames; index++) {
-    expect((await api.post(`/api/users/${user.id}/rename`, { data: { name: `Explorer ${tag} ${index}` } })).ok()).toBe(true);
+    expect((await api.post(`/api/users/${user.id}/rename`, { data: { name: `Explorer ${tag} ${index}` } })).ok()).toBe(
+      true,
+    );
   }
   return { id: user.id, tag };
 }
 
 const events = (page: Page) => page.getByRole("list", { name: "Events, newest first" }).locator(":scope > li");
 
-test("filters by user and type in the URL, pages back, opens an event, and leads to its user at that version", async ({ page, api }) => {
+test("filters by user and type in the URL, pages back, opens an event, and leads to its user at that version", async ({
+  page,
+  api,
+}) => {
   const { id, tag } = await userWithRenames(api, 54);
   await page.goto("/");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Events" }).click();

@@ -2,10 +2,15 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "./fixtures";
 
-test("export a user's data, then forget them: every name and email reads [erased], the history stays", async ({ page, api }) => {
+test("export a user's data, then forget them: every name and email reads [erased], the history stays", async ({
+  page,
+  api,
+}) => {
   const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const user = await (
-    await api.post("/api/users", { data: { name: `Gdpr ${tag}`, email: `gdpr-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", {
+      data: { name: `Gdpr ${tag}`, email: `gdpr-${tag}@example.com`, password: "long enough secret" },
+    })
   ).json();
   await api.post(`/api/users/${user.id}/rename`, { data: { name: `Gdpr Renamed ${tag}` } });
 

@@ -1,10 +1,15 @@
 // Two admins at once: what one changes, the other sees without reloading.
 import { expect, test } from "./fixtures";
 
-test("a rename in one browser appears in another without reload, on the user page and the list", async ({ browser, api }) => {
+test("a rename in one browser appears in another without reload, on the user page and the list", async ({
+  browser,
+  api,
+}) => {
   const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const created = await (
-    await api.post("/api/users", { data: { name: `Live ${tag}`, email: `live-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", {
+      data: { name: `Live ${tag}`, email: `live-${tag}@example.com`, password: "long enough secret" },
+    })
   ).json();
 
   const watcherContext = await browser.newContext();

@@ -2,7 +2,10 @@
 // component bundled with the app — it works offline), metrics, health and readiness.
 import { expect, test } from "./fixtures";
 
-test("the API reference renders every operation from the OpenAPI document, offline, for anyone", async ({ browser, baseURL }) => {
+test("the API reference renders every operation from the OpenAPI document, offline, for anyone", async ({
+  browser,
+  baseURL,
+}) => {
   // Not signed in: the reference is public, like the document it renders.
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
@@ -40,7 +43,11 @@ test("the API reference renders every operation from the OpenAPI document, offli
   await context.close();
 });
 
-test("metrics need a token and show the API's traffic; health and readiness are open", async ({ api, playwright, baseURL }) => {
+test("metrics need a token and show the API's traffic; health and readiness are open", async ({
+  api,
+  playwright,
+  baseURL,
+}) => {
   const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   expect((await anonymous.get("/api/metrics")).status()).toBe(401);
   const health = await anonymous.get("/api/health");
@@ -57,7 +64,9 @@ test("metrics need a token and show the API's traffic; health and readiness are 
   const metrics = await api.get("/api/metrics");
   expect(metrics.status()).toBe(200);
   const text = await metrics.text();
-  expect(text).toMatch(/^rewind_http_request_duration_seconds_count\{route="\/api\/users",method="GET",status="200"\} [1-9]/m);
+  expect(text).toMatch(
+    /^rewind_http_request_duration_seconds_count\{route="\/api\/users",method="GET",status="200"\} [1-9]/m,
+  );
   expect(text).toMatch(/^rewind_events_in_log [1-9]\d*/m);
   expect(text).toMatch(/^rewind_projection_lag_events\{projection="name_changes"\} \d+/m);
 });

@@ -10,7 +10,8 @@ test("the projections page shows checkpoint and lag, and a rebuild runs to compl
   // The row said "up to date" before the click too: what proves a rebuild ran is the server taking
   // it on (202: it has claimed the checkpoint), then the row coming back to a Rebuild button.
   const started = page.waitForResponse(
-    (response) => response.request().method() === "POST" && response.url().endsWith("/api/projections/name_changes/rebuild"),
+    (response) =>
+      response.request().method() === "POST" && response.url().endsWith("/api/projections/name_changes/rebuild"),
   );
   await row.getByRole("button", { name: "Rebuild name_changes" }).click();
   const answer = await started;

@@ -2,16 +2,26 @@
 // of the slider, and selecting it selects that event on the timeline.
 import { expect, test } from "./fixtures";
 
-test("each field says which event set it, and selecting it selects that event on the timeline", async ({ page, api }) => {
+test("each field says which event set it, and selecting it selects that event on the timeline", async ({
+  page,
+  api,
+}) => {
   const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const created = await (
-    await api.post("/api/users", { data: { name: `Blame ${tag}`, email: `blame-${tag}@example.com`, password: "long enough secret" } })
+    await api.post("/api/users", {
+      data: { name: `Blame ${tag}`, email: `blame-${tag}@example.com`, password: "long enough secret" },
+    })
   ).json();
-  const renamed = await api.post(`/api/users/${created.id}/rename`, { data: { name: `Blamed ${tag}`, reason: `ticket ${tag}` } });
+  const renamed = await api.post(`/api/users/${created.id}/rename`, {
+    data: { name: `Blamed ${tag}`, reason: `ticket ${tag}` },
+  });
   expect(renamed.status()).toBe(200);
-  const emailChanged = await api.post(`/api/users/${created.id}/change-email`, { data: { email: `blamed-${tag}@example.com` } });
+  const emailChanged = await api.post(`/api/users/${created.id}/change-email`, {
+    data: { email: `blamed-${tag}@example.com` },
+  });
   expect(emailChanged.status()).toBe(200);
-  const recordedActor = (await (await api.get(`/api/users/${created.id}/events`)).json()).items[1].metadata.actor as string;
+  const recordedActor = (await (await api.get(`/api/users/${created.id}/events`)).json()).items[1].metadata
+    .actor as string;
   const actor = recordedActor.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
   await page.goto(`/users/${created.id}`);

@@ -11,7 +11,9 @@ test("the reports show who changed their name in the past six months, the activi
   const names = page.getByRole("region", { name: "Who changed their name" });
   await expect(names.getByText(/users renamed between/)).toBeVisible();
   await expect(names.getByTestId("freshness-name_changes")).toContainText("Up to date", { timeout: 15_000 });
-  const total = Number((await names.getByText(/users renamed between/).textContent())!.match(/^([\d,]+) users/)![1]!.replaceAll(",", ""));
+  const total = Number(
+    (await names.getByText(/users renamed between/).textContent())!.match(/^([\d,]+) users/)![1]!.replaceAll(",", ""),
+  );
   expect(total).toBeGreaterThan(0);
   await expect(names.getByRole("row")).toHaveCount(Math.min(total, 25) + 1);
 
@@ -22,7 +24,9 @@ test("the reports show who changed their name in the past six months, the activi
 
   // Sorting by the number of renames puts the most renamed first.
   await Promise.all([
-    page.waitForResponse((response) => response.url().includes("/api/reports/name-changes?") && response.url().includes("sort=renames")),
+    page.waitForResponse(
+      (response) => response.url().includes("/api/reports/name-changes?") && response.url().includes("sort=renames"),
+    ),
     names.getByRole("button", { name: /^Renames/ }).click(),
   ]);
   await expect(page).toHaveURL(/sort=renames/);
@@ -31,7 +35,10 @@ test("the reports show who changed their name in the past six months, the activi
   const secondCount = Number(await names.getByRole("row").nth(2).getByRole("cell").nth(1).textContent());
   expect(firstCount).toBeGreaterThanOrEqual(secondCount);
 
-  const [download] = await Promise.all([page.waitForEvent("download"), names.getByRole("link", { name: "Download CSV" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    names.getByRole("link", { name: "Download CSV" }).click(),
+  ]);
   const csv = await (await download.createReadStream()).toArray();
   const lines = Buffer.concat(csv)
     .toString("utf8")

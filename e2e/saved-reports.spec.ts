@@ -3,7 +3,9 @@
 import { expect, test } from "./fixtures";
 import { defineDeactivationsByCategory } from "./saved-report-form";
 
-test("a product owner defines deactivations per month by category, watches it catch up, and downloads its CSV", async ({ page }) => {
+test("a product owner defines deactivations per month by category, watches it catch up, and downloads its CSV", async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
   const name = `Deactivations per month by category ${Date.now().toString(36)}`;
@@ -12,7 +14,10 @@ test("a product owner defines deactivations per month by category, watches it ca
   const form = await defineDeactivationsByCategory(page, name);
   // A personal field is offered only as changed or not.
   await form.getByRole("combobox", { name: /^Only events whose/ }).selectOption("data.reason");
-  await expect(form.getByRole("combobox", { name: /^Test/ }).getByRole("option")).toHaveText(["changed", "did not change"]);
+  await expect(form.getByRole("combobox", { name: /^Test/ }).getByRole("option")).toHaveText([
+    "changed",
+    "did not change",
+  ]);
   await form.getByRole("combobox", { name: /^Only events whose/ }).selectOption("");
   await form.getByRole("button", { name: "Save report" }).click();
 
@@ -29,7 +34,10 @@ test("a product owner defines deactivations per month by category, watches it ca
   await report.scrollIntoViewIfNeeded();
   await page.screenshot({ path: "e2e/screenshots/saved-report.png", fullPage: true });
 
-  const [download] = await Promise.all([page.waitForEvent("download"), report.getByRole("link", { name: "Download CSV" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    report.getByRole("link", { name: "Download CSV" }).click(),
+  ]);
   const lines = Buffer.concat(await (await download.createReadStream()).toArray())
     .toString("utf8")
     .replace(/^\uFEFF/, "")
@@ -37,7 +45,8 @@ test("a product owner defines deactivations per month by category, watches it ca
     .split("\r\n");
   expect(lines[0]).toBe("start,group,value");
   expect(lines.length).toBeGreaterThan(1);
-  for (const line of lines.slice(1)) expect(line).toMatch(/^\d{4}-\d{2}-01,(requested|policy|inactivity|other|unspecified),[1-9]\d*$/);
+  for (const line of lines.slice(1))
+    expect(line).toMatch(/^\d{4}-\d{2}-01,(requested|policy|inactivity|other|unspecified),[1-9]\d*$/);
 
   // It is a projection like the others.
   await page.goto("/admin/projections");

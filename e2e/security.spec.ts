@@ -5,7 +5,11 @@ import { expect, test } from "./fixtures";
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-test("without a session the dashboard asks to sign in, and the API answers 401", async ({ browser, playwright, baseURL }) => {
+test("without a session the dashboard asks to sign in, and the API answers 401", async ({
+  browser,
+  playwright,
+  baseURL,
+}) => {
   const stranger = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await stranger.newPage();
   await page.goto("/admin/tokens");
@@ -35,7 +39,10 @@ test("a token revoked in the dashboard is refused from its next request", async 
   await page.getByLabel(/Token name/).fill(name);
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent())!.trim();
-  const service = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  const service = await playwright.request.newContext({
+    baseURL,
+    extraHTTPHeaders: { authorization: `Bearer ${token}` },
+  });
   expect((await service.get("/api/users?limit=1")).status()).toBe(200);
 
   page.once("dialog", (dialog) => dialog.accept());
@@ -45,7 +52,11 @@ test("a token revoked in the dashboard is refused from its next request", async 
   await service.dispose();
 });
 
-test("a token's scopes are chosen on the tokens page, shown there, and enforced", async ({ page, playwright, baseURL }) => {
+test("a token's scopes are chosen on the tokens page, shown there, and enforced", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   const name = `reader ${unique()}`;
   await page.goto("/admin/tokens");
   // Least privilege by default: only read is ticked.
@@ -95,7 +106,9 @@ test("names with HTML and SQL are stored literally and shown as text, never run"
   const tag = unique();
   const name = `<script>window.__xss=1</script><img src=x onerror="__xss=2">'); DROP TABLE users;--${tag}`;
   expect(name.length).toBeLessThanOrEqual(100);
-  const created = await api.post("/api/users", { data: { name, email: `o'hara.${tag}@example.com`, password: "long enough secret" } });
+  const created = await api.post("/api/users", {
+    data: { name, email: `o'hara.${tag}@example.com`, password: "long enough secret" },
+  });
   expect(created.status()).toBe(201);
   const user = await created.json();
   expect(user.name).toBe(name);
@@ -130,7 +143,10 @@ test("pages and API answers carry the security headers", async ({ page, api }) =
   expect(apiHeaders["content-security-policy"]).toContain("frame-ancestors 'none'");
 });
 
-test("after signing in, ?next= leads only to a page of this site, however it is disguised", async ({ browser, baseURL }) => {
+test("after signing in, ?next= leads only to a page of this site, however it is disguised", async ({
+  browser,
+  baseURL,
+}) => {
   // Eight real sign-ins, each hashing a password on a shared machine.
   test.setTimeout(90_000);
   const origin = new URL(baseURL!).origin;
@@ -172,16 +188,21 @@ test("after signing in, ?next= leads only to a page of this site, however it is 
   await stranger.close();
 });
 
-test("HSTS on answers a trusted proxy says came over https, never over plain http; personal data is private", async ({ page, api }) => {
+test("HSTS on answers a trusted proxy says came over https, never over plain http; personal data is private", async ({
+  page,
+  api,
+}) => {
   // The e2e server trusts one proxy (REWIND_TRUST_PROXY=1 in playwright.config.ts); here the test is that proxy.
   const overHttp = (await page.goto("/"))!;
   expect(overHttp.headers()["strict-transport-security"]).toBeUndefined();
   await page.setExtraHTTPHeaders({ "x-forwarded-proto": "https" });
   const overHttps = (await page.goto("/"))!;
   expect(overHttps.headers()["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
-  expect((await api.get("/api/users?limit=1", { headers: { "x-forwarded-proto": "https" } })).headers()["strict-transport-security"]).toBe(
-    "max-age=31536000; includeSubDomains",
-  );
+  expect(
+    (await api.get("/api/users?limit=1", { headers: { "x-forwarded-proto": "https" } })).headers()[
+      "strict-transport-security"
+    ],
+  ).toBe("max-age=31536000; includeSubDomains");
   expect((await api.get("/api/users?limit=1")).headers()["strict-transport-security"]).toBeUndefined();
 
   const [user] = (await (await api.get("/api/users?limit=1")).json()).items;

@@ -23,7 +23,13 @@ test("the server log has a JSON line per request and no personal data or secrets
     expect(typeof request.correlationId).toBe("string");
   }
   // Every user the tests registered has an @example.com address; the admin signs in with its own.
-  const secrets = [adminEmail, adminPassword, readFileSync(apiTokenPath, "utf8").trim(), "long enough secret", "a long enough password"];
+  const secrets = [
+    adminEmail,
+    adminPassword,
+    readFileSync(apiTokenPath, "utf8").trim(),
+    "long enough secret",
+    "a long enough password",
+  ];
   for (const secret of secrets) expect(log, `the log contains ${secret}`).not.toContain(secret);
   expect(log.match(/[\w.+'-]+@[\w-]+(\.[\w-]+)+/g) ?? [], "email addresses in the log").toEqual([]);
   expect(log).not.toMatch(/scrypt\$|rwd_[A-Za-z0-9_-]{20,}/);

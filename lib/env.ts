@@ -52,7 +52,9 @@ export function parseEnvironment(env: Env = process.env): Environment {
   }
   const variables = parsed.data;
   if (variables.DATABASE_REPLICA_URL && !variables.DATABASE_URL) {
-    throw new Error("Invalid configuration: DATABASE_REPLICA_URL: a replica needs DATABASE_URL (the embedded database has none)");
+    throw new Error(
+      "Invalid configuration: DATABASE_REPLICA_URL: a replica needs DATABASE_URL (the embedded database has none)",
+    );
   }
   return {
     database: {

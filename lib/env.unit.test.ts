@@ -16,22 +16,29 @@ describe("database configuration", () => {
   });
 
   it("uses the PostgreSQL server in DATABASE_URL", () => {
-    const config = databaseConfigFromEnvironment({ DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/rewind", DATABASE_POOL_SIZE: "8" });
+    const config = databaseConfigFromEnvironment({
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/rewind",
+      DATABASE_POOL_SIZE: "8",
+    });
     expect(config).toMatchObject({ url: "postgresql://postgres@127.0.0.1:5432/rewind", poolSize: 8 });
   });
 
   it("says which variable is wrong", () => {
-    expect(() => databaseConfigFromEnvironment({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres/);
-    expect(() => databaseConfigFromEnvironment({ DATABASE_POOL_SIZE: "0" })).toThrow(/DATABASE_POOL_SIZE/);
-    expect(() => databaseConfigFromEnvironment({ DATABASE_URL: "postgresql://a/b", DATABASE_REPLICA_URL: "http://x" })).toThrow(
-      /DATABASE_REPLICA_URL: must be a postgres/,
+    expect(() => databaseConfigFromEnvironment({ DATABASE_URL: "mysql://x" })).toThrow(
+      /DATABASE_URL: must be a postgres/,
     );
+    expect(() => databaseConfigFromEnvironment({ DATABASE_POOL_SIZE: "0" })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() =>
+      databaseConfigFromEnvironment({ DATABASE_URL: "postgresql://a/b", DATABASE_REPLICA_URL: "http://x" }),
+    ).toThrow(/DATABASE_REPLICA_URL: must be a postgres/);
   });
 
   it("takes a replica of the PostgreSQL server, never of the embedded database", () => {
     const primary = "postgresql://postgres@db:5432/rewind";
     const replica = "postgresql://postgres@replica:5432/rewind";
-    expect(databaseConfigFromEnvironment({ DATABASE_URL: primary, DATABASE_REPLICA_URL: replica }).replicaUrl).toBe(replica);
+    expect(databaseConfigFromEnvironment({ DATABASE_URL: primary, DATABASE_REPLICA_URL: replica }).replicaUrl).toBe(
+      replica,
+    );
     expect(() => databaseConfigFromEnvironment({ DATABASE_REPLICA_URL: replica })).toThrow(
       /DATABASE_REPLICA_URL: a replica needs DATABASE_URL/,
     );
@@ -46,7 +53,9 @@ describe("the environment", () => {
 
   it("refuses a snapshot interval that is not a positive whole number, naming the variable", () => {
     for (const value of ["0", "-5", "2.5", "often"]) {
-      expect(() => parseEnvironment({ REWIND_SNAPSHOT_EVERY: value })).toThrow(/Invalid configuration: REWIND_SNAPSHOT_EVERY/);
+      expect(() => parseEnvironment({ REWIND_SNAPSHOT_EVERY: value })).toThrow(
+        /Invalid configuration: REWIND_SNAPSHOT_EVERY/,
+      );
     }
   });
 

@@ -44,7 +44,10 @@ export function buildIfNeeded() {
   const changedAt = Math.max(...sources.map(newestModification));
   if (builtAt > changedAt) return;
   console.log(builtAt ? "Sources changed since the last build: building…" : "No production build yet: building…");
-  const result = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync("npx", ["next", "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

@@ -26,7 +26,9 @@ await runOnDatabase(async (database) => {
     );
     if (out !== process.stdout) await new Promise((done) => (out as ReturnType<typeof createWriteStream>).end(done));
     bar.stop();
-    console.error(`exported ${header.events} events and ${header.userKeys} user keys${target === "-" ? "" : ` to ${target}`}`);
+    console.error(
+      `exported ${header.events} events and ${header.userKeys} user keys${target === "-" ? "" : ` to ${target}`}`,
+    );
   } finally {
     bar.stop();
   }

@@ -21,7 +21,9 @@ await runOnDatabase(async (database) => {
   try {
     const report = await importLog(database, lines(), bar.update);
     bar.stop();
-    console.error(`imported ${report.events} events and ${report.userKeys} user keys; ${report.users} users in the users table`);
+    console.error(
+      `imported ${report.events} events and ${report.userKeys} user keys; ${report.users} users in the users table`,
+    );
   } finally {
     bar.stop();
   }

@@ -12,7 +12,9 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
   if (process.getuid?.() === 0) {
     console.log("Installing Debian's chromium for the browser tests…");
-    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "inherit" });
+    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", {
+      stdio: "inherit",
+    });
   } else {
     console.error(
       "The browser tests need Debian's chromium: run `sudo apt-get update && sudo apt-get install -y chromium`, then npm test again.",

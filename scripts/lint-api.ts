@@ -26,10 +26,26 @@ const directory = mkdtempSync(path.join(tmpdir(), "rewind-openapi-"));
 try {
   const file = path.join(directory, "openapi.json");
   writeFileSync(file, JSON.stringify(openApiDocument(), null, 2));
-  const redocly = passes(bin("redocly"), ["lint", file, "--config", path.join(root, "redocly.yaml"), "--format", "stylish"]);
-  const spectral = passes(bin("spectral"), ["lint", file, "--ruleset", path.join(root, ".spectral.yaml"), "--fail-severity", "hint"]);
+  const redocly = passes(bin("redocly"), [
+    "lint",
+    file,
+    "--config",
+    path.join(root, "redocly.yaml"),
+    "--format",
+    "stylish",
+  ]);
+  const spectral = passes(bin("spectral"), [
+    "lint",
+    file,
+    "--ruleset",
+    path.join(root, ".spectral.yaml"),
+    "--fail-severity",
+    "hint",
+  ]);
   if (!redocly || !spectral) {
-    console.error(`API lint failed: ${[!redocly && "Redocly", !spectral && "Spectral"].filter(Boolean).join(" and ")} reported problems`);
+    console.error(
+      `API lint failed: ${[!redocly && "Redocly", !spectral && "Spectral"].filter(Boolean).join(" and ")} reported problems`,
+    );
     process.exitCode = 1;
   }
 } finally {

@@ -29,7 +29,9 @@ async function printStatus() {
 }
 // A status the database cannot give now (a restart) is skipped, not fatal: the projections keep running.
 const report = setInterval(() => {
-  printStatus().catch((error: unknown) => console.error(`status unavailable: ${error instanceof Error ? error.message : String(error)}`));
+  printStatus().catch((error: unknown) =>
+    console.error(`status unavailable: ${error instanceof Error ? error.message : String(error)}`),
+  );
 }, 5000);
 console.log(`Keeping ${projections.map((p) => p.name).join(", ")} caught up; Ctrl-C to stop.`);
 await runProjections(services, projections, stop.signal);

@@ -25,7 +25,9 @@ try {
     onProgress: (applied, total) => {
       const width = 30;
       const filled = Math.round((applied / Math.max(total, 1)) * width);
-      process.stderr.write(`\r${projection.name} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${applied}/${total} events`);
+      process.stderr.write(
+        `\r${projection.name} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${applied}/${total} events`,
+      );
     },
   });
   const seconds = (performance.now() - started) / 1000;

@@ -15,7 +15,12 @@ const wholeNumber = (name: string, fallback: number) => {
   }
   return value;
 };
-const options = { users: wholeNumber("users", 200), months: wholeNumber("months", 12), seed: wholeNumber("seed", 1), now: new Date() };
+const options = {
+  users: wholeNumber("users", 200),
+  months: wholeNumber("months", 12),
+  seed: wholeNumber("seed", 1),
+  now: new Date(),
+};
 
 const database = await openDatabase(databaseConfigFromEnvironment());
 try {

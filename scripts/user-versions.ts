@@ -17,7 +17,8 @@ await runOnDatabase(async (database) => {
       `${check.users} users compared with the log: ${differing} differed${repair && differing > 0 ? " (rewritten)" : ""}, ` +
         `${check.orphans} without events${repair && check.orphans > 0 ? " (deleted)" : ""}`,
     );
-    if (!repair && differing > 0) console.log(`first ones: ${check.differing.slice(0, 10).join(", ")} — run with --repair`);
+    if (!repair && differing > 0)
+      console.log(`first ones: ${check.differing.slice(0, 10).join(", ")} — run with --repair`);
     if (check.stillDiffering.length > 0) {
       console.log(
         `${check.stillDiffering.length} changed while being rewritten: run again (${check.stillDiffering.slice(0, 10).join(", ")})`,

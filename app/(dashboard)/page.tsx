@@ -5,16 +5,25 @@ import { requireSignedIn } from "@/lib/http/page-auth";
 
 export const dynamic = "force-dynamic";
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireSignedIn();
   const raw = Object.fromEntries(
-    Object.entries(await searchParams).filter(([key, value]) => typeof value === "string" && ["q", "status", "at"].includes(key)),
+    Object.entries(await searchParams).filter(
+      ([key, value]) => typeof value === "string" && ["q", "status", "at"].includes(key),
+    ),
   );
   const parsed = userListQuery.safeParse(raw);
   const filters: UserListFilters = parsed.success
     ? { q: parsed.data.q, status: parsed.data.status, at: parsed.data.at?.toISOString() }
     : {};
-  const initialPage = await listUsers({ ...filters, at: parsed.success ? parsed.data.at : undefined, limit: 25 }, undefined);
+  const initialPage = await listUsers(
+    { ...filters, at: parsed.success ? parsed.data.at : undefined, limit: 25 },
+    undefined,
+  );
   return (
     <section aria-labelledby="users-title" className="space-y-4">
       <div>

@@ -45,7 +45,10 @@ describe.each(testBackends())("bad input on $name", (backend) => {
     await ensureFirstAdmin(database, { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password });
     const cookies = (await api.post("/api/auth/sign-in", admin, { credentials: "none" })).headers.getSetCookie();
     const cookie = (name: string) => cookies.find((set) => set.startsWith(`${name}=`))!.split(";")[0]!;
-    asAdmin = { cookie: `${cookie("rewind_session")}; ${cookie("rewind_csrf")}`, "x-csrf-token": cookie("rewind_csrf").split("=")[1]! };
+    asAdmin = {
+      cookie: `${cookie("rewind_session")}; ${cookie("rewind_csrf")}`,
+      "x-csrf-token": cookie("rewind_csrf").split("=")[1]!,
+    };
     const registered = await api.post("/api/users", newUserInput());
     expect(registered.status).toBe(201);
     user = registered.body;
@@ -60,7 +63,11 @@ describe.each(testBackends())("bad input on $name", (backend) => {
         ["register: reason", "/api/users", { ...newUserInput(), reason: `because${bad}` }],
         ["rename", `/api/users/${user.id}/rename`, { name: `Ada${bad}` }],
         ["change-email", `/api/users/${user.id}/change-email`, { email: `x${bad}y@example.com` }],
-        ["change-password: reason", `/api/users/${user.id}/change-password`, { password: "a long password", reason: `why${bad}` }],
+        [
+          "change-password: reason",
+          `/api/users/${user.id}/change-password`,
+          { password: "a long password", reason: `why${bad}` },
+        ],
         ["deactivate: reason", `/api/users/${user.id}/deactivate`, { reason: `left${bad}` }],
         ["reactivate: reason", `/api/users/${user.id}/reactivate`, { reason: `back${bad}` }],
         ["forget: reason", `/api/users/${user.id}/forget`, { reason: `asked${bad}` }],
@@ -74,7 +81,9 @@ describe.each(testBackends())("bad input on $name", (backend) => {
         const response = await api.post(path, body, { headers: headersFor(path) });
         expect({ what, status: response.status }).toEqual({ what, status: 400 });
         expectProblem(response);
-        expect(response.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/control character/) })]);
+        expect(response.body.errors).toEqual([
+          expect.objectContaining({ message: expect.stringMatching(/control character/) }),
+        ]);
       }
       expect(await counts()).toEqual(before);
     });
@@ -95,16 +104,23 @@ describe.each(testBackends())("bad input on $name", (backend) => {
         const response = await rawJson(path!, json!, headersFor(path!));
         expect({ path, json, status: response.status }).toEqual({ path, json, status: 400 });
         expectProblem(response);
-        expect(response.body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/surrogate/) })]);
+        expect(response.body.errors).toEqual([
+          expect.objectContaining({ message: expect.stringMatching(/surrogate/) }),
+        ]);
       }
       expect(await counts()).toEqual(before);
     });
 
     it("takes a well-formed surrogate pair (an emoji) and line breaks in a reason", async () => {
-      const registered = await rawJson("/api/users", JSON.stringify({ ...newUserInput(), name: "Rocket \ud83d\ude80" }));
+      const registered = await rawJson(
+        "/api/users",
+        JSON.stringify({ ...newUserInput(), name: "Rocket \ud83d\ude80" }),
+      );
       expect(registered.status).toBe(201);
       expect(registered.body.name).toBe("Rocket 🚀");
-      const deactivated = await api.post(`/api/users/${registered.body.id}/deactivate`, { reason: "Asked by phone.\nConfirmed by email." });
+      const deactivated = await api.post(`/api/users/${registered.body.id}/deactivate`, {
+        reason: "Asked by phone.\nConfirmed by email.",
+      });
       expect(deactivated.status).toBe(200);
     });
 
@@ -123,7 +139,9 @@ describe.each(testBackends())("bad input on $name", (backend) => {
       const registered = await api.post("/api/users", newUserInput({ name: "Rene\u0301 Descartes" }));
       expect(registered.status).toBe(201);
       expect(registered.body.name).toBe("Ren\u00e9 Descartes");
-      const [row] = await database.query<{ name: string }>("SELECT name FROM users WHERE id = $1", [registered.body.id]);
+      const [row] = await database.query<{ name: string }>("SELECT name FROM users WHERE id = $1", [
+        registered.body.id,
+      ]);
       expect(row!.name).toBe("Ren\u00e9 Descartes");
       const renamed = await api.post(`/api/users/${registered.body.id}/rename`, { name: "Zoe\u0308" });
       expect(renamed.body.name).toBe("Zo\u00eb");

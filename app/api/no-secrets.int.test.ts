@@ -20,16 +20,20 @@ const operationsOf = (method: Operation) =>
 /** The event stream's first `messages` messages, as the raw text a browser would get. */
 async function readEventStream(messages: number): Promise<string> {
   const abort = new AbortController();
-  const response = await eventStream(await authorizedRequest("http://rewind.test/api/events/stream?after=0", { signal: abort.signal }), {
-    params: Promise.resolve({}),
-  });
+  const response = await eventStream(
+    await authorizedRequest("http://rewind.test/api/events/stream?after=0", { signal: abort.signal }),
+    {
+      params: Promise.resolve({}),
+    },
+  );
   expect(response.status).toBe(200);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let text = "";
   const deadline = Date.now() + 20_000;
   while ((text.match(/^data:/gm) ?? []).length < messages) {
-    if (Date.now() > deadline) throw new Error(`the event stream sent ${text.length} characters, not ${messages} messages`);
+    if (Date.now() > deadline)
+      throw new Error(`the event stream sent ${text.length} characters, not ${messages} messages`);
     const { value, done } = await reader.read();
     if (done) break;
     text += decoder.decode(value, { stream: true });
@@ -83,8 +87,12 @@ describe.each(testBackends())("secrets on $name", (backend) => {
     const forgotten = (await api.post("/api/users", newUserInput())).body as { id: string };
     const registeredAt = new Date().toISOString();
     const at = `?at=${encodeURIComponent(registeredAt)}`;
-    const token = (await record("POST /api/tokens", api.post("/api/tokens", { name: "listed", scopes: ["read"] }, { headers: session })))
-      .body as {
+    const token = (
+      await record(
+        "POST /api/tokens",
+        api.post("/api/tokens", { name: "listed", scopes: ["read"] }, { headers: session }),
+      )
+    ).body as {
       id: string;
     };
     const deactivationsByCategory = {
@@ -94,18 +102,23 @@ describe.each(testBackends())("secrets on $name", (backend) => {
       period: "month",
       groupBy: "data.category",
     };
-    const report = (await record("POST /api/reports/definitions", api.post("/api/reports/definitions", deactivationsByCategory))).body as {
+    const report = (
+      await record("POST /api/reports/definitions", api.post("/api/reports/definitions", deactivationsByCategory))
+    ).body as {
       id: number;
     };
     const commands: Record<string, () => Promise<ApiResponse>> = {
       "/api/users/{id}": () => api.put(`/api/users/${user.id}`, { name: "Put Name" }),
       "/api/users/{id}/rename": () => api.post(`/api/users/${user.id}/rename`, { name: "Renamed" }),
-      "/api/users/{id}/change-email": () => api.post(`/api/users/${user.id}/change-email`, { email: newUserInput().email }),
-      "/api/users/{id}/change-password": () => api.post(`/api/users/${user.id}/change-password`, { password: "another long password" }),
+      "/api/users/{id}/change-email": () =>
+        api.post(`/api/users/${user.id}/change-email`, { email: newUserInput().email }),
+      "/api/users/{id}/change-password": () =>
+        api.post(`/api/users/${user.id}/change-password`, { password: "another long password" }),
       "/api/users/{id}/deactivate": () => api.post(`/api/users/${user.id}/deactivate`, { reason: "checking answers" }),
       "/api/users/{id}/reactivate": () => api.post(`/api/users/${user.id}/reactivate`, {}),
       "/api/users/{id}/forget": () => api.post(`/api/users/${forgotten.id}/forget`),
-      "/api/projections/{name}/rebuild": () => api.post("/api/projections/name_changes/rebuild", undefined, { headers: session }),
+      "/api/projections/{name}/rebuild": () =>
+        api.post("/api/projections/name_changes/rebuild", undefined, { headers: session }),
       "/api/tokens/{id}/revoke": () => api.post(`/api/tokens/${token.id}/revoke`, undefined, { headers: session }),
       "/api/reports/definitions/{id}": () =>
         api.put(`/api/reports/definitions/${report.id}`, { ...deactivationsByCategory, period: "week" }),
@@ -120,7 +133,12 @@ describe.each(testBackends())("secrets on $name", (backend) => {
       "/api/auth/sign-out",
       "/api/reports/definitions",
     ]);
-    const documented = [...operationsOf("post"), ...operationsOf("put"), ...operationsOf("patch"), ...operationsOf("delete")];
+    const documented = [
+      ...operationsOf("post"),
+      ...operationsOf("put"),
+      ...operationsOf("patch"),
+      ...operationsOf("delete"),
+    ];
     expect(documented.filter((template) => !(template in commands) && !sentApart.has(template))).toEqual([]);
     for (const [template, send] of Object.entries(commands)) await record(`command ${template}`, send());
 
@@ -144,9 +162,12 @@ describe.each(testBackends())("secrets on $name", (backend) => {
         if (name === "id") return template.startsWith("/api/reports/") ? String(report.id) : user.id;
         throw new Error(`no sample value for {${name}} in ${template}`);
       });
-      for (const query of variants[template] ?? [""]) await record(`GET ${path}${query}`, api.get(`${path}${query}`, { headers: session }));
+      for (const query of variants[template] ?? [""])
+        await record(`GET ${path}${query}`, api.get(`${path}${query}`, { headers: session }));
     }
-    const [logged] = await (await getDatabase()).query<{ events: number }>("SELECT count(*)::int AS events FROM events");
+    const [logged] = await (
+      await getDatabase()
+    ).query<{ events: number }>("SELECT count(*)::int AS events FROM events");
     answers.push({ what: `GET ${streamed}`, response: { status: 200, text: await readEventStream(logged!.events) } });
     await record("POST /api/auth/sign-out", call("POST", "/api/auth/sign-out", { headers: session }));
 
@@ -156,18 +177,23 @@ describe.each(testBackends())("secrets on $name", (backend) => {
       ...(await database.query<{ s: string }>("SELECT token_hash AS s FROM api_tokens")).map((row) => row.s),
       ...(await database.query<{ s: string }>("SELECT encode(key, 'base64') AS s FROM user_keys")).map((row) => row.s),
       ...(await database.query<{ s: string }>("SELECT encode(key, 'hex') AS s FROM user_keys")).map((row) => row.s),
-      ...(await database.query<{ s: string }>("SELECT data->>'passwordHash' AS s FROM events WHERE data ? 'passwordHash'")).map(
-        (row) => row.s,
-      ),
+      ...(
+        await database.query<{ s: string }>("SELECT data->>'passwordHash' AS s FROM events WHERE data ? 'passwordHash'")
+      ).map((row) => row.s),
     ].filter((secret) => secret && secret !== "none");
     // Two admins (the test token's has no password), two tokens, two users' keys, two hashes for the user.
     expect(secrets.length).toBeGreaterThanOrEqual(8);
 
-    expect(answers.filter(({ response }) => response.status >= 400).map(({ what, response }) => `${what}: ${response.status}`)).toEqual([]);
+    expect(
+      answers
+        .filter(({ response }) => response.status >= 400)
+        .map(({ what, response }) => `${what}: ${response.status}`),
+    ).toEqual([]);
     expect(answers.length).toBeGreaterThan(30);
     for (const { what, response } of answers) {
       expect(response.text, what).not.toContain("scrypt$");
-      for (const secret of secrets) expect(response.text.includes(secret), `${what} shows ${secret.slice(0, 12)}…`).toBe(false);
+      for (const secret of secrets)
+        expect(response.text.includes(secret), `${what} shows ${secret.slice(0, 12)}…`).toBe(false);
     }
   });
 });

@@ -3,7 +3,11 @@ import { sameOriginPath } from "@/lib/validation/return-path";
 
 export const metadata = { title: "Sign in · Rewind" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { next } = await searchParams;
   return (
     <main className="mx-auto mt-24 max-w-sm px-4">

@@ -23,8 +23,12 @@ export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
   const [created, setCreated] = useState<(ApiTokenView & { token: string }) | undefined>();
   const create = useMutation<ApiTokenView & { token: string }, ApiError, { name: string; scopes: ApiScope[] }>({
     mutationFn: async (body) =>
-      (await apiFetch<ApiTokenView & { token: string }>("/api/tokens", { method: "POST", body: checkedBody(createApiTokenBody, body) }))
-        .body,
+      (
+        await apiFetch<ApiTokenView & { token: string }>("/api/tokens", {
+          method: "POST",
+          body: checkedBody(createApiTokenBody, body),
+        })
+      ).body,
     onSuccess: (token) => {
       setCreated(token);
       setName("");
@@ -49,7 +53,12 @@ export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
         }}
       >
         <div className="min-w-64 flex-1">
-          <Field label="Token name (the service that will use it)" value={name} onChange={setName} error={create.error?.forField("name")} />
+          <Field
+            label="Token name (the service that will use it)"
+            value={name}
+            onChange={setName}
+            error={create.error?.forField("name")}
+          />
         </div>
         <fieldset className="w-full" aria-describedby={scopesError ? "token-scopes-error" : undefined}>
           <legend className="mb-1 text-sm font-medium text-slate-700">Scopes (what the token may do)</legend>
@@ -61,11 +70,14 @@ export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
                   className="mt-0.5"
                   checked={scopes.includes(scope)}
                   onChange={(event) =>
-                    setScopes((current) => (event.target.checked ? [...current, scope] : current.filter((chosen) => chosen !== scope)))
+                    setScopes((current) =>
+                      event.target.checked ? [...current, scope] : current.filter((chosen) => chosen !== scope),
+                    )
                   }
                 />
                 <span>
-                  <span className="font-medium">{scope}</span> <span className="text-slate-500">— {scopeDescriptions[scope]}</span>
+                  <span className="font-medium">{scope}</span>{" "}
+                  <span className="text-slate-500">— {scopeDescriptions[scope]}</span>
                 </span>
               </label>
             ))}
@@ -89,7 +101,10 @@ export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
           <p className="font-medium">
             Copy the token for “{created.name}” ({created.scopes.join(", ")}) now: it will not be shown again.
           </p>
-          <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-slate-900">
+          <code
+            data-testid="new-token"
+            className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-slate-900"
+          >
             {created.token}
           </code>
         </div>
@@ -97,7 +112,9 @@ export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
       <ApiErrorAlert error={revoke.error} />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <TableHead columns={["Name", "Scopes", "Created", "Last used", "Status", { label: "Actions", srOnly: true }]} />
+          <TableHead
+            columns={["Name", "Scopes", "Created", "Last used", "Status", { label: "Actions", srOnly: true }]}
+          />
           <tbody className="divide-y divide-slate-100">
             {tokens.data.length === 0 && (
               <tr>
@@ -121,9 +138,15 @@ export function ApiTokensPanel({ initial }: { initial: ApiTokenView[] }) {
                 <td className="px-3 py-2 text-slate-600">
                   <RelativeTime iso={token.createdAt} /> by {token.createdBy}
                 </td>
-                <td className="px-3 py-2 text-slate-600">{token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} /> : "never"}</td>
+                <td className="px-3 py-2 text-slate-600">
+                  {token.lastUsedAt ? <RelativeTime iso={token.lastUsedAt} /> : "never"}
+                </td>
                 <td className="px-3 py-2">
-                  {token.revokedAt ? <span className="text-red-700">revoked</span> : <span className="text-emerald-700">active</span>}
+                  {token.revokedAt ? (
+                    <span className="text-red-700">revoked</span>
+                  ) : (
+                    <span className="text-emerald-700">active</span>
+                  )}
                 </td>
                 <td className="px-3 py-2 text-right">
                   {!token.revokedAt && (

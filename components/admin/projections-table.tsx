@@ -69,7 +69,9 @@ export function ProjectionsTable({ initial }: { initial: ProjectionView[] }) {
                     {projection.lastError ? (
                       <>
                         {projection.lastError}{" "}
-                        {projection.lastErrorAt && <RelativeTime iso={projection.lastErrorAt} className="text-slate-500" />}
+                        {projection.lastErrorAt && (
+                          <RelativeTime iso={projection.lastErrorAt} className="text-slate-500" />
+                        )}
                       </>
                     ) : (
                       <span className="text-slate-500">—</span>
@@ -89,7 +91,8 @@ export function ProjectionsTable({ initial }: { initial: ProjectionView[] }) {
                           <div className="h-full bg-indigo-600 transition-all" style={{ width: `${percent}%` }} />
                         </div>
                         <p className="mt-1 text-xs text-slate-500 tabular-nums">
-                          {projection.rebuild.applied.toLocaleString("en")} of {projection.rebuild.total.toLocaleString("en")} events
+                          {projection.rebuild.applied.toLocaleString("en")} of{" "}
+                          {projection.rebuild.total.toLocaleString("en")} events
                         </p>
                       </div>
                     ) : (

@@ -29,7 +29,14 @@ export function SignInForm({ next }: { next: string }) {
         }
       }}
     >
-      <Field label="Email" value={email} onChange={setEmail} type="email" autoComplete="username" error={error?.forField("email")} />
+      <Field
+        label="Email"
+        value={email}
+        onChange={setEmail}
+        type="email"
+        autoComplete="username"
+        error={error?.forField("email")}
+      />
       <Field
         label="Password"
         value={password}

@@ -32,8 +32,11 @@ export function AuditView() {
   const query = useInfiniteQuery<EventLogPage, ApiError>({
     queryKey: ["audit", filters],
     queryFn: async ({ pageParam }) =>
-      (await apiFetch<EventLogPage>(auditPath(filters, { limit: String(pageSize), ...(pageParam ? { cursor: pageParam as string } : {}) })))
-        .body,
+      (
+        await apiFetch<EventLogPage>(
+          auditPath(filters, { limit: String(pageSize), ...(pageParam ? { cursor: pageParam as string } : {}) }),
+        )
+      ).body,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -51,7 +54,9 @@ export function AuditView() {
         </a>
       </FilterForm>
       <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
-        {query.isPending && <p className="animate-pulse px-3 py-10 text-center text-slate-600">Loading the audit trail…</p>}
+        {query.isPending && (
+          <p className="animate-pulse px-3 py-10 text-center text-slate-600">Loading the audit trail…</p>
+        )}
         {query.isError && (
           <p role="alert" className="px-3 py-8 text-center text-red-700">
             Could not load the audit trail: {query.error.message}{" "}

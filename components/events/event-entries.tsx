@@ -46,7 +46,10 @@ function EventEntry({ event, highlighted }: { event: EventView; highlighted: boo
             {userId && (
               <>
                 {" · "}
-                <Link href={`/users/${userId}?version=${event.version}`} className="font-medium text-indigo-700 underline">
+                <Link
+                  href={`/users/${userId}?version=${event.version}`}
+                  className="font-medium text-indigo-700 underline"
+                >
                   The user at version {event.version}
                 </Link>
               </>
@@ -74,7 +77,15 @@ function EventEntry({ event, highlighted }: { event: EventView; highlighted: boo
  * Events as a list, each opening to its data and metadata exactly as the API gave them (decrypted,
  * redacted as every reader sees them), with a link to its user at that version.
  */
-export function EventEntries({ events, label, highlight }: { events: EventView[]; label: string; highlight?: ReadonlySet<number> }) {
+export function EventEntries({
+  events,
+  label,
+  highlight,
+}: {
+  events: EventView[];
+  label: string;
+  highlight?: ReadonlySet<number>;
+}) {
   return (
     <ol aria-label={label} className="divide-y divide-slate-100">
       {events.map((event) => (

@@ -43,7 +43,8 @@ const pageSize = 50;
 
 function listPath(filters: Filters, cursor?: string) {
   const params = new URLSearchParams({ order: "desc", limit: String(pageSize) });
-  for (const name of filterNames) if (filters[name] && !(cursor && name === "position")) params.set(name, filters[name]);
+  for (const name of filterNames)
+    if (filters[name] && !(cursor && name === "position")) params.set(name, filters[name]);
   if (cursor) params.set("cursor", cursor);
   return `/api/events?${params}`;
 }
@@ -62,7 +63,8 @@ function matches(event: LiveEvent, filters: Filters): boolean {
 function EventLog({ filters }: { filters: Filters }) {
   const query = useInfiniteQuery<EventLogPage, ApiError>({
     queryKey: ["event-log", filters],
-    queryFn: async ({ pageParam }) => (await apiFetch<EventLogPage>(listPath(filters, pageParam as string | undefined))).body,
+    queryFn: async ({ pageParam }) =>
+      (await apiFetch<EventLogPage>(listPath(filters, pageParam as string | undefined))).body,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -73,7 +75,8 @@ function EventLog({ filters }: { filters: Filters }) {
   const [arrived, setArrived] = useState<EventView[]>([]);
   useLiveEvents(
     useCallback(
-      (events: LiveEvent[]) => setArrived((earlier) => [...events.filter((event) => matches(event, filters)).reverse(), ...earlier]),
+      (events: LiveEvent[]) =>
+        setArrived((earlier) => [...events.filter((event) => matches(event, filters)).reverse(), ...earlier]),
       [filters],
     ),
     { enabled: canFollow && following, types: eventTypes },
@@ -116,7 +119,9 @@ function EventLog({ filters }: { filters: Filters }) {
             </p>
           </>
         ) : (
-          <p className="text-sm text-slate-600">Starting at position {filters.position}; the live tail follows the newest events only.</p>
+          <p className="text-sm text-slate-600">
+            Starting at position {filters.position}; the live tail follows the newest events only.
+          </p>
         )}
       </div>
 
@@ -130,7 +135,9 @@ function EventLog({ filters }: { filters: Filters }) {
             </button>
           </p>
         )}
-        {query.isSuccess && events.length === 0 && <p className="px-3 py-10 text-center text-slate-600">No event matches these filters.</p>}
+        {query.isSuccess && events.length === 0 && (
+          <p className="px-3 py-10 text-center text-slate-600">No event matches these filters.</p>
+        )}
         {events.length > 0 && <EventEntries events={events} label="Events, newest first" highlight={freshPositions} />}
       </div>
       {query.hasNextPage && (

@@ -12,9 +12,9 @@ export const inputClass =
 /** The URL's query parameters of these names (absent ones left out). */
 export function useUrlFilters<Name extends string>(names: readonly Name[]): Partial<Record<Name, string>> {
   const searchParams = useSearchParams();
-  return Object.fromEntries(names.flatMap((name) => (searchParams.get(name) ? [[name, searchParams.get(name)!]] : []))) as Partial<
-    Record<Name, string>
-  >;
+  return Object.fromEntries(
+    names.flatMap((name) => (searchParams.get(name) ? [[name, searchParams.get(name)!]] : [])),
+  ) as Partial<Record<Name, string>>;
 }
 
 export interface FilterField {
@@ -45,7 +45,10 @@ export function FilterForm({
   const router = useRouter();
   const [typed, setTyped] = useState<Record<string, string>>(() =>
     Object.fromEntries(
-      fields.map((field) => [field.name, field.kind === "instant" ? toLocalInput(values[field.name]) : (values[field.name] ?? "")]),
+      fields.map((field) => [
+        field.name,
+        field.kind === "instant" ? toLocalInput(values[field.name]) : (values[field.name] ?? ""),
+      ]),
     ),
   );
   const apply = (event: SubmitEvent) => {
@@ -92,7 +95,10 @@ export function FilterForm({
         </label>
       ))}
       <div className="flex gap-2">
-        <button type="submit" className="rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700">
+        <button
+          type="submit"
+          className="rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700"
+        >
           Apply
         </button>
         <button

@@ -10,11 +10,19 @@ export const activityLabels = {
   deactivations: "Deactivations",
 } as const;
 
-const colours = { registrations: "#4f46e5", renames: "#0891b2", emailChanges: "#d97706", deactivations: "#dc2626" } as const;
+const colours = {
+  registrations: "#4f46e5",
+  renames: "#0891b2",
+  emailChanges: "#d97706",
+  deactivations: "#dc2626",
+} as const;
 
 export function ActivityChart({ points }: { points: ActivityPoint[] }) {
   const totals = Object.fromEntries(
-    Object.keys(activityLabels).map((key) => [key, points.reduce((sum, p) => sum + p[key as keyof typeof activityLabels], 0)]),
+    Object.keys(activityLabels).map((key) => [
+      key,
+      points.reduce((sum, p) => sum + p[key as keyof typeof activityLabels], 0),
+    ]),
   );
   const summary = Object.entries(activityLabels)
     .map(([key, label]) => `${totals[key]} ${label.toLowerCase()}`)
@@ -29,7 +37,14 @@ export function ActivityChart({ points }: { points: ActivityPoint[] }) {
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {(Object.keys(activityLabels) as (keyof typeof activityLabels)[]).map((key) => (
-            <Bar key={key} dataKey={key} name={activityLabels[key]} stackId="activity" fill={colours[key]} isAnimationActive={false} />
+            <Bar
+              key={key}
+              dataKey={key}
+              name={activityLabels[key]}
+              stackId="activity"
+              fill={colours[key]}
+              isAnimationActive={false}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>

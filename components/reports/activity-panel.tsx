@@ -16,7 +16,10 @@ export function ActivityPanel({ state }: { state: ReturnType<typeof useReportQue
   const activity = useReport<ActivityBody>("/api/reports/activity", query);
 
   return (
-    <section aria-labelledby="activity-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="activity-title"
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="activity-title" className="text-lg font-semibold">
           Activity over time
@@ -34,13 +37,21 @@ export function ActivityPanel({ state }: { state: ReturnType<typeof useReportQue
               <option value="month">month</option>
             </select>
           </label>
-          <a href={csvHref("/api/reports/activity", query)} download className="text-sm font-medium text-indigo-700 hover:underline">
+          <a
+            href={csvHref("/api/reports/activity", query)}
+            download
+            className="text-sm font-medium text-indigo-700 hover:underline"
+          >
             Download CSV
           </a>
         </div>
       </div>
       {activity.data && <FreshnessLine freshness={activity.data.freshness} />}
-      {activity.data ? <ActivityChart points={activity.data.points} /> : <div className="h-72 animate-pulse rounded bg-slate-100" />}
+      {activity.data ? (
+        <ActivityChart points={activity.data.points} />
+      ) : (
+        <div className="h-72 animate-pulse rounded bg-slate-100" />
+      )}
       {activity.data && (
         <details>
           <summary className="cursor-pointer text-sm font-medium text-slate-700">Table</summary>

@@ -35,12 +35,19 @@ export function CohortPanel({ asOf }: { asOf: string | undefined }) {
   }));
 
   return (
-    <section aria-labelledby="cohorts-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="cohorts-title"
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="cohorts-title" className="text-lg font-semibold">
           Still active, by registration month
         </h2>
-        <a href={csvHref("/api/reports/cohorts", query)} download className="text-sm font-medium text-indigo-700 hover:underline">
+        <a
+          href={csvHref("/api/reports/cohorts", query)}
+          download
+          className="text-sm font-medium text-indigo-700 hover:underline"
+        >
           Download CSV
         </a>
       </div>
@@ -53,7 +60,10 @@ export function CohortPanel({ asOf }: { asOf: string | undefined }) {
       {data ? (
         <>
           <div className="overflow-x-auto">
-            <table className="min-w-full text-sm" aria-label="Share of each cohort still active, months after registering">
+            <table
+              className="min-w-full text-sm"
+              aria-label="Share of each cohort still active, months after registering"
+            >
               <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
                 <tr>
                   <th scope="col" className="px-2 py-1">
@@ -95,7 +105,11 @@ export function CohortPanel({ asOf }: { asOf: string | undefined }) {
             </table>
           </div>
           {data.cohorts.length === 0 && <p className="text-sm text-slate-500">No cohort has a month behind it yet.</p>}
-          <figure role="img" aria-label={`Retention curves of ${data.cohorts.length} cohorts, in percent`} className="h-64 w-full">
+          <figure
+            role="img"
+            aria-label={`Retention curves of ${data.cohorts.length} cohorts, in percent`}
+            className="h-64 w-full"
+          >
             <ResponsiveContainer width="100%" height="100%">
               <LineChart data={chartRows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />

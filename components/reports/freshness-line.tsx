@@ -9,7 +9,8 @@ export function FreshnessLine({ freshness }: { freshness: Freshness }) {
     <p className="text-xs text-slate-500" data-testid={`freshness-${freshness.projection}`}>
       {freshness.progress ? (
         <span role="status">
-          Catching up: {freshness.progress.applied.toLocaleString("en")} of {freshness.progress.total.toLocaleString("en")} events
+          Catching up: {freshness.progress.applied.toLocaleString("en")} of{" "}
+          {freshness.progress.total.toLocaleString("en")} events
         </span>
       ) : freshness.lagEvents > 0 ? (
         <span role="status">

@@ -32,19 +32,26 @@ export function NameChangesPanel({ state }: { state: ReturnType<typeof useReport
   const pages = names.data ? Math.max(1, Math.ceil(names.data.total / names.data.limit)) : 1;
 
   return (
-    <section aria-labelledby="names-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="names-title"
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="names-title" className="text-lg font-semibold">
           Who changed their name
         </h2>
-        <a href={csvHref("/api/reports/name-changes", query)} download className="text-sm font-medium text-indigo-700 hover:underline">
+        <a
+          href={csvHref("/api/reports/name-changes", query)}
+          download
+          className="text-sm font-medium text-indigo-700 hover:underline"
+        >
           Download CSV
         </a>
       </div>
       {names.data && (
         <p className="text-sm text-slate-600">
-          {names.data.total.toLocaleString("en")} users renamed between <AbsoluteTime iso={names.data.window.from} /> and{" "}
-          <AbsoluteTime iso={names.data.window.to} />
+          {names.data.total.toLocaleString("en")} users renamed between <AbsoluteTime iso={names.data.window.from} />{" "}
+          and <AbsoluteTime iso={names.data.window.to} />
         </p>
       )}
       {names.data && <FreshnessLine freshness={names.data.freshness} />}
@@ -66,7 +73,9 @@ export function NameChangesPanel({ state }: { state: ReturnType<typeof useReport
                 >
                   <button
                     type="button"
-                    onClick={() => navigate({ sort: key, order: sort === key && order === "desc" ? "asc" : "desc", page: undefined })}
+                    onClick={() =>
+                      navigate({ sort: key, order: sort === key && order === "desc" ? "asc" : "desc", page: undefined })
+                    }
                     className="uppercase hover:text-slate-800"
                   >
                     {label} {sort === key ? (order === "asc" ? "↑" : "↓") : ""}

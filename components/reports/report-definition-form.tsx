@@ -47,7 +47,9 @@ export function ReportDefinitionForm({
   const [eventTypes, setEventTypes] = useState<string[]>(initial?.eventTypes ?? []);
   const [filterField, setFilterField] = useState<FilterField | "">(initial?.filter?.field ?? "");
   const [operator, setOperator] = useState<string>(initial?.filter?.operator ?? "equals");
-  const [values, setValues] = useState(initial?.filter && "values" in initial.filter ? initial.filter.values.join(", ") : "");
+  const [values, setValues] = useState(
+    initial?.filter && "values" in initial.filter ? initial.filter.values.join(", ") : "",
+  );
   const [count, setCount] = useState<string>(initial?.count ?? "events");
   const [period, setPeriod] = useState<string>(initial?.period ?? "month");
   const [groupBy, setGroupBy] = useState<string>(initial?.groupBy ?? "");
@@ -95,7 +97,11 @@ export function ReportDefinitionForm({
   };
 
   return (
-    <form aria-label={submitLabel} onSubmit={submit} className="space-y-4 rounded-lg border border-indigo-200 bg-indigo-50/40 p-4">
+    <form
+      aria-label={submitLabel}
+      onSubmit={submit}
+      className="space-y-4 rounded-lg border border-indigo-200 bg-indigo-50/40 p-4"
+    >
       <Field label="Report name" value={name} onChange={setName} error={shown?.forField("name")} />
       <fieldset>
         <legend className="mb-1 text-sm font-medium text-slate-700">Events to count</legend>
@@ -106,7 +112,9 @@ export function ReportDefinitionForm({
                 type="checkbox"
                 checked={eventTypes.includes(type)}
                 onChange={(event) =>
-                  setEventTypes((current) => (event.target.checked ? [...current, type] : current.filter((chosen) => chosen !== type)))
+                  setEventTypes((current) =>
+                    event.target.checked ? [...current, type] : current.filter((chosen) => chosen !== type),
+                  )
                 }
               />
               <code>{type}</code>
@@ -194,7 +202,11 @@ export function ReportDefinitionForm({
         >
           {submitLabel}
         </button>
-        <button type="button" onClick={onCancel} className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
+        <button
+          type="button"
+          onClick={onCancel}
+          className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100"
+        >
           Cancel
         </button>
       </div>

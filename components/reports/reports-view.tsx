@@ -32,7 +32,10 @@ export function ReportsView() {
 
   return (
     <div className="space-y-6">
-      <form onSubmit={apply} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <form
+        onSubmit={apply}
+        className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      >
         {(
           [
             ["from", "From"],
@@ -50,7 +53,10 @@ export function ReportsView() {
             />
           </label>
         ))}
-        <button type="submit" className="rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700">
+        <button
+          type="submit"
+          className="rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700"
+        >
           Show
         </button>
         <button

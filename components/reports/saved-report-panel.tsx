@@ -37,7 +37,10 @@ export function SavedReportPanel({
     ? data.periods.map((start) => ({
         start,
         ...Object.fromEntries(
-          data.groups.map((group) => [group, data.points.find((p) => p.start === start && p.group === group)?.value ?? 0]),
+          data.groups.map((group) => [
+            group,
+            data.points.find((p) => p.start === start && p.group === group)?.value ?? 0,
+          ]),
         ),
       }))
     : [];
@@ -84,7 +87,13 @@ export function SavedReportPanel({
               <Tooltip />
               <Legend wrapperStyle={{ fontSize: 12 }} />
               {data.groups.map((group, index) => (
-                <Bar key={group} dataKey={group} stackId="saved" fill={colours[index % colours.length]} isAnimationActive={false} />
+                <Bar
+                  key={group}
+                  dataKey={group}
+                  stackId="saved"
+                  fill={colours[index % colours.length]}
+                  isAnimationActive={false}
+                />
               ))}
             </BarChart>
           </ResponsiveContainer>

@@ -21,14 +21,19 @@ export function SavedReportsSection({ shared }: { shared: URLSearchParams }) {
   // "new", the id of the report being edited, or nothing.
   const [editing, setEditing] = useState<"new" | number | null>(null);
   const refresh = () =>
-    queryClient.invalidateQueries({ queryKey: ["saved-reports"] }).then(() => queryClient.invalidateQueries({ queryKey: ["report"] }));
+    queryClient
+      .invalidateQueries({ queryKey: ["saved-reports"] })
+      .then(() => queryClient.invalidateQueries({ queryKey: ["report"] }));
   const save = useMutation<SavedReportBody, ApiError, { id?: number; definition: Definition }>({
     mutationFn: async ({ id, definition }) =>
       (
-        await apiFetch<SavedReportBody>(id === undefined ? "/api/reports/definitions" : `/api/reports/definitions/${id}`, {
-          method: id === undefined ? "POST" : "PUT",
-          body: definition,
-        })
+        await apiFetch<SavedReportBody>(
+          id === undefined ? "/api/reports/definitions" : `/api/reports/definitions/${id}`,
+          {
+            method: id === undefined ? "POST" : "PUT",
+            body: definition,
+          },
+        )
       ).body,
     onSuccess: () => {
       setEditing(null);
@@ -71,7 +76,8 @@ export function SavedReportsSection({ shared }: { shared: URLSearchParams }) {
       <ApiErrorAlert error={remove.error} />
       {reports.data?.length === 0 && editing !== "new" && (
         <p className="text-sm text-slate-600">
-          No saved reports yet: a new one is computed over the whole history, including events recorded before it existed.
+          No saved reports yet: a new one is computed over the whole history, including events recorded before it
+          existed.
         </p>
       )}
       {reports.data?.map((report) =>

@@ -45,7 +45,8 @@ export function useReport<Body extends { freshness: { state: string } }>(path: s
     queryKey: ["report", path, query.toString()],
     queryFn: async () => (await apiFetch<Body>(`${path}?${query}`)).body,
     placeholderData: keepPreviousData,
-    refetchInterval: (current) => (current.state.data && current.state.data.freshness.state !== "up to date" ? 1000 : false),
+    refetchInterval: (current) =>
+      current.state.data && current.state.data.freshness.state !== "up to date" ? 1000 : false,
   });
 }
 

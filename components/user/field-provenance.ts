@@ -22,7 +22,9 @@ export function fieldProvenance(history: History): FieldProvenance[] {
       return;
     }
     const changed = comparedFields.filter(([field]) => snapshot[field] !== previous[field]);
-    provenance.push(changed.length === 0 ? setBy : { ...setBy, ...Object.fromEntries(changed.map(([field]) => [field, version])) });
+    provenance.push(
+      changed.length === 0 ? setBy : { ...setBy, ...Object.fromEntries(changed.map(([field]) => [field, version])) },
+    );
   });
   return provenance;
 }

@@ -20,7 +20,9 @@ const renamed = (name: string, previousName: string) => ({ type: "user.renamed",
 
 describe("fieldProvenance", () => {
   it("credits every field to the registration at version 1", () => {
-    expect(fieldProvenance(buildHistory(userEvents(registered)))).toEqual([{ name: 1, email: 1, status: 1, deactivationReason: 1 }]);
+    expect(fieldProvenance(buildHistory(userEvents(registered)))).toEqual([
+      { name: 1, email: 1, status: 1, deactivationReason: 1 },
+    ]);
   });
 
   it("credits each field to the last event that changed it, at every version", () => {
@@ -61,7 +63,9 @@ describe("fieldProvenance", () => {
   });
 
   it("credits a rename back to an earlier name to the rename, not to the event that first set that name", () => {
-    const provenance = fieldProvenance(buildHistory(userEvents(registered, renamed("Ada King", "Ada"), renamed("Ada", "Ada King"))));
+    const provenance = fieldProvenance(
+      buildHistory(userEvents(registered, renamed("Ada King", "Ada"), renamed("Ada", "Ada King"))),
+    );
     expect(provenance[2]!.name).toBe(3);
   });
 });

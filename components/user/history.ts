@@ -55,9 +55,19 @@ export function formatValue(value: unknown): string {
 }
 
 /** Who recorded an event, why, and in which request, as its metadata says ("unknown" without an actor). */
-export function auditOf(metadata: Record<string, unknown>): { actor: string; reason?: string; correlation?: string; causation?: string } {
+export function auditOf(metadata: Record<string, unknown>): {
+  actor: string;
+  reason?: string;
+  correlation?: string;
+  causation?: string;
+} {
   const text = (key: string) => (typeof metadata[key] === "string" ? metadata[key] : undefined);
-  return { actor: text("actor") ?? "unknown", reason: text("reason"), correlation: text("correlationId"), causation: text("causationId") };
+  return {
+    actor: text("actor") ?? "unknown",
+    reason: text("reason"),
+    correlation: text("correlationId"),
+    causation: text("causationId"),
+  };
 }
 
 export function describeEvent(event: EventView): { title: string; before?: string; after?: string } {

@@ -58,7 +58,8 @@ export function TimeTravelSlider({ history, travel }: { history: History; travel
       <p className="mt-2 text-sm text-slate-600" aria-live="polite">
         {shownAt ? (
           <>
-            Version <strong className="tabular-nums">{shownVersion}</strong> of {latest} · <AbsoluteTime iso={shownAt} />
+            Version <strong className="tabular-nums">{shownVersion}</strong> of {latest} ·{" "}
+            <AbsoluteTime iso={shownAt} />
           </>
         ) : (
           "Before registration"

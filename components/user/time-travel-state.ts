@@ -41,7 +41,12 @@ export function travel(state: TravelState, action: TravelAction): TravelState {
     case "play-toggled":
       if (state.playing) return { ...state, playing: false };
       // At the end, a replay starts from the beginning.
-      return { ...state, playing: true, mode: "version", version: pinned(action.from >= action.latest ? 1 : action.from, action.latest) };
+      return {
+        ...state,
+        playing: true,
+        mode: "version",
+        version: pinned(action.from >= action.latest ? 1 : action.from, action.latest),
+      };
     case "ticked":
       if (!state.playing || state.mode !== "version") return state;
       if (state.version === null) return { ...state, playing: false };
@@ -49,12 +54,23 @@ export function travel(state: TravelState, action: TravelAction): TravelState {
   }
 }
 
-export function initialTravel({ history, initialPoint }: { history: History; initialPoint: InitialPoint }): TravelState {
+export function initialTravel({
+  history,
+  initialPoint,
+}: {
+  history: History;
+  initialPoint: InitialPoint;
+}): TravelState {
   const latest = history.snapshots.length;
   const now = Math.max(Date.now(), history.times[latest - 1] ?? 0);
   if (initialPoint && "at" in initialPoint) {
     const time = Date.parse(initialPoint.at);
     return { mode: "time", version: pinned(versionAt(history, time), latest), time, playing: false };
   }
-  return { mode: "version", version: initialPoint ? pinned(initialPoint.version, latest) : null, time: now, playing: false };
+  return {
+    mode: "version",
+    version: initialPoint ? pinned(initialPoint.version, latest) : null,
+    time: now,
+    playing: false,
+  };
 }

@@ -20,7 +20,12 @@ const history = buildHistory(
   })),
 );
 const latest = 3;
-const atVersion = (version: number | null, playing = false): TravelState => ({ mode: "version", version, time: 0, playing });
+const atVersion = (version: number | null, playing = false): TravelState => ({
+  mode: "version",
+  version,
+  time: 0,
+  playing,
+});
 
 describe("initialTravel", () => {
   it("follows the latest version without a point, or with one at or past it", () => {
@@ -30,7 +35,11 @@ describe("initialTravel", () => {
 
   it("opens at a version, or at an instant by time", () => {
     expect(initialTravel({ history, initialPoint: { version: 2 } })).toMatchObject({ mode: "version", version: 2 });
-    expect(initialTravel({ history, initialPoint: { at: day(2) } })).toMatchObject({ mode: "time", time: Date.parse(day(2)), version: 2 });
+    expect(initialTravel({ history, initialPoint: { at: day(2) } })).toMatchObject({
+      mode: "time",
+      time: Date.parse(day(2)),
+      version: 2,
+    });
   });
 });
 
@@ -71,6 +80,9 @@ describe("travel", () => {
   it("switching modes keeps the point shown", () => {
     const byTime = travel(atVersion(2), { type: "mode-switched", mode: "time", time: Date.parse(day(2)) });
     expect(byTime).toMatchObject({ mode: "time", time: Date.parse(day(2)) });
-    expect(travel(byTime, { type: "mode-switched", mode: "version", version: 0, latest })).toMatchObject({ mode: "version", version: 1 });
+    expect(travel(byTime, { type: "mode-switched", mode: "version", version: 0, latest })).toMatchObject({
+      mode: "version",
+      version: 1,
+    });
   });
 });

@@ -46,7 +46,10 @@ export function useTimeTravel(history: History, initialPoint: InitialPoint) {
 
   const slide = useCallback((value: number) => dispatch({ type: "slid", value, latest }), [latest]);
   // Stable between new events, so that the timeline's entries need not re-render on a step.
-  const selectVersion = useCallback((selected: number) => dispatch({ type: "version-selected", version: selected, latest }), [latest]);
+  const selectVersion = useCallback(
+    (selected: number) => dispatch({ type: "version-selected", version: selected, latest }),
+    [latest],
+  );
   const switchMode = (mode: TravelMode) =>
     dispatch(
       mode === "time"
@@ -63,7 +66,12 @@ export function useTimeTravel(history: History, initialPoint: InitialPoint) {
     /** The slider's range and value in the current mode. */
     range:
       state.mode === "time"
-        ? { min: firstTime, max: lastTime, step: Math.max(1, Math.floor((lastTime - firstTime) / timeSteps)), value: state.time }
+        ? {
+            min: firstTime,
+            max: lastTime,
+            step: Math.max(1, Math.floor((lastTime - firstTime) / timeSteps)),
+            value: state.time,
+          }
         : { min: 1, max: latest, step: 1, value: version },
     time: state.time,
     selection,

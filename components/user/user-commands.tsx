@@ -7,7 +7,13 @@ import type { UserView } from "@/lib/application/users/user-view";
 import { ApiErrorAlert } from "../api-error-alert";
 import { deactivationCategories } from "@/lib/domain/users/events";
 import { Field } from "../field";
-import { changeEmailBody, deactivateUserBody, forgetUserBody, reactivateUserBody, renameUserBody } from "@/lib/validation/users";
+import {
+  changeEmailBody,
+  deactivateUserBody,
+  forgetUserBody,
+  reactivateUserBody,
+  renameUserBody,
+} from "@/lib/validation/users";
 
 // Each command's body schema, the one its route parses with: the form refuses what the API would.
 const bodySchemas = {
@@ -21,7 +27,13 @@ const bodySchemas = {
 type Command = { path: keyof typeof bodySchemas; body: Record<string, string> };
 
 /** Rename, change email, deactivate or reactivate — always against the version this page shows. */
-export const UserCommands = memo(function UserCommands({ user, onChanged }: { user: UserView; onChanged: () => Promise<unknown> }) {
+export const UserCommands = memo(function UserCommands({
+  user,
+  onChanged,
+}: {
+  user: UserView;
+  onChanged: () => Promise<unknown>;
+}) {
   const [name, setName] = useState(user.name);
   const [email, setEmail] = useState(user.email);
   const [reason, setReason] = useState("");
@@ -73,20 +85,32 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
           className="mt-3 flex flex-wrap items-center justify-between gap-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800"
         >
           <span>Changed by someone else — reload to see their change, then try again.</span>
-          <button type="button" onClick={reload} className="rounded-md bg-red-700 px-3 py-1 font-medium text-white hover:bg-red-600">
+          <button
+            type="button"
+            onClick={reload}
+            className="rounded-md bg-red-700 px-3 py-1 font-medium text-white hover:bg-red-600"
+          >
             Reload
           </button>
         </div>
       )}
       <ApiErrorAlert error={error && !stale && error.fieldProblems.length === 0 ? error : null} className="mt-3" />
       {success && (
-        <p role="status" className="mt-3 rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+        <p
+          role="status"
+          className="mt-3 rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
+        >
           {success}
         </p>
       )}
       {user.status === "active" ? (
         <div className="mt-3 space-y-4">
-          <Field label="Why (optional, kept in the audit trail)" value={why} onChange={setWhy} error={fieldError("reason")} />
+          <Field
+            label="Why (optional, kept in the audit trail)"
+            value={why}
+            onChange={setWhy}
+            error={fieldError("reason")}
+          />
           <OneFieldForm
             label="Name"
             value={name}
@@ -152,7 +176,9 @@ export const UserCommands = memo(function UserCommands({ user, onChanged }: { us
         <PersonalData
           userId={user.id}
           pending={run.isPending}
-          onForget={() => run.mutate({ path: "forget", body: withWhy({}), done: "Forgotten: their personal data is erased." })}
+          onForget={() =>
+            run.mutate({ path: "forget", body: withWhy({}), done: "Forgotten: their personal data is erased." })
+          }
         />
       )}
     </section>
@@ -186,8 +212,8 @@ function PersonalData({ userId, pending, onForget }: { userId: string; pending: 
           className="mt-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900"
         >
           <p id={`forget-${userId}`}>
-            Erase every name and email this user ever had? Their events stay in the log but will read “[erased]” everywhere, for good. This
-            cannot be undone.
+            Erase every name and email this user ever had? Their events stay in the log but will read “[erased]”
+            everywhere, for good. This cannot be undone.
           </p>
           <div className="mt-3 flex gap-2">
             <button
@@ -201,7 +227,11 @@ function PersonalData({ userId, pending, onForget }: { userId: string; pending: 
             >
               Yes, erase their personal data
             </button>
-            <button type="button" onClick={() => setConfirming(false)} className="rounded-md border border-slate-300 bg-white px-3 py-1.5">
+            <button
+              type="button"
+              onClick={() => setConfirming(false)}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5"
+            >
               Cancel
             </button>
           </div>
@@ -232,13 +262,19 @@ function OneFieldForm({
   pending: boolean;
   onSubmit: (event: SubmitEvent) => void;
 }) {
-  const style = danger ? "border border-red-300 bg-white text-red-700 hover:bg-red-50" : "bg-indigo-600 text-white hover:bg-indigo-500";
+  const style = danger
+    ? "border border-red-300 bg-white text-red-700 hover:bg-red-50"
+    : "bg-indigo-600 text-white hover:bg-indigo-500";
   return (
     <form onSubmit={onSubmit} className="flex items-end gap-2" noValidate>
       <div className="flex-1">
         <Field label={label} type={type} value={value} onChange={onChange} error={error} />
       </div>
-      <button type="submit" disabled={pending} className={`rounded-md px-3 py-2 text-sm font-medium disabled:opacity-60 ${style}`}>
+      <button
+        type="submit"
+        disabled={pending}
+        className={`rounded-md px-3 py-2 text-sm font-medium disabled:opacity-60 ${style}`}
+      >
         {action}
       </button>
     </form>

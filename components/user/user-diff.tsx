@@ -59,8 +59,12 @@ export const DiffView = memo(function DiffView({ history, latest }: { history: H
                   {label}
                   {changed && <span className="sr-only"> (changed)</span>}
                 </th>
-                <td className={`break-all py-1.5 pr-2 ${changed ? "text-slate-500 line-through" : ""}`}>{formatValue(left[field])}</td>
-                <td className={`break-all py-1.5 ${changed ? "font-medium text-amber-950" : ""}`}>{formatValue(right[field])}</td>
+                <td className={`break-all py-1.5 pr-2 ${changed ? "text-slate-500 line-through" : ""}`}>
+                  {formatValue(left[field])}
+                </td>
+                <td className={`break-all py-1.5 ${changed ? "font-medium text-amber-950" : ""}`}>
+                  {formatValue(right[field])}
+                </td>
               </tr>
             );
           })}

@@ -30,7 +30,11 @@ export function UserStateCard({
     <section aria-labelledby="state-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="state-title" className="font-semibold">
-          {shownVersion === latest ? "Current state" : shown ? `State at version ${shownVersion}` : "Not yet registered"}
+          {shownVersion === latest
+            ? "Current state"
+            : shown
+              ? `State at version ${shownVersion}`
+              : "Not yet registered"}
         </h2>
         {shownVersion !== latest && (
           <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">

@@ -35,7 +35,15 @@ async function loadUserPage(id: string): Promise<UserPageData> {
 const subscribeToNothing = () => () => {};
 
 /** The user page: the state at the slider's point, the slider, the diff, the commands and the timeline. */
-export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; initialData: UserPageData; initialPoint: InitialPoint }) {
+export function UserTimeTravel({
+  id,
+  initialData,
+  initialPoint,
+}: {
+  id: string;
+  initialData: UserPageData;
+  initialPoint: InitialPoint;
+}) {
   const query = useQuery({ queryKey: ["user", id], queryFn: () => loadUserPage(id), initialData });
   const { user, events } = query.data;
   const history = useMemo(() => buildHistory(events), [events]);
@@ -75,7 +83,12 @@ export function UserTimeTravel({ id, initialData, initialPoint }: { id: string; 
       </div>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <div className="space-y-6">
-          <UserStateCard history={history} provenance={provenance} shownVersion={travel.shownVersion} onSelect={travel.selectVersion} />
+          <UserStateCard
+            history={history}
+            provenance={provenance}
+            shownVersion={travel.shownVersion}
+            onSelect={travel.selectVersion}
+          />
           <TimeTravelSlider history={history} travel={travel} />
           <DiffView history={history} latest={travel.latest} />
           <UserCommands user={user} onChanged={refetch} />

@@ -71,7 +71,9 @@ function AuditLine({ metadata }: { metadata: Record<string, unknown> }) {
       </p>
       {/* Whole ids, each on its line: a shortened id cannot be searched for in the server's log. */}
       {correlation && <p className="font-mono [overflow-wrap:anywhere]">correlation {correlation}</p>}
-      {causation && causation !== correlation && <p className="font-mono [overflow-wrap:anywhere]">caused by {causation}</p>}
+      {causation && causation !== correlation && (
+        <p className="font-mono [overflow-wrap:anywhere]">caused by {causation}</p>
+      )}
     </div>
   );
 }

@@ -60,7 +60,8 @@ export function UserList({ filters, initialPage }: { filters: UserListFilters; i
 
   const query = useInfiniteQuery<UserListPage, ApiError>({
     queryKey: ["users", filters],
-    queryFn: async ({ pageParam }) => (await apiFetch<UserListPage>(listPath(filters, pageParam as string | undefined))).body,
+    queryFn: async ({ pageParam }) =>
+      (await apiFetch<UserListPage>(listPath(filters, pageParam as string | undefined))).body,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     initialData: initialPage ? { pages: [initialPage], pageParams: [undefined] } : undefined,
@@ -120,7 +121,10 @@ export function UserList({ filters, initialPage }: { filters: UserListFilters; i
               className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200"
             />
           </label>
-          <button type="submit" className="self-end rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700">
+          <button
+            type="submit"
+            className="self-end rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700"
+          >
             Search
           </button>
         </form>

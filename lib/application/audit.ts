@@ -15,7 +15,17 @@ export interface AuditQuery {
 
 export const auditTrail = (query: AuditQuery): Promise<EventLogPage> => browseEventLog(query);
 
-export const auditCsvHeader = ["recorded_at", "actor", "type", "stream", "version", "position", "reason", "correlation_id", "data"];
+export const auditCsvHeader = [
+  "recorded_at",
+  "actor",
+  "type",
+  "stream",
+  "version",
+  "position",
+  "reason",
+  "correlation_id",
+  "data",
+];
 
 const csvPageSize = 500;
 
@@ -25,7 +35,10 @@ const metadataText = (event: EventView, key: string) => {
 };
 
 /** Every entry matching the query, newest first, as CSV lines (no header), handed to `write` a page at a time. */
-export async function streamAuditCsv(query: Omit<AuditQuery, "limit" | "after">, write: (lines: string) => void): Promise<void> {
+export async function streamAuditCsv(
+  query: Omit<AuditQuery, "limit" | "after">,
+  write: (lines: string) => void,
+): Promise<void> {
   let after: LogKey | undefined;
   for (;;) {
     const page = await readEventLogPage({ ...query, limit: csvPageSize, after });

@@ -39,7 +39,9 @@ describe.each(testBackends())("backup and restore on $name", (backend) => {
     await seedDemoUsers(source, { users: 40, months: 6, seed: 11, now: new Date() });
     // Through the application too: a command with a reason, and a user forgotten.
     const [someone, forgotten] = (await api.get("/api/users?limit=2")).body.items as { id: string; email: string }[];
-    expect((await api.post(`/api/users/${someone!.id}/rename`, { name: "Restored Name", reason: "backup test" })).status).toBe(200);
+    expect(
+      (await api.post(`/api/users/${someone!.id}/rename`, { name: "Restored Name", reason: "backup test" })).status,
+    ).toBe(200);
     forgottenEmail = forgotten!.email;
     expect((await api.post(`/api/users/${forgotten!.id}/forget`)).status).toBe(200);
     await catchUpAll(source);
@@ -57,7 +59,10 @@ describe.each(testBackends())("backup and restore on $name", (backend) => {
       expect(report.events).toBeGreaterThan(200);
       expect(progress.at(-1)).toBe(report.events);
       await catchUpAll(target);
-      const [before, after] = [await contentChecksums(source, derivedTables), await contentChecksums(target, derivedTables)];
+      const [before, after] = [
+        await contentChecksums(source, derivedTables),
+        await contentChecksums(target, derivedTables),
+      ];
       expect(Object.keys(after)).toEqual([
         "events",
         "users",
@@ -72,14 +77,19 @@ describe.each(testBackends())("backup and restore on $name", (backend) => {
       expect(after).toEqual(before);
       // The forgotten user's email is nowhere: not in the export, not in the restored tables.
       expect(exported).not.toContain(forgottenEmail);
-      const [{ found }] = (await target.query<{ found: number }>("SELECT count(*)::int AS found FROM users WHERE email = $1", [
-        forgottenEmail,
-      ])) as [{ found: number }];
+      const [{ found }] = (await target.query<{ found: number }>(
+        "SELECT count(*)::int AS found FROM users WHERE email = $1",
+        [forgottenEmail],
+      )) as [{ found: number }];
       expect(found).toBe(0);
       // New appends continue after the imported positions.
-      const appended = await createEventStore(target).appendToStream("thing-after-restore", [{ type: "thing.happened", data: {} }], {
-        expectedVersion: "no_stream",
-      });
+      const appended = await createEventStore(target).appendToStream(
+        "thing-after-restore",
+        [{ type: "thing.happened", data: {} }],
+        {
+          expectedVersion: "no_stream",
+        },
+      );
       expect(appended.events[0]!.position).toBeGreaterThan(report.events);
     } finally {
       await target.close();
@@ -91,7 +101,9 @@ describe.each(testBackends())("backup and restore on $name", (backend) => {
     const target = await backend.open();
     try {
       const lines = exported.trimEnd().split("\n");
-      await expect(importLog(target, linesOf(lines.slice(0, lines.length - 30).join("\n")))).rejects.toBeInstanceOf(ImportRefused);
+      await expect(importLog(target, linesOf(lines.slice(0, lines.length - 30).join("\n")))).rejects.toBeInstanceOf(
+        ImportRefused,
+      );
       const another = await backend.open();
       await expect(importLog(another, linesOf('{"hello": "world"}\n'))).rejects.toThrow(/no header/);
       await another.close();
@@ -100,66 +112,73 @@ describe.each(testBackends())("backup and restore on $name", (backend) => {
     }
   });
 
-  it.skipIf(backend.name !== "postgres")("round-trips through `npm run db:export` and `npm run db:import`", async () => {
-    const target = await backend.open();
-    try {
-      const file = path.join(mkdtempSync(path.join(tmpdir(), "rewind-backup-")), "log.ndjson");
-      const run = (script: string, url: string, argument: string) =>
-        execFileSync("npx", ["tsx", path.join("scripts", script), argument], {
-          env: { ...process.env, DATABASE_URL: url },
-          encoding: "utf8",
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-      run("db-export.ts", source.url!, file);
-      // The same export as the function's, but for the header's instant.
-      const withoutHeader = (text: string) => text.slice(text.indexOf("\n") + 1);
-      expect(withoutHeader(readFileSync(file, "utf8"))).toBe(withoutHeader(exported));
-      const header = JSON.parse(readFileSync(file, "utf8").split("\n", 1)[0]!);
-      expect(header.header).toMatchObject({ format: "rewind-event-log", formatVersion: 1 });
-      run("db-import.ts", target.url!, file);
-      await catchUpAll(target);
-      expect(await contentChecksums(target, derivedTables)).toEqual(await contentChecksums(source, derivedTables));
-    } finally {
-      await target.close();
-    }
-  });
+  it.skipIf(backend.name !== "postgres")(
+    "round-trips through `npm run db:export` and `npm run db:import`",
+    async () => {
+      const target = await backend.open();
+      try {
+        const file = path.join(mkdtempSync(path.join(tmpdir(), "rewind-backup-")), "log.ndjson");
+        const run = (script: string, url: string, argument: string) =>
+          execFileSync("npx", ["tsx", path.join("scripts", script), argument], {
+            env: { ...process.env, DATABASE_URL: url },
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+          });
+        run("db-export.ts", source.url!, file);
+        // The same export as the function's, but for the header's instant.
+        const withoutHeader = (text: string) => text.slice(text.indexOf("\n") + 1);
+        expect(withoutHeader(readFileSync(file, "utf8"))).toBe(withoutHeader(exported));
+        const header = JSON.parse(readFileSync(file, "utf8").split("\n", 1)[0]!);
+        expect(header.header).toMatchObject({ format: "rewind-event-log", formatVersion: 1 });
+        run("db-import.ts", target.url!, file);
+        await catchUpAll(target);
+        expect(await contentChecksums(target, derivedTables)).toEqual(await contentChecksums(source, derivedTables));
+      } finally {
+        await target.close();
+      }
+    },
+  );
 
   // Last: it forgets a user in the source. On PGlite the export's transaction excludes every other,
   // so no forget can answer while it runs.
-  it.skipIf(backend.name !== "postgres")("leaves out the key of a user forgotten while the export ran, and still restores", async () => {
-    const [, , user] = (await api.get("/api/users?limit=3")).body.items as { id: string; email: string }[];
-    const [{ key }] = (await source.query<{ key: string }>("SELECT encode(key, 'base64') AS key FROM user_keys WHERE user_id = $1", [
-      user!.id,
-    ])) as [{ key: string }];
-    let reach!: () => void;
-    let open!: () => void;
-    const eventsBeingWritten = new Promise<void>((resolve) => (reach = resolve));
-    const goOn = new Promise<void>((resolve) => (open = resolve));
-    const chunks: string[] = [];
-    const exporting = exportLog(source, async (text) => {
-      if (chunks.length === 1) {
-        reach();
-        await goOn;
-      }
-      chunks.push(text);
-    });
-    await eventsBeingWritten;
-    expect((await api.post(`/api/users/${user!.id}/forget`)).status).toBe(200);
-    open();
-    await exporting;
-    const text = chunks.join("");
-    expect(text).not.toContain(key);
-    expect(text).toContain(JSON.stringify({ userKey: { userId: user!.id, erased: true } }));
+  it.skipIf(backend.name !== "postgres")(
+    "leaves out the key of a user forgotten while the export ran, and still restores",
+    async () => {
+      const [, , user] = (await api.get("/api/users?limit=3")).body.items as { id: string; email: string }[];
+      const [{ key }] = (await source.query<{ key: string }>(
+        "SELECT encode(key, 'base64') AS key FROM user_keys WHERE user_id = $1",
+        [user!.id],
+      )) as [{ key: string }];
+      let reach!: () => void;
+      let open!: () => void;
+      const eventsBeingWritten = new Promise<void>((resolve) => (reach = resolve));
+      const goOn = new Promise<void>((resolve) => (open = resolve));
+      const chunks: string[] = [];
+      const exporting = exportLog(source, async (text) => {
+        if (chunks.length === 1) {
+          reach();
+          await goOn;
+        }
+        chunks.push(text);
+      });
+      await eventsBeingWritten;
+      expect((await api.post(`/api/users/${user!.id}/forget`)).status).toBe(200);
+      open();
+      await exporting;
+      const text = chunks.join("");
+      expect(text).not.toContain(key);
+      expect(text).toContain(JSON.stringify({ userKey: { userId: user!.id, erased: true } }));
 
-    const target = await backend.open();
-    try {
-      const report = await importLog(target, linesOf(text));
-      expect(report.userKeys).toBe((text.match(/"userKey"/g) ?? []).length - 1);
-      expect(await target.query("SELECT user_id FROM user_keys WHERE user_id = $1", [user!.id])).toEqual([]);
-      const [restored] = await target.query<{ email: string }>("SELECT email FROM users WHERE id = $1", [user!.id]);
-      expect(restored?.email ?? "[erased]").toBe("[erased]");
-    } finally {
-      await target.close();
-    }
-  });
+      const target = await backend.open();
+      try {
+        const report = await importLog(target, linesOf(text));
+        expect(report.userKeys).toBe((text.match(/"userKey"/g) ?? []).length - 1);
+        expect(await target.query("SELECT user_id FROM user_keys WHERE user_id = $1", [user!.id])).toEqual([]);
+        const [restored] = await target.query<{ email: string }>("SELECT email FROM users WHERE id = $1", [user!.id]);
+        expect(restored?.email ?? "[erased]").toBe("[erased]");
+      } finally {
+        await target.close();
+      }
+    },
+  );
 });

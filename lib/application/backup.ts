@@ -98,9 +98,10 @@ export async function exportLog(
     if (database.backend === "pglite") await writeKeys(new Set(keys.map((row) => row.user_id)));
     else
       await database.transaction(async (now) => {
-        const held = await now.query<{ user_id: string }>("SELECT user_id FROM user_keys WHERE user_id = ANY($1::uuid[]) FOR SHARE", [
-          keys.map((row) => row.user_id),
-        ]);
+        const held = await now.query<{ user_id: string }>(
+          "SELECT user_id FROM user_keys WHERE user_id = ANY($1::uuid[]) FOR SHARE",
+          [keys.map((row) => row.user_id)],
+        );
         await writeKeys(new Set(held.map((row) => row.user_id)));
       });
     return header;
@@ -129,8 +130,11 @@ export async function importLog(
   lines: AsyncIterable<string>,
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<ImportReport> {
-  const [{ present } = { present: 0 }] = await database.query<{ present: number }>("SELECT count(*)::int AS present FROM events");
-  if (present > 0) throw new ImportRefused(`The database already holds ${present} events: import into an empty database`);
+  const [{ present } = { present: 0 }] = await database.query<{ present: number }>(
+    "SELECT count(*)::int AS present FROM events",
+  );
+  if (present > 0)
+    throw new ImportRefused(`The database already holds ${present} events: import into an empty database`);
 
   let header: ExportHeader | undefined;
   let events: ExportedEvent[] = [];
@@ -168,10 +172,14 @@ export async function importLog(
   await flush();
   if (!header) throw new ImportRefused("The export is empty");
   if (imported !== header.events || keys.length !== header.userKeys)
-    throw new ImportRefused(`The export is cut short: ${imported} of ${header.events} events, ${keys.length} of ${header.userKeys} keys`);
+    throw new ImportRefused(
+      `The export is cut short: ${imported} of ${header.events} events, ${keys.length} of ${header.userKeys} keys`,
+    );
 
   // Positions continue after the imported ones.
-  await database.query("SELECT setval(pg_get_serial_sequence('events', 'position'), greatest((SELECT max(position) FROM events), 1))");
+  await database.query(
+    "SELECT setval(pg_get_serial_sequence('events', 'position'), greatest((SELECT max(position) FROM events), 1))",
+  );
   const gaps = await streamsWithGaps(database, 5);
   if (gaps.length > 0) throw new ImportRefused(`Streams with missing versions: ${gaps.join(", ")}`);
   const restorable = keys.filter((key): key is Extract<ExportedUserKey, { key: string }> => !("erased" in key));
@@ -224,26 +232,34 @@ export async function rebuildUsersTable(database: Database): Promise<number> {
   let rows = 0;
   await database.exec("DELETE FROM users");
   for (const { stream_id } of streams) {
-    const { state } = await store.aggregateStream(stream_id, { initialState: userFold.initialState, evolve: userFold.evolve });
+    const { state } = await store.aggregateStream(stream_id, {
+      initialState: userFold.initialState,
+      evolve: userFold.evolve,
+    });
     // Forgotten, or forgotten while the export ran (their key left out): no row, as after forget.
     if (state.status === "unregistered" || state.status === "forgotten" || state.email === erasedValue) continue;
     const upsert = upsertUserRow(state);
-    await database.query(`WITH appended AS (SELECT version, recorded_at FROM events WHERE stream_id = $5) ${upsert.text}`, [
-      ...upsert.values!,
-      stream_id,
-    ]);
+    await database.query(
+      `WITH appended AS (SELECT version, recorded_at FROM events WHERE stream_id = $5) ${upsert.text}`,
+      [...upsert.values!, stream_id],
+    );
     rows++;
   }
   return rows;
 }
 
 /** A checksum of each derived table's content (and of the log), to compare a restore with its source. */
-export async function contentChecksums(database: Queryable, tables: readonly string[]): Promise<Record<string, string>> {
+export async function contentChecksums(
+  database: Queryable,
+  tables: readonly string[],
+): Promise<Record<string, string>> {
   const checksums: Record<string, string> = {};
   for (const table of ["events", ...tables]) {
     // The whole row, but for the events' transaction id (the writing transaction's, new in a restore).
     const columns =
-      table === "events" ? "(position, stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)" : `"${table}"`;
+      table === "events"
+        ? "(position, stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)"
+        : `"${table}"`;
     const [row] = await database.query<{ checksum: string; rows: number }>(
       `SELECT md5(coalesce(string_agg(line, E'\\n' ORDER BY line), '')) AS checksum, count(*)::int AS rows
          FROM (SELECT ${columns}::text AS line FROM "${table}") AS content`,

@@ -3,7 +3,13 @@
 // projections in the same statement) → the state after the recorded events. A stream type gives
 // only what is its own: its stream, how its state is loaded and evolved, how its events are written.
 import type { Statement } from "../db/database";
-import { WrongExpectedVersion, type EventStore, type JsonObject, type NewEvent, type RecordedEvent } from "../eventstore";
+import {
+  WrongExpectedVersion,
+  type EventStore,
+  type JsonObject,
+  type NewEvent,
+  type RecordedEvent,
+} from "../eventstore";
 import { PreconditionFailed } from "./errors";
 import { inTurn, pauseAfterLostRace, takingTurns } from "./stream-turns";
 
@@ -101,12 +107,20 @@ const lostRaceDeadlineMs = 10_000;
 type Attempt<State> = { landed: true; handled: Handled<State> } | { landed: false; lostTo: WrongExpectedVersion };
 
 /** The handler of one stream type: `handle(command, context)`. */
-export function commandHandler<Command, State, Event extends DecidedEvent>(definition: CommandHandlerDefinition<Command, State, Event>) {
+export function commandHandler<Command, State, Event extends DecidedEvent>(
+  definition: CommandHandlerDefinition<Command, State, Event>,
+) {
   const plan =
     definition.plan ??
-    ((decision): AppendPlan => ({ events: decision.events.map(({ type, data }) => ({ type, data: data as JsonObject })) }));
+    ((decision): AppendPlan => ({
+      events: decision.events.map(({ type, data }) => ({ type, data: data as JsonObject })),
+    }));
 
-  async function lostRaceOn(store: EventStore, streamId: string, version: number | "any"): Promise<WrongExpectedVersion> {
+  async function lostRaceOn(
+    store: EventStore,
+    streamId: string,
+    version: number | "any",
+  ): Promise<WrongExpectedVersion> {
     const now = (await definition.load(store, streamId)).version;
     return new WrongExpectedVersion(streamId, version, now === "any" ? 0 : now);
   }
@@ -138,7 +152,10 @@ export function commandHandler<Command, State, Event extends DecidedEvent>(defin
         })
         .finally(stopTimer);
       if (result.replayed)
-        return { landed: true, handled: { state: (await definition.load(store, streamId, result.version)).state, recorded: 0 } };
+        return {
+          landed: true,
+          handled: { state: (await definition.load(store, streamId, result.version)).state, recorded: 0 },
+        };
       // The events as decided (in clear), at the versions and times the append gave them.
       const after = result.events.reduce(
         (current, event, index) => definition.evolve(current, { ...event, data: events[index]!.data as JsonObject }),
@@ -149,7 +166,8 @@ export function commandHandler<Command, State, Event extends DecidedEvent>(defin
       const interpreted = written.interpretFailure ? written.interpretFailure(error) : error;
       const lostTo = interpreted === lostRace ? await lostRaceOn(store, streamId, version) : interpreted;
       if (!(lostTo instanceof WrongExpectedVersion)) throw lostTo;
-      if (context.expectedVersion !== undefined) throw new PreconditionFailed(context.expectedVersion, lostTo.actualVersion);
+      if (context.expectedVersion !== undefined)
+        throw new PreconditionFailed(context.expectedVersion, lostTo.actualVersion);
       return { landed: false, lostTo };
     }
   }

@@ -1,6 +1,12 @@
 // The generic handler's steps over a store in memory: a counter stream whose state is its total.
 import { describe, expect, it } from "vitest";
-import { WrongExpectedVersion, type AppendOptions, type EventStore, type NewEvent, type RecordedEvent } from "../eventstore";
+import {
+  WrongExpectedVersion,
+  type AppendOptions,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from "../eventstore";
 import { commandHandler, lostRace, type AppendPlan } from "./command-handler";
 import { PreconditionFailed } from "./errors";
 
@@ -18,7 +24,13 @@ function memoryStore(beforeAppend: (attempt: number) => Promise<void> | void = (
       streamId,
       streamType: "counter",
       version: events.length + 1,
-      metadata: { eventId: String(events.length), commandId, correlationId: "c", causationId: commandId, actor: "test" },
+      metadata: {
+        eventId: String(events.length),
+        commandId,
+        correlationId: "c",
+        causationId: commandId,
+        actor: "test",
+      },
       recordedAt: new Date(),
     });
     return events.at(-1)!;
@@ -30,11 +42,16 @@ function memoryStore(beforeAppend: (attempt: number) => Promise<void> | void = (
       const original = events.filter((event) => event.metadata.commandId === commandId);
       if (original.length > 0) return { version: original.at(-1)!.version, events: original, replayed: true };
       const expected = options.expectedVersion === "no_stream" ? 0 : options.expectedVersion;
-      if (expected !== "any" && expected !== events.length) throw new WrongExpectedVersion(streamId, expected, events.length);
+      if (expected !== "any" && expected !== events.length)
+        throw new WrongExpectedVersion(streamId, expected, events.length);
       const recorded = newEvents.map((event) => record(streamId, event, commandId));
       return { version: events.length, events: recorded, replayed: false };
     },
-    async aggregateStream<State>(_: string, fold: { initialState: State; evolve: (s: State, e: RecordedEvent) => State }, options = {}) {
+    async aggregateStream<State>(
+      _: string,
+      fold: { initialState: State; evolve: (s: State, e: RecordedEvent) => State },
+      options = {},
+    ) {
       const toVersion = (options as { toVersion?: number }).toVersion ?? events.length;
       const folded = events.slice(0, toVersion);
       return { state: folded.reduce(fold.evolve, fold.initialState), version: folded.length };
@@ -83,7 +100,10 @@ describe("commandHandler", () => {
     const memory = memoryStore((attempt) => {
       if (attempt === 1) memory.outsider();
     });
-    expect(await counterHandler(memory.store)({ counter: "1", amount: 2 }, context)).toEqual({ state: 102, recorded: 1 });
+    expect(await counterHandler(memory.store)({ counter: "1", amount: 2 }, context)).toEqual({
+      state: 102,
+      recorded: 1,
+    });
     expect(memory.attempts()).toBe(2);
   });
 
@@ -92,8 +112,12 @@ describe("commandHandler", () => {
       if (attempt === 1) memory.outsider();
     });
     const handle = counterHandler(memory.store);
-    await expect(handle({ counter: "1", amount: 2 }, { ...context, expectedVersion: 3 })).rejects.toEqual(new PreconditionFailed(3, 0));
-    await expect(handle({ counter: "1", amount: 2 }, { ...context, expectedVersion: 0 })).rejects.toEqual(new PreconditionFailed(0, 1));
+    await expect(handle({ counter: "1", amount: 2 }, { ...context, expectedVersion: 3 })).rejects.toEqual(
+      new PreconditionFailed(3, 0),
+    );
+    await expect(handle({ counter: "1", amount: 2 }, { ...context, expectedVersion: 0 })).rejects.toEqual(
+      new PreconditionFailed(0, 1),
+    );
     expect(memory.events).toHaveLength(1);
   });
 
@@ -102,7 +126,10 @@ describe("commandHandler", () => {
       throw new Error("refused by an inline statement");
     });
     const interpretations: unknown[] = [lostRace, new Error("in the stream type's terms")];
-    const handle = counterHandler(memory.store, (events) => ({ events, interpretFailure: () => interpretations.shift() }));
+    const handle = counterHandler(memory.store, (events) => ({
+      events,
+      interpretFailure: () => interpretations.shift(),
+    }));
     await expect(handle({ counter: "1", amount: 2 }, context)).rejects.toThrow("in the stream type's terms");
     expect(memory.attempts()).toBe(2);
   });

@@ -33,7 +33,9 @@ export class PreconditionFailed extends ApplicationError {
     readonly expectedVersion: number,
     readonly actualVersion: number,
   ) {
-    super(`You edited version ${expectedVersion}, but the user is now at version ${actualVersion}: reload and try again`);
+    super(
+      `You edited version ${expectedVersion}, but the user is now at version ${actualVersion}: reload and try again`,
+    );
     this.name = "PreconditionFailed";
   }
 }

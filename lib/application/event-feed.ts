@@ -63,7 +63,11 @@ export async function* followEvents(after: number, signal: AbortSignal): AsyncGe
  * database after it was read and before it is handed out — so an event appended after a revocation
  * was acknowledged is never delivered.
  */
-export async function* followEventsWhileAuthorized(principal: Principal, after: number, signal: AbortSignal): AsyncGenerator<EventView[]> {
+export async function* followEventsWhileAuthorized(
+  principal: Principal,
+  after: number,
+  signal: AbortSignal,
+): AsyncGenerator<EventView[]> {
   const { database, credentials } = await getServices();
   const stop = new AbortController();
   const stopNow = () => stop.abort();

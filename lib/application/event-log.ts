@@ -35,7 +35,8 @@ export interface EventLogPage {
   nextCursor: string | null;
 }
 
-export const encodeLogCursor = (key: LogKey) => Buffer.from(JSON.stringify([key.recordedAt, key.position])).toString("base64url");
+export const encodeLogCursor = (key: LogKey) =>
+  Buffer.from(JSON.stringify([key.recordedAt, key.position])).toString("base64url");
 
 const microsecondInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -48,7 +49,12 @@ export function decodeLogCursor(cursor: string): LogKey | undefined {
     if (typeof recordedAt !== "string" || !microsecondInstant.test(recordedAt)) return undefined;
     if (!Number.isSafeInteger(position) || (position as number) < 1) return undefined;
     const at = new Date(recordedAt);
-    if (Number.isNaN(at.getTime()) || !isInstantInRange(at) || at.toISOString().slice(0, 23) !== recordedAt.slice(0, 23)) return undefined;
+    if (
+      Number.isNaN(at.getTime()) ||
+      !isInstantInRange(at) ||
+      at.toISOString().slice(0, 23) !== recordedAt.slice(0, 23)
+    )
+      return undefined;
     const key = { recordedAt, position: position as number };
     return encodeLogCursor(key) === cursor ? key : undefined;
   } catch {
@@ -73,7 +79,9 @@ export async function readEventLogPage(query: EventLogQuery): Promise<{ items: E
   if (query.from) conditions.push(`recorded_at >= ${parameter(query.from)}`);
   if (query.to) conditions.push(`recorded_at < ${parameter(query.to)}`);
   if (query.after) {
-    conditions.push(`(recorded_at, position) < (${parameter(query.after.recordedAt)}::timestamptz, ${parameter(query.after.position)})`);
+    conditions.push(
+      `(recorded_at, position) < (${parameter(query.after.recordedAt)}::timestamptz, ${parameter(query.after.position)})`,
+    );
   }
   if (query.position !== undefined) {
     const [start] = await database.query<{ recorded_key: string }>(
@@ -81,7 +89,9 @@ export async function readEventLogPage(query: EventLogQuery): Promise<{ items: E
       [query.position],
     );
     if (!start) throw new UnknownPosition(query.position);
-    conditions.push(`(recorded_at, position) <= (${parameter(start.recorded_key)}::timestamptz, ${parameter(query.position)})`);
+    conditions.push(
+      `(recorded_at, position) <= (${parameter(start.recorded_key)}::timestamptz, ${parameter(query.position)})`,
+    );
   }
   const rows = await database.query<EventRow & { recorded_key: string }>(
     `SELECT position, stream_id, stream_type, version, type, data, metadata, recorded_at, ${recordedKey} AS recorded_key FROM events

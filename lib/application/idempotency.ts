@@ -61,7 +61,12 @@ export async function runIdempotently(
   });
 
   if (claimed.length === 0) {
-    const [existing] = await database.query<{ fingerprint: string; status: number; headers: Record<string, string>; body: string }>({
+    const [existing] = await database.query<{
+      fingerprint: string;
+      status: number;
+      headers: Record<string, string>;
+      body: string;
+    }>({
       name: "idempotency.find",
       text: `SELECT fingerprint, status, headers, body FROM idempotent_requests WHERE key = $1`,
       values: [key],
@@ -105,7 +110,9 @@ export async function runIdempotently(
     });
   }
   if (Math.random() < 0.01) {
-    await database.query(`DELETE FROM idempotent_requests WHERE created_at < now() - interval '${keepHours} hours'`).catch(() => {});
+    await database
+      .query(`DELETE FROM idempotent_requests WHERE created_at < now() - interval '${keepHours} hours'`)
+      .catch(() => {});
   }
   return { response, replayed: false };
 }

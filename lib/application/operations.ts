@@ -10,7 +10,10 @@ const checkTimeoutMs = 3_000;
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${checkTimeoutMs / 1000} s`)), checkTimeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${checkTimeoutMs / 1000} s`)),
+      checkTimeoutMs,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -25,7 +28,8 @@ export interface Readiness {
   checks: { database: ReadinessCheck; migrations: ReadinessCheck; projections: ReadinessCheck };
 }
 
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n", 1)[0]!.slice(0, 200);
+const reasonOf = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).split("\n", 1)[0]!.slice(0, 200);
 
 async function check(work: () => Promise<string>, what: string): Promise<ReadinessCheck> {
   try {
@@ -62,7 +66,9 @@ export async function readiness(): Promise<Readiness> {
     : await check(async () => {
         const failing = (await projectionViews()).filter((view) => view.state === "failing");
         if (failing.length > 0)
-          throw new Error(`Failing: ${failing.map((view) => `${view.name} (${view.lastError ?? "error"})`).join(", ")}`);
+          throw new Error(
+            `Failing: ${failing.map((view) => `${view.name} (${view.lastError ?? "error"})`).join(", ")}`,
+          );
         return "none failing";
       }, "The projections");
   const ready = database.ok && migrations.ok && projections.ok;

@@ -54,7 +54,9 @@ async function superviseSavedReports(services: Services, signal: AbortSignal): P
         const stopWith = () => loop.abort();
         signal.addEventListener("abort", stopWith, { once: true });
         void runProjections(services, [projection], loop.signal)
-          .catch((error: unknown) => logger().error({ projection: projection.name, err: error }, "saved report runner stopped"))
+          .catch((error: unknown) =>
+            logger().error({ projection: projection.name, err: error }, "saved report runner stopped"),
+          )
           .finally(() => signal.removeEventListener("abort", stopWith));
       }
       await dropOrphanCheckpoints(services.database);
@@ -125,7 +127,13 @@ export async function projectionViews(): Promise<ProjectionView[]> {
       const status = await checkpointOf(database, projection);
       const lagEvents = await store.countAfter(status.position).catch(() => 0);
       const behindSince = status.caughtUpAt ?? status.updatedAt;
-      const state = status.rebuild ? "rebuilding" : status.lastError ? "failing" : lagEvents > 0 ? "catching up" : "up to date";
+      const state = status.rebuild
+        ? "rebuilding"
+        : status.lastError
+          ? "failing"
+          : lagEvents > 0
+            ? "catching up"
+            : "up to date";
       return {
         name: projection.name,
         version: projection.version,
@@ -158,7 +166,10 @@ export async function startRebuild(name: string): Promise<void> {
   void rebuildProjection(services, projection).catch(async (error: unknown) => {
     logger().error({ projection: name, err: error }, "rebuild failed");
     await database
-      .query(`UPDATE projection_checkpoints SET last_error = $2, last_error_at = now() WHERE name = $1`, [name, String(error)])
+      .query(`UPDATE projection_checkpoints SET last_error = $2, last_error_at = now() WHERE name = $1`, [
+        name,
+        String(error),
+      ])
       .catch(() => {});
   });
   // Wait until the rebuild has claimed the checkpoint, so that the caller sees it under way.

@@ -42,7 +42,10 @@ export function personalDataOptions(database: Database): Pick<EventStoreOptions,
   };
 }
 
-const perDatabase = new WeakMap<Database, { store: EventStore; notifier: EventNotifier; credentials: CredentialWatch }>();
+const perDatabase = new WeakMap<
+  Database,
+  { store: EventStore; notifier: EventNotifier; credentials: CredentialWatch }
+>();
 
 export async function getServices(): Promise<Services> {
   const [database, prisma] = await Promise.all([getDatabase(), getPrisma()]);

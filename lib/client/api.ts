@@ -32,7 +32,10 @@ export class ApiError extends Error {
 export function checkedBody<Schema extends z.ZodType>(schema: Schema, body: unknown): z.output<Schema> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => ({ path: issue.path.map(String).join(".") || "(body)", message: issue.message }));
+  const problems = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(body)",
+    message: issue.message,
+  }));
   throw new ApiError(
     400,
     "Your request is not valid",
@@ -72,7 +75,12 @@ export async function apiFetch<T>(
     window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }
   if (!response.ok) {
-    const problem = (parsed ?? {}) as { title?: string; detail?: string; errors?: FieldProblem[]; currentVersion?: number };
+    const problem = (parsed ?? {}) as {
+      title?: string;
+      detail?: string;
+      errors?: FieldProblem[];
+      currentVersion?: number;
+    };
     throw new ApiError(
       response.status,
       problem.title ?? response.statusText,

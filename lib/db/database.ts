@@ -58,7 +58,11 @@ export function createPostgresDatabase(
   connectionString: string,
   options: { maxConnections?: number; connectTimeoutMs?: number } = {},
 ): PostgresDatabase {
-  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, connectionTimeoutMillis: options.connectTimeoutMs });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+  });
   // An idle client that loses its connection (a server restart) must not crash the process.
   pool.on("error", () => {});
 
@@ -113,7 +117,8 @@ export function createPostgresDatabase(
       await pool.query(script);
     },
     transaction: (work) => withClient((client) => transactionOn(client, work)),
-    withConnection: (work) => withClient((client) => work({ ...onClient(client), transaction: (inner) => transactionOn(client, inner) })),
+    withConnection: (work) =>
+      withClient((client) => work({ ...onClient(client), transaction: (inner) => transactionOn(client, inner) })),
     close: () => pool.end(),
   };
 }

@@ -79,7 +79,9 @@ describe.each(testBackends())("migration runner on $name", (backend) => {
     await migrate(database);
     const files = await readMigrations();
     const tampered: MigrationFile[] = files.map((file, index) =>
-      index === 0 ? { ...file, sql: `${file.sql}\n-- edited`, checksum: migrationChecksum(`${file.sql}\n-- edited`) } : file,
+      index === 0
+        ? { ...file, sql: `${file.sql}\n-- edited`, checksum: migrationChecksum(`${file.sql}\n-- edited`) }
+        : file,
     );
 
     const run = migrate(database, tampered);
@@ -98,7 +100,9 @@ describe.each(testBackends())("migration runner on $name", (backend) => {
       checksum: migrationChecksum("x"),
     };
 
-    await expect(migrate(database, [...files, broken])).rejects.toThrow(/99999999999999_broken failed and was rolled back/);
+    await expect(migrate(database, [...files, broken])).rejects.toThrow(
+      /99999999999999_broken failed and was rolled back/,
+    );
 
     const [leftover] = await database.query("SELECT to_regclass('public.half_done') IS NOT NULL AS exists");
     expect(leftover).toEqual({ exists: false });
@@ -106,7 +110,11 @@ describe.each(testBackends())("migration runner on $name", (backend) => {
     expect(failed.rolled_back_at).toBeInstanceOf(Date);
     expect(failed.logs).toMatch(/no_such_function/);
 
-    const fixed = { ...broken, sql: "CREATE TABLE half_done (id int);", checksum: migrationChecksum("CREATE TABLE half_done (id int);") };
+    const fixed = {
+      ...broken,
+      sql: "CREATE TABLE half_done (id int);",
+      checksum: migrationChecksum("CREATE TABLE half_done (id int);"),
+    };
     expect((await migrate(database, [...files, fixed])).applied).toEqual([fixed.name]);
   });
 });

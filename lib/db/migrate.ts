@@ -134,7 +134,10 @@ async function applyOne(connection: Connection, file: MigrationFile): Promise<vo
         [id, file.checksum, file.name],
       );
       await tx.exec(file.sql);
-      await tx.query(`UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`, [id]);
+      await tx.query(
+        `UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
+        [id],
+      );
     });
   } catch (error) {
     // The transaction rolled the migration back whole; the history keeps why, marked rolled back,

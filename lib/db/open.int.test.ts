@@ -7,14 +7,22 @@ import { createEventStore } from "../eventstore";
 import { migrate } from "./migrate";
 import { EmbeddedDatabaseBusy, openDatabase } from "./open";
 
-const embeddedConfig = (dataDir: string) => ({ url: undefined, replicaUrl: undefined, dataDir, poolSize: 1, demoUsers: 0 });
+const embeddedConfig = (dataDir: string) => ({
+  url: undefined,
+  replicaUrl: undefined,
+  dataDir,
+  poolSize: 1,
+  demoUsers: 0,
+});
 
 describe("embedded PGlite on disk", () => {
   it("keeps its data across a restart", async () => {
     const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "rewind-open-")), "pglite");
     const first = await openDatabase(embeddedConfig(dataDir));
     await migrate(first);
-    await createEventStore(first).appendToStream("user-kept", [{ type: "kept", data: { n: 1 } }], { expectedVersion: "no_stream" });
+    await createEventStore(first).appendToStream("user-kept", [{ type: "kept", data: { n: 1 } }], {
+      expectedVersion: "no_stream",
+    });
     await first.close();
 
     const second = await openDatabase(embeddedConfig(dataDir));

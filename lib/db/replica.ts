@@ -42,7 +42,11 @@ export interface ReplicaRouter {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-export function createReplicaRouter(primary: Database, replica: Database, options: ReplicaRouterOptions = {}): ReplicaRouter {
+export function createReplicaRouter(
+  primary: Database,
+  replica: Database,
+  options: ReplicaRouterOptions = {},
+): ReplicaRouter {
   const { catchUpWaitMs = 200, pollIntervalMs = 20, downForMs = 5_000, now = Date.now } = options;
   let downUntil = 0;
   const onPrimary: ReadChoice = { database: primary, servedBy: "primary" };

@@ -76,7 +76,8 @@ describe("recognising a failed replica", () => {
     expect(isReplicaFailure(refused)).toBe(true);
     expect(isReplicaFailure(new Error("Connection terminated unexpectedly"))).toBe(true);
     expect(isReplicaFailure(new Error("timeout exceeded when trying to connect"))).toBe(true);
-    for (const code of ["08006", "08001", "57P01", "57P03", "40001"]) expect(isReplicaFailure({ code }), code).toBe(true);
+    for (const code of ["08006", "08001", "57P01", "57P03", "40001"])
+      expect(isReplicaFailure({ code }), code).toBe(true);
     for (const code of ["42P01", "22P02", "23505"]) expect(isReplicaFailure({ code }), code).toBe(false);
     expect(isReplicaFailure(new Error("User x does not exist"))).toBe(false);
     expect(isReplicaFailure(undefined)).toBe(false);
@@ -85,6 +86,7 @@ describe("recognising a failed replica", () => {
   it("knows a log position from anything else", () => {
     expect(isLogPosition("0/16B3748")).toBe(true);
     expect(isLogPosition("1A/FFFFFFFF")).toBe(true);
-    for (const other of ["", "16B3748", "0/", "0/16B3748; drop", "123456789/0", "x/y"]) expect(isLogPosition(other), other).toBe(false);
+    for (const other of ["", "16B3748", "0/", "0/16B3748; drop", "123456789/0", "x/y"])
+      expect(isLogPosition(other), other).toBe(false);
   });
 });

@@ -31,7 +31,10 @@ async function schemaFiles() {
   return [{ path: schemaPath, content: await readFile(schemaPath, "utf8") }];
 }
 
-async function withEngine<T>(adapterFactory: SqlMigrationAwareDriverAdapterFactory, run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  run: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const glue = await loadBindings();
   const files = await schemaFiles();
   const engine = await glue.SchemaEngine.new(

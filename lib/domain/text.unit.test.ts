@@ -57,10 +57,21 @@ describe("the user fields follow it (the demo data and every command go through 
   });
 
   it("refuse control characters and lone surrogates with the field's name", () => {
-    expect(normaliseName("Ada\u0000").problem).toEqual({ path: "name", message: "Name must not contain control characters" });
-    expect(normaliseEmail("a\u0085@example.com").problem).toEqual({ path: "email", message: "Email must not contain control characters" });
-    expect(normaliseReason("left\u0007").problem).toEqual({ path: "reason", message: "Reason must not contain control characters" });
-    expect(normaliseName("\udc00 Ada").problem?.message).toBe("Name must not contain a lone surrogate (half of a UTF-16 pair)");
+    expect(normaliseName("Ada\u0000").problem).toEqual({
+      path: "name",
+      message: "Name must not contain control characters",
+    });
+    expect(normaliseEmail("a\u0085@example.com").problem).toEqual({
+      path: "email",
+      message: "Email must not contain control characters",
+    });
+    expect(normaliseReason("left\u0007").problem).toEqual({
+      path: "reason",
+      message: "Reason must not contain control characters",
+    });
+    expect(normaliseName("\udc00 Ada").problem?.message).toBe(
+      "Name must not contain a lone surrogate (half of a UTF-16 pair)",
+    );
     expect(checkPasswordRule("long enough\ud800").problem?.message).toBe(
       "Password must not contain a lone surrogate (half of a UTF-16 pair)",
     );

@@ -31,7 +31,14 @@ import {
   streamVersionStatement,
   withInlineStatements,
 } from "./sql";
-import { checkEvents, checkExpectedVersion, checkInstant, checkJson, checkStreamId, checkVersionBound } from "./validate";
+import {
+  checkEvents,
+  checkExpectedVersion,
+  checkInstant,
+  checkJson,
+  checkStreamId,
+  checkVersionBound,
+} from "./validate";
 
 export interface AppendOptions {
   expectedVersion: ExpectedVersion;
@@ -200,7 +207,10 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
         ...(single ? [] : [events.map((event) => event.recordedAt ?? null)]),
       ],
     };
-    const statement = withInlineStatements(append, options.inlineStatement === undefined ? [] : [options.inlineStatement].flat());
+    const statement = withInlineStatements(
+      append,
+      options.inlineStatement === undefined ? [] : [options.inlineStatement].flat(),
+    );
 
     const insert = async (): Promise<RecordedEvent[]> => {
       const rows = await database.query<{ version: number; position: number; recorded_at: Date }>(statement);
@@ -280,11 +290,19 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
       values: [after, limit],
     });
     if (rows.length === 0 && after > 0) {
-      const known = await database.query({ name: "rewind.position_exists", text: positionExistsStatement, values: [after] });
+      const known = await database.query({
+        name: "rewind.position_exists",
+        text: positionExistsStatement,
+        values: [after],
+      });
       if (known.length === 0) throw new UnknownPosition(after);
     }
     const events = await read(rows);
-    return { events, lastPosition: events.length > 0 ? events[events.length - 1]!.position : after, scanned: rows.length };
+    return {
+      events,
+      lastPosition: events.length > 0 ? events[events.length - 1]!.position : after,
+      scanned: rows.length,
+    };
   }
 
   async function readAllKept(after: number, limit: number, keepTypes: readonly string[]): Promise<ReadAllResult> {
@@ -298,7 +316,11 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
     });
     if (rows.length === 0) {
       if (after > 0) {
-        const known = await database.query({ name: "rewind.position_exists", text: positionExistsStatement, values: [after] });
+        const known = await database.query({
+          name: "rewind.position_exists",
+          text: positionExistsStatement,
+          values: [after],
+        });
         if (known.length === 0) throw new UnknownPosition(after);
       }
       return { events: [], lastPosition: after, scanned: 0 };
@@ -382,13 +404,21 @@ export function createEventStore(database: Database, storeOptions: EventStoreOpt
   }
 
   async function headPosition(): Promise<number> {
-    const [row] = await database.query<{ position: number }>({ name: "rewind.head_position", text: headPositionStatement });
+    const [row] = await database.query<{ position: number }>({
+      name: "rewind.head_position",
+      text: headPositionStatement,
+    });
     return row?.position ?? 0;
   }
 
   async function countAfter(position: number): Promise<number> {
-    if (!Number.isSafeInteger(position) || position < 0) throw new InvalidEventStoreArgument("position", "must be a whole number >= 0");
-    const [row] = await database.query<{ count: number }>({ name: "rewind.count_after", text: countAfterStatement, values: [position] });
+    if (!Number.isSafeInteger(position) || position < 0)
+      throw new InvalidEventStoreArgument("position", "must be a whole number >= 0");
+    const [row] = await database.query<{ count: number }>({
+      name: "rewind.count_after",
+      text: countAfterStatement,
+      values: [position],
+    });
     return row?.count ?? 0;
   }
 

@@ -31,7 +31,11 @@ export interface ChannelHandlers {
  * LISTENs on `channel` (its own connection on PostgreSQL, reconnecting after a second when lost) until
  * the returned function is called. Also used for other broadcasts than events (credentials ending).
  */
-export async function listenOn(database: Database, channel: string, handlers: ChannelHandlers): Promise<() => Promise<void>> {
+export async function listenOn(
+  database: Database,
+  channel: string,
+  handlers: ChannelHandlers,
+): Promise<() => Promise<void>> {
   if (database.backend === "pglite") return database.pglite.listen(channel, handlers.notified);
   let client: pg.Client | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;

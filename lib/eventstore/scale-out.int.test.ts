@@ -23,7 +23,10 @@ interface Counter {
 }
 const counterFold: Fold<Counter> = {
   initialState: { count: 0, names: [] },
-  evolve: (state, event) => ({ count: state.count + 1, names: [...state.names, String((event.data as { name?: string }).name)] }),
+  evolve: (state, event) => ({
+    count: state.count + 1,
+    names: [...state.names, String((event.data as { name?: string }).name)],
+  }),
 };
 
 async function writeHistory(store: EventStore, streams: number, eventsPerStream: number): Promise<string[]> {
@@ -51,11 +54,14 @@ async function everyEvent(store: EventStore): Promise<RecordedEvent[]> {
 }
 
 const caughtUp = async (primary: Database, replica: Database) => {
-  const [{ lsn }] = (await primary.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn")) as [{ lsn: string }];
+  const [{ lsn }] = (await primary.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn")) as [
+    { lsn: string },
+  ];
   for (let tries = 0; tries < 400; tries++) {
-    const [{ behind }] = (await replica.query<{ behind: boolean }>("SELECT pg_last_wal_replay_lsn() < $1::pg_lsn AS behind", [lsn])) as [
-      { behind: boolean },
-    ];
+    const [{ behind }] = (await replica.query<{ behind: boolean }>(
+      "SELECT pg_last_wal_replay_lsn() < $1::pg_lsn AS behind",
+      [lsn],
+    )) as [{ behind: boolean }];
     if (!behind) return;
     await new Promise((done) => setTimeout(done, 25));
   }
@@ -102,7 +108,9 @@ describe.skipIf(unavailable)(`a streaming read replica${unavailable ? ` (skipped
         );
       }
       const instant = events[2]!.recordedAt;
-      expect(await onReplica.readStream(id, { until: instant })).toEqual(await onPrimary.readStream(id, { until: instant }));
+      expect(await onReplica.readStream(id, { until: instant })).toEqual(
+        await onPrimary.readStream(id, { until: instant }),
+      );
     }
     expect(await onReplica.headPosition()).toBe(await onPrimary.headPosition());
   });
@@ -122,13 +130,17 @@ describe.skipIf(unavailable)(`a streaming read replica${unavailable ? ` (skipped
     // Replication lag, made visible: while the replica's replay is paused the primary moves on.
     await replica.query("SELECT pg_wal_replay_pause()");
     try {
-      await onPrimary.appendToStream(id!, [{ type: "thing.renamed", data: { name: "on the primary" } }], { expectedVersion: 2 });
+      await onPrimary.appendToStream(id!, [{ type: "thing.renamed", data: { name: "on the primary" } }], {
+        expectedVersion: 2,
+      });
       const seenOnReplica = await onReplica.aggregateStream(id!, counterFold);
       expect(seenOnReplica.version).toBe(2);
       // A command that decided on the replica's version would be refused by the primary (or, without
       // an expected version, would decide on a stale state): commands read on the primary.
       await expect(
-        onPrimary.appendToStream(id!, [{ type: "thing.renamed", data: { name: "stale" } }], { expectedVersion: seenOnReplica.version }),
+        onPrimary.appendToStream(id!, [{ type: "thing.renamed", data: { name: "stale" } }], {
+          expectedVersion: seenOnReplica.version,
+        }),
       ).rejects.toBeInstanceOf(WrongExpectedVersion);
     } finally {
       await replica.query("SELECT pg_wal_replay_resume()");
@@ -158,9 +170,14 @@ async function partitionEvents(database: Database, partitioning: "hash" | "range
     ) PARTITION BY ${partitioning === "hash" ? "HASH (stream_id)" : "RANGE (position)"};
     ${
       partitioning === "hash"
-        ? [0, 1, 2, 3].map((r) => `CREATE TABLE events_p${r} PARTITION OF events FOR VALUES WITH (MODULUS 4, REMAINDER ${r});`).join("\n")
+        ? [0, 1, 2, 3]
+            .map((r) => `CREATE TABLE events_p${r} PARTITION OF events FOR VALUES WITH (MODULUS 4, REMAINDER ${r});`)
+            .join("\n")
         : [0, 1, 2, 3]
-            .map((r) => `CREATE TABLE events_p${r} PARTITION OF events FOR VALUES FROM (${r * 50 + 1}) TO (${r * 50 + 51});`)
+            .map(
+              (r) =>
+                `CREATE TABLE events_p${r} PARTITION OF events FOR VALUES FROM (${r * 50 + 1}) TO (${r * 50 + 51});`,
+            )
             .join("\n") + "\nCREATE TABLE events_later PARTITION OF events DEFAULT;"
     }
     CREATE INDEX events_position_idx ON events (position);
@@ -187,7 +204,9 @@ describe.each(testBackends())("the events table partitioned natively, on $name",
     `);
     const store = createEventStore(database);
     const ids = await writeHistory(store, 12, 4);
-    const partitionsUsed = await database.query<{ partition: string }>("SELECT DISTINCT tableoid::regclass::text AS partition FROM events");
+    const partitionsUsed = await database.query<{ partition: string }>(
+      "SELECT DISTINCT tableoid::regclass::text AS partition FROM events",
+    );
     expect(partitionsUsed.length).toBeGreaterThan(1);
 
     // The feed: every event once, in a consistent order, across partitions.
@@ -197,10 +216,14 @@ describe.each(testBackends())("the events table partitioned natively, on $name",
     expect(new Set(feed.map((event) => event.position)).size).toBe(48);
     // Optimistic concurrency: of two appends expecting the same version, one wins.
     const racing = await Promise.allSettled(
-      ["a", "b"].map((name) => store.appendToStream(ids[0]!, [{ type: "thing.renamed", data: { name } }], { expectedVersion: 4 })),
+      ["a", "b"].map((name) =>
+        store.appendToStream(ids[0]!, [{ type: "thing.renamed", data: { name } }], { expectedVersion: 4 }),
+      ),
     );
     expect(racing.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
-    expect(racing.find((outcome) => outcome.status === "rejected")).toMatchObject({ reason: expect.any(WrongExpectedVersion) });
+    expect(racing.find((outcome) => outcome.status === "rejected")).toMatchObject({
+      reason: expect.any(WrongExpectedVersion),
+    });
     // Retries by command id append nothing twice.
     const commandId = randomUUID();
     const first = await store.appendToStream(ids[1]!, [{ type: "thing.renamed", data: { name: "once" } }], {
@@ -218,7 +241,9 @@ describe.each(testBackends())("the events table partitioned natively, on $name",
       version: 2,
     });
     // Append-only still holds on every partition.
-    await expect(database.query("UPDATE events SET type = 'x' WHERE stream_id = $1", [ids[0]])).rejects.toThrow(/append-only/);
+    await expect(database.query("UPDATE events SET type = 'x' WHERE stream_id = $1", [ids[0]])).rejects.toThrow(
+      /append-only/,
+    );
   });
 });
 
@@ -231,9 +256,9 @@ describe.each(testBackends())("the events table partitioned by RANGE(position), 
 
   it("cannot keep (stream_id, version) unique — the store's concurrency guard — while old partitions prune away", async () => {
     await partitionEvents(database, "range");
-    await expect(database.exec("ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (stream_id, version)")).rejects.toThrow(
-      /must include all partitioning columns/,
-    );
+    await expect(
+      database.exec("ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (stream_id, version)"),
+    ).rejects.toThrow(/must include all partitioning columns/);
     // The key PostgreSQL accepts includes the position: then two events may claim one version.
     await database.exec(`ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (stream_id, version, position)`);
     const insert = `INSERT INTO events (stream_id, version, stream_type, type, data, metadata) VALUES ('thing-1', 1, 'thing', 'thing.renamed', '{}', '{}')`;
@@ -247,7 +272,9 @@ describe.each(testBackends())("the events table partitioned by RANGE(position), 
     // What range partitioning is for: the feed's reads past a position skip the older partitions.
     await database.exec("ANALYZE events");
     const plan = (
-      await database.query<{ "QUERY PLAN": string }>("EXPLAIN SELECT * FROM events WHERE position > 120 ORDER BY position LIMIT 10")
+      await database.query<{ "QUERY PLAN": string }>(
+        "EXPLAIN SELECT * FROM events WHERE position > 120 ORDER BY position LIMIT 10",
+      )
     )
       .map((row) => row["QUERY PLAN"])
       .join("\n");

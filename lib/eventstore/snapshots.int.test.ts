@@ -13,7 +13,10 @@ const plain: Fold<Tally> = {
     versions: [...state.versions, event.version],
   }),
 };
-const withSnapshots = (every: number, version = 1): Fold<Tally> => ({ ...plain, snapshots: { name: "tally", version, every } });
+const withSnapshots = (every: number, version = 1): Fold<Tally> => ({
+  ...plain,
+  snapshots: { name: "tally", version, every },
+});
 
 describe.each(testBackends())("snapshots on $name", (backend) => {
   let database: TestDatabase;
@@ -26,7 +29,9 @@ describe.each(testBackends())("snapshots on $name", (backend) => {
   afterAll(() => database?.close());
 
   const snapshotCount = async (streamId: string) =>
-    (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM snapshots WHERE stream_id = $1", [streamId]))[0]!.n;
+    (
+      await database.query<{ n: number }>("SELECT count(*)::int AS n FROM snapshots WHERE stream_id = $1", [streamId])
+    )[0]!.n;
 
   it("property: at every version and instant, a fold from snapshots equals a plain fold", async () => {
     await fc.assert(
@@ -61,7 +66,9 @@ describe.each(testBackends())("snapshots on $name", (backend) => {
               );
             }
           }
-          expect(await store.aggregateStream(streamId, withSnapshots(every))).toEqual(await store.aggregateStream(streamId, plain));
+          expect(await store.aggregateStream(streamId, withSnapshots(every))).toEqual(
+            await store.aggregateStream(streamId, plain),
+          );
         },
       ),
       { numRuns: 25, seed: 42 },
@@ -80,10 +87,13 @@ describe.each(testBackends())("snapshots on $name", (backend) => {
     expect(await snapshotCount(streamId)).toBe(2);
 
     // Prove the snapshot is what the fold starts from: tamper with it, and the result follows.
-    await database.query("UPDATE snapshots SET state = jsonb_set(state, '{total}', '1000000') WHERE stream_id = $1 AND version = 20", [
-      streamId,
-    ]);
-    expect((await store.aggregateStream(streamId, withSnapshots(10))).state.total).toBe(1_000_000 + 21 + 22 + 23 + 24 + 25);
+    await database.query(
+      "UPDATE snapshots SET state = jsonb_set(state, '{total}', '1000000') WHERE stream_id = $1 AND version = 20",
+      [streamId],
+    );
+    expect((await store.aggregateStream(streamId, withSnapshots(10))).state.total).toBe(
+      1_000_000 + 21 + 22 + 23 + 24 + 25,
+    );
     expect((await store.aggregateStream(streamId, withSnapshots(10), { toVersion: 15 })).state.total).toBe(120);
     // A new fold version ignores the old snapshots (and makes its own).
     expect((await store.aggregateStream(streamId, withSnapshots(10, 2))).state.total).toBe(325);

@@ -164,7 +164,8 @@ export function shiftParameters(text: string, offset: number, count: number): st
       const tag = /^\$([\p{L}_][\p{L}\p{N}_]*)?\$/u.exec(text.slice(at));
       if (parameter) {
         const n = Number(parameter[1]);
-        if (n < 1 || n > count) throw new InvalidEventStoreArgument("inlineStatement", `$${n} names no parameter (it has ${count})`);
+        if (n < 1 || n > count)
+          throw new InvalidEventStoreArgument("inlineStatement", `$${n} names no parameter (it has ${count})`);
         shifted += `$${n + offset}`;
         at += parameter[0].length;
       } else if (tag) {

@@ -23,7 +23,11 @@ describe("shiftParameters", () => {
 
 describe("withInlineStatements", () => {
   it("makes the append a CTE and each inline statement a CTE after it, their values in order", () => {
-    const append = { name: "append", text: "INSERT INTO events SELECT $1, $2 RETURNING version, position, recorded_at", values: ["s", 1] };
+    const append = {
+      name: "append",
+      text: "INSERT INTO events SELECT $1, $2 RETURNING version, position, recorded_at",
+      values: ["s", 1],
+    };
     const statement = withInlineStatements(append, [
       { name: "first", text: "INSERT INTO a SELECT $1 FROM appended", values: ["a"] },
       { name: "second", text: "INSERT INTO b SELECT $2, $1 FROM appended", values: ["b1", "b2"] },

@@ -36,14 +36,18 @@ export function checkEvents(events: unknown): NewEvent[] {
     const { type, data, metadata, recordedAt } = event as Record<string, unknown>;
     checkInstant(`events[${index}].recordedAt`, recordedAt);
     if (typeof type !== "string" || type.trim() === "" || type.length > 255) {
-      throw new InvalidEventStoreArgument(`events[${index}].type`, "must be a non-empty string of at most 255 characters");
+      throw new InvalidEventStoreArgument(
+        `events[${index}].type`,
+        "must be a non-empty string of at most 255 characters",
+      );
     }
     if (!isPlainObject(data)) {
       throw new InvalidEventStoreArgument(`events[${index}].data`, "must be a plain JSON object");
     }
     checkJson(data, `events[${index}].data`);
     if (metadata !== undefined) {
-      if (!isPlainObject(metadata)) throw new InvalidEventStoreArgument(`events[${index}].metadata`, "must be a plain JSON object");
+      if (!isPlainObject(metadata))
+        throw new InvalidEventStoreArgument(`events[${index}].metadata`, "must be a plain JSON object");
       checkJson(metadata, `events[${index}].metadata`);
     }
   });

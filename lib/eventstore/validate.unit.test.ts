@@ -49,6 +49,8 @@ describe("JSON data", () => {
 
 describe("event lists", () => {
   it("names the offending event", () => {
-    expect(() => checkEvents([{ type: "ok", data: {} }, { type: "bad" }])).toThrow(expect.objectContaining({ argument: "events[1].data" }));
+    expect(() => checkEvents([{ type: "ok", data: {} }, { type: "bad" }])).toThrow(
+      expect.objectContaining({ argument: "events[1].data" }),
+    );
   });
 });

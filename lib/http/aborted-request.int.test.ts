@@ -32,7 +32,8 @@ describe.each(testBackends())("a request aborted while sending its body, on $nam
 
   it("is logged as aborted by the client, answered 400 problem+json, and records nothing", async () => {
     const lines = captureLog().lines;
-    const count = async () => (await (await getDatabase()).query<{ n: number }>("SELECT count(*)::int AS n FROM events"))[0]!.n;
+    const count = async () =>
+      (await (await getDatabase()).query<{ n: number }>("SELECT count(*)::int AS n FROM events"))[0]!.n;
     const before = await count();
     const request = await authorizedRequest("http://rewind.test/api/users", {
       method: "POST",
@@ -45,7 +46,10 @@ describe.each(testBackends())("a request aborted while sending its body, on $nam
 
     expect(response.status).toBe(400);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
-    expect(await response.json()).toMatchObject({ type: "https://rewind.dev/problems/request-aborted", correlationId: "aborted-upload-1" });
+    expect(await response.json()).toMatchObject({
+      type: "https://rewind.dev/problems/request-aborted",
+      correlationId: "aborted-upload-1",
+    });
     const logged = lines().filter((line) => line.correlationId === "aborted-upload-1");
     expect(logged.map((line) => line.msg)).toEqual(["request aborted by the client", "request"]);
     expect(logged[0]).toMatchObject({ level: "info", reason: "Error: aborted" });

@@ -44,18 +44,22 @@ export async function authenticate(request: Request): Promise<Principal> {
   if (authorization !== null) {
     const match = /^Bearer\s+(\S{1,200})\s*$/i.exec(authorization);
     const principal = match ? await tokenPrincipal(database, match[1]!) : undefined;
-    if (!principal) throw unauthenticated("The API token is not valid (unknown, revoked or malformed)", "invalid_token");
+    if (!principal)
+      throw unauthenticated("The API token is not valid (unknown, revoked or malformed)", "invalid_token");
     return principal;
   }
   const token = cookieOf(request, sessionCookie);
   const principal = token && token.length <= 200 ? await sessionPrincipal(database, token) : undefined;
   if (!principal || principal.kind !== "admin") {
-    throw unauthenticated(token ? "Your session has ended: sign in again" : "Sign in, or send an API token as Authorization: Bearer …");
+    throw unauthenticated(
+      token ? "Your session has ended: sign in again" : "Sign in, or send an API token as Authorization: Bearer …",
+    );
   }
   if (!safeMethods.has(request.method)) {
     refuseForeignOrigin(request);
     const sent = request.headers.get(csrfHeader) ?? "";
-    if (!sameSecret(sent, principal.csrfToken)) throw new HttpError("csrf_failed", `Send the session's CSRF token in ${csrfHeader}`);
+    if (!sameSecret(sent, principal.csrfToken))
+      throw new HttpError("csrf_failed", `Send the session's CSRF token in ${csrfHeader}`);
   }
   return principal;
 }

@@ -26,7 +26,8 @@ type HttpErrorCode =
   | "internal_error";
 
 /** Every code an answer can carry, layer by layer: the error table must have each, and only these. */
-export type ErrorCode = UserErrorCode | EventStoreErrorCode | ProjectionErrorCode | ApplicationErrorCode | HttpErrorCode;
+export type ErrorCode =
+  UserErrorCode | EventStoreErrorCode | ProjectionErrorCode | ApplicationErrorCode | HttpErrorCode;
 
 /** An error raised at the HTTP edge (bad header, body too large…), with its status. */
 export class HttpError extends CodedError<ErrorCode> {
@@ -62,7 +63,10 @@ export const errorTable = {
   user_deactivated: { status: 409, title: "User is deactivated" },
   user_forgotten: { status: 410, title: "User was forgotten" },
   effective_before_registration: { status: 409, title: "The change would take effect before the user was registered" },
-  effective_history_conflict: { status: 409, title: "Backdated there, the change would break the user's later history" },
+  effective_history_conflict: {
+    status: 409,
+    title: "Backdated there, the change would break the user's later history",
+  },
   email_taken: { status: 409, title: "Email already in use" },
   // The store's code, raised when a command kept losing its race: another write to the stream came first.
   wrong_expected_version: { status: 409, title: "Another change came first" },
@@ -97,8 +101,10 @@ function extensionsOf(error: Error): Record<string, unknown> {
   const extensions: Record<string, unknown> = {};
   if (error instanceof HttpError) Object.assign(extensions, error.extensions);
   if ("problems" in error && Array.isArray(error.problems)) extensions.errors = error.problems;
-  if ("retryAfterSeconds" in error && typeof error.retryAfterSeconds === "number") extensions.retryAfterSeconds = error.retryAfterSeconds;
-  if ("actualVersion" in error && typeof error.actualVersion === "number") extensions.currentVersion = error.actualVersion;
+  if ("retryAfterSeconds" in error && typeof error.retryAfterSeconds === "number")
+    extensions.retryAfterSeconds = error.retryAfterSeconds;
+  if ("actualVersion" in error && typeof error.actualVersion === "number")
+    extensions.currentVersion = error.actualVersion;
   return extensions;
 }
 
@@ -128,7 +134,8 @@ export function problemFor(error: unknown, correlationId: string): Response {
   const code = codeOf(error);
   if (error instanceof Error && code !== undefined) {
     const { status, title } = errorTable[code];
-    if (code === "request_aborted") logger().info({ correlationId, reason: String(error.cause) }, "request aborted by the client");
+    if (code === "request_aborted")
+      logger().info({ correlationId, reason: String(error.cause) }, "request aborted by the client");
     const problem: ProblemDetails = {
       type: problemType(code),
       title,
@@ -145,7 +152,13 @@ export function problemFor(error: unknown, correlationId: string): Response {
     logger().warn({ correlationId, err: error }, "database unavailable");
     const { status, title } = errorTable.database_unavailable;
     return problemResponse(
-      { type: problemType("database_unavailable"), title, status, detail: "Try again in a few seconds.", correlationId },
+      {
+        type: problemType("database_unavailable"),
+        title,
+        status,
+        detail: "Try again in a few seconds.",
+        correlationId,
+      },
       { "retry-after": "2" },
     );
   }

@@ -18,6 +18,10 @@ export function problemType(code: string): string {
 export function problemResponse(problem: ProblemDetails, headers: HeadersInit = {}): Response {
   return new Response(JSON.stringify(problem), {
     status: problem.status,
-    headers: { ...Object.fromEntries(new Headers(headers)), "content-type": problemContentType, "cache-control": "no-store" },
+    headers: {
+      ...Object.fromEntries(new Headers(headers)),
+      "content-type": problemContentType,
+      "cache-control": "no-store",
+    },
   });
 }

@@ -4,11 +4,17 @@ import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { proxy } from "../../proxy";
 
-const at = (path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`http://127.0.0.1:3000${path}`, { headers }));
+const at = (path: string, headers: Record<string, string> = {}) =>
+  proxy(new NextRequest(`http://127.0.0.1:3000${path}`, { headers }));
 
 describe("the proxy", () => {
   it("answers a 404 problem for an API path that is not UTF-8 (the bytes of a lone surrogate), with a correlation id", async () => {
-    for (const path of ["/api/users/%ED%B0%80", "/api/users/%ED%A0%80/rename", "/api/tokens/%FF/revoke", "/api/projections/%C3/rebuild"]) {
+    for (const path of [
+      "/api/users/%ED%B0%80",
+      "/api/users/%ED%A0%80/rename",
+      "/api/tokens/%FF/revoke",
+      "/api/projections/%C3/rebuild",
+    ]) {
       const response = at(path);
       expect(response.status, path).toBe(404);
       expect(response.headers.get("content-type")).toBe("application/problem+json");

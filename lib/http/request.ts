@@ -15,7 +15,9 @@ export function zodProblems(error: z.ZodError, prefix = ""): FieldProblem[] {
 }
 
 export function validationError(problems: FieldProblem[], detail?: string): HttpError {
-  return new HttpError("validation_failed", detail ?? problems.map((p) => `${p.path}: ${p.message}`).join("; "), { errors: problems });
+  return new HttpError("validation_failed", detail ?? problems.map((p) => `${p.path}: ${p.message}`).join("; "), {
+    errors: problems,
+  });
 }
 
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, prefix = ""): z.output<T> {
@@ -57,7 +59,13 @@ async function readLimited(request: Request): Promise<string> {
     } catch (error) {
       // The client hung up (or the connection broke) before its body was whole: its doing, not ours
       // nor the database's, and nobody is left to read the answer.
-      throw new HttpError("request_aborted", "The request was aborted while its body was being sent", {}, {}, { cause: error });
+      throw new HttpError(
+        "request_aborted",
+        "The request was aborted while its body was being sent",
+        {},
+        {},
+        { cause: error },
+      );
     }
     const { done, value } = chunk;
     if (done) break;
@@ -79,7 +87,11 @@ async function readLimited(request: Request): Promise<string> {
  * The JSON body, validated by `schema`. `optional` bodies may be empty (commands without fields).
  * Wrong media type → 415, too large → 413, not JSON → 400, not the schema → 400 with every problem.
  */
-export async function readJsonBody<T extends z.ZodType>(request: Request, schema: T, { optional = false } = {}): Promise<z.output<T>> {
+export async function readJsonBody<T extends z.ZodType>(
+  request: Request,
+  schema: T,
+  { optional = false } = {},
+): Promise<z.output<T>> {
   const text = await readLimitedIfAny(request, optional);
   if (text === undefined) return parseWith(schema, {});
   let value: unknown;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { correlationIdOf } from "./request";
 
-const withCorrelationId = (value: string) => new Request("http://rewind.test/api/users", { headers: { "x-correlation-id": value } });
+const withCorrelationId = (value: string) =>
+  new Request("http://rewind.test/api/users", { headers: { "x-correlation-id": value } });
 const generated = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe("the correlation id of a request", () => {

@@ -9,13 +9,18 @@ import { userIdPattern } from "@/lib/validation/users";
 
 export function userIdFrom(id: string): string {
   const normalised = id.toLowerCase();
-  if (!userIdPattern.test(normalised)) throw new HttpError("not_found", `There is no user ${JSON.stringify(id).slice(0, 80)}`);
+  if (!userIdPattern.test(normalised))
+    throw new HttpError("not_found", `There is no user ${JSON.stringify(id).slice(0, 80)}`);
   return normalised;
 }
 
-export function userResponse(user: UserView, init: { status?: number; location?: boolean; request?: Request } = {}): Response {
+export function userResponse(
+  user: UserView,
+  init: { status?: number; location?: boolean; request?: Request } = {},
+): Response {
   const headers: Record<string, string> = { etag: etagOf(user.version), "cache-control": "private, no-cache" };
-  if (init.request && clientHasCurrent(init.request, headers.etag!)) return new Response(null, { status: 304, headers });
+  if (init.request && clientHasCurrent(init.request, headers.etag!))
+    return new Response(null, { status: 304, headers });
   if (init.location) headers.location = `/api/users/${user.id}`;
   return Response.json(user, { status: init.status ?? 200, headers });
 }
@@ -44,7 +49,9 @@ export async function respondIdempotently(
   const { pathname } = new URL(request.url);
   // Keys are the caller's own: the same key from another admin or token is another request.
   const scopedKey = `${actorOf(principal)} ${request.method} ${pathname} ${key}`;
-  const fingerprint = sha256(`${request.method} ${pathname} ${request.headers.get("if-match") ?? ""} ${JSON.stringify(validatedBody)}`);
+  const fingerprint = sha256(
+    `${request.method} ${pathname} ${request.headers.get("if-match") ?? ""} ${JSON.stringify(validatedBody)}`,
+  );
   const { response, replayed } = await runIdempotently(scopedKey, fingerprint, async (commandId) => {
     try {
       return await stored(await produce(commandId));

@@ -41,7 +41,10 @@ export type RouteTemplate = (typeof routeTemplates)[number];
 /** Fixed paths first, so that /api/events/stream is never taken for a user's {id}. */
 const patterns = [...routeTemplates]
   .sort((a, b) => Number(a.includes("{")) - Number(b.includes("{")))
-  .map((template) => ({ template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+").replaceAll(".", "\\.")}$`) }));
+  .map((template) => ({
+    template,
+    pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+").replaceAll(".", "\\.")}$`),
+  }));
 
 /** The route's template (/api/users/{id}), never the path itself: ids would make every path its own series. */
 export function routeOf(pathname: string): RouteTemplate | "(unknown)" {

@@ -208,8 +208,7 @@ export function otherMethodsNotAllowed<const Served extends Partial<Record<HttpM
   served: Served,
 ): Record<Exclude<HttpMethod, keyof Served>, ScopedRoute<Record<string, never>>> {
   const refuse = methodNotAllowed(httpMethods.filter((method) => method in served));
-  return Object.fromEntries(httpMethods.filter((method) => !(method in served)).map((method) => [method, refuse])) as Record<
-    Exclude<HttpMethod, keyof Served>,
-    ScopedRoute<Record<string, never>>
-  >;
+  return Object.fromEntries(
+    httpMethods.filter((method) => !(method in served)).map((method) => [method, refuse]),
+  ) as Record<Exclude<HttpMethod, keyof Served>, ScopedRoute<Record<string, never>>>;
 }

@@ -7,12 +7,22 @@ function cookie(
   value: string,
   { httpOnly, maxAgeSeconds, secure }: { httpOnly: boolean; maxAgeSeconds: number; secure: boolean },
 ) {
-  return [`${name}=${value}`, "Path=/", `Max-Age=${maxAgeSeconds}`, "SameSite=Lax", httpOnly && "HttpOnly", secure && "Secure"]
+  return [
+    `${name}=${value}`,
+    "Path=/",
+    `Max-Age=${maxAgeSeconds}`,
+    "SameSite=Lax",
+    httpOnly && "HttpOnly",
+    secure && "Secure",
+  ]
     .filter(Boolean)
     .join("; ");
 }
 
-export function sessionCookies(request: Request, session: { token: string; csrfToken: string; expiresAt: Date }): string[] {
+export function sessionCookies(
+  request: Request,
+  session: { token: string; csrfToken: string; expiresAt: Date },
+): string[] {
   const maxAgeSeconds = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
   const secure = isSecureRequest(request);
   return [

@@ -16,17 +16,27 @@ function createMetrics() {
   // prom-client exposes these sums of the per-type gauges (nodejs_active_handles{type}…) as gauges
   // named _total, which Prometheus reserves for counters (promtool check metrics refuses them).
   // The per-type gauges stay: sum(nodejs_active_handles) is the same number.
-  for (const misnamed of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"])
+  for (const misnamed of [
+    "nodejs_active_handles_total",
+    "nodejs_active_requests_total",
+    "nodejs_active_resources_total",
+  ])
     registry.removeSingleMetric(misnamed);
   const gauge = <Label extends string>(name: string, help: string, labelNames: readonly Label[] = []) =>
     new Gauge<Label>({ name, help, labelNames, registers: [registry] });
   const databaseGauges = {
     databaseUp: gauge("rewind_database_up", "1 when the last scrape could read the database, 0 when not"),
     eventsInLog: gauge("rewind_events_in_log", "Events in the event log"),
-    projectionLagEvents: gauge("rewind_projection_lag_events", "Events appended that the projection has not applied yet", ["projection"]),
-    projectionLagSeconds: gauge("rewind_projection_lag_seconds", "How long the projection has been behind the log (0 when caught up)", [
-      "projection",
-    ]),
+    projectionLagEvents: gauge(
+      "rewind_projection_lag_events",
+      "Events appended that the projection has not applied yet",
+      ["projection"],
+    ),
+    projectionLagSeconds: gauge(
+      "rewind_projection_lag_seconds",
+      "How long the projection has been behind the log (0 when caught up)",
+      ["projection"],
+    ),
     projectionFailing: gauge("rewind_projection_failing", "1 while the projection's last batch failed", ["projection"]),
     poolConnections: gauge(
       "rewind_db_pool_connections",
@@ -37,7 +47,8 @@ function createMetrics() {
 
   /** Sets the database gauges from a scrape's readings; undefined when the database could not be read. */
   function recordDatabaseReadings(readings: DatabaseReadings | undefined) {
-    const { databaseUp, eventsInLog, projectionLagEvents, projectionLagSeconds, projectionFailing, poolConnections } = databaseGauges;
+    const { databaseUp, eventsInLog, projectionLagEvents, projectionLagSeconds, projectionFailing, poolConnections } =
+      databaseGauges;
     databaseUp.set(readings ? 1 : 0);
     if (!readings) return;
     eventsInLog.set(readings.eventsInLog);

@@ -69,20 +69,31 @@ describe.each(testBackends())("metrics, logs and readiness on $name", (backend) 
     const registered = await api.post("/api/users", newUserInput());
     expect(registered.status).toBe(201);
     const id = registered.body.id as string;
-    expect((await api.post(`/api/users/${id}/rename`, { name: "Renamed" }, { headers: { "if-match": '"7"' } })).status).toBe(412);
+    expect(
+      (await api.post(`/api/users/${id}/rename`, { name: "Renamed" }, { headers: { "if-match": '"7"' } })).status,
+    ).toBe(412);
     expect((await api.post(`/api/users/${id}/rename`, { name: "Renamed" })).status).toBe(200);
 
     // Projection lag counts what the feed shows, which waits for other test files' transactions.
     const { database } = await getServices();
     await feedShowsEverything(database);
     const after = await scrape();
-    const moved = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
+    const moved = (name: string, labels: Record<string, string> = {}) =>
+      sample(after, name, labels) - sample(before, name, labels);
     expect(moved("rewind_commands_total", { command: "RegisterUser", outcome: "recorded" })).toBe(1);
     expect(moved("rewind_commands_total", { command: "RenameUser", outcome: "precondition_failed" })).toBe(1);
     expect(moved("rewind_commands_total", { command: "RenameUser", outcome: "recorded" })).toBe(1);
     expect(moved("rewind_append_duration_seconds_count")).toBe(2);
-    expect(moved("rewind_http_request_duration_seconds_count", { route: "/api/users", method: "POST", status: "201" })).toBe(1);
-    expect(moved("rewind_http_request_duration_seconds_count", { route: "/api/users/{id}/rename", method: "POST", status: "412" })).toBe(1);
+    expect(
+      moved("rewind_http_request_duration_seconds_count", { route: "/api/users", method: "POST", status: "201" }),
+    ).toBe(1);
+    expect(
+      moved("rewind_http_request_duration_seconds_count", {
+        route: "/api/users/{id}/rename",
+        method: "POST",
+        status: "412",
+      }),
+    ).toBe(1);
     expect(moved("rewind_events_in_log")).toBe(2);
     // Nothing runs the projections in this test: they fall behind by the two events.
     expect(sample(after, "rewind_projection_lag_events", { projection: "name_changes" })).toBeGreaterThanOrEqual(2);
@@ -107,7 +118,11 @@ describe.each(testBackends())("metrics, logs and readiness on $name", (backend) 
     expect(sample(await scrape(), "rewind_sse_clients")).toBe(sample(before, "rewind_sse_clients") + 1);
     disconnect.abort();
     await reader.cancel();
-    for (let tries = 0; tries < 100 && sample(await scrape(), "rewind_sse_clients") !== sample(before, "rewind_sse_clients"); tries++)
+    for (
+      let tries = 0;
+      tries < 100 && sample(await scrape(), "rewind_sse_clients") !== sample(before, "rewind_sse_clients");
+      tries++
+    )
       await new Promise((done) => setTimeout(done, 20));
     expect(sample(await scrape(), "rewind_sse_clients")).toBe(sample(before, "rewind_sse_clients"));
   });
@@ -121,7 +136,8 @@ describe.each(testBackends())("metrics, logs and readiness on $name", (backend) 
     const complaints = promtoolComplaints(text);
     if (complaints === undefined) {
       // CI installs it (.ci/run): there a missing promtool is a broken setup, not a reason to skip.
-      if (process.env.CI) expect.fail("promtool is not installed; .ci/run installs Debian's prometheus package, which brings it");
+      if (process.env.CI)
+        expect.fail("promtool is not installed; .ci/run installs Debian's prometheus package, which brings it");
       context.skip("promtool is not installed (apt-get install prometheus brings it)");
     }
     expect(complaints).toBe("");
@@ -140,7 +156,9 @@ describe.each(testBackends())("metrics, logs and readiness on $name", (backend) 
     const input = newUserInput({ name: "Grace Hopper" });
     const registered = await api.post("/api/users", input, { headers: { "x-correlation-id": "corr-log-test" } });
     expect(registered.status).toBe(201);
-    await api.post(`/api/users/${registered.body.id}/change-email`, { email: `grace-${registered.body.id}@example.com` });
+    await api.post(`/api/users/${registered.body.id}/change-email`, {
+      email: `grace-${registered.body.id}@example.com`,
+    });
     await api.get("/api/users/not-a-user");
 
     const requests = log.lines().filter((line) => line.msg === "request");
@@ -157,7 +175,8 @@ describe.each(testBackends())("metrics, logs and readiness on $name", (backend) 
     expect(typeof requests[0]!.time).toBe("string");
     expect(requests[1]).toMatchObject({ route: "/api/users/{id}/change-email", status: 200 });
     expect(requests[2]).toMatchObject({ route: "/api/users/{id}", status: 404 });
-    for (const secret of [input.name, input.email, input.password, "grace-", registered.body.id]) expect(log.raw()).not.toContain(secret);
+    for (const secret of [input.name, input.email, input.password, "grace-", registered.body.id])
+      expect(log.raw()).not.toContain(secret);
   });
 
   it("logs an unexpected error with its stack on the server, and answers without it", async () => {
@@ -199,11 +218,15 @@ describe.each(testBackends())("metrics, logs and readiness on $name", (backend) 
     const [last] = await database.query<{ migration_name: string }>(
       "SELECT migration_name FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1",
     );
-    await database.query("UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1", [last!.migration_name]);
+    await database.query("UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = $1", [
+      last!.migration_name,
+    ]);
     const behind = await api.get("/api/ready", { credentials: "none" });
     expect(behind.status).toBe(503);
     expect(behind.body.checks.migrations).toEqual({ ok: false, detail: `Not applied: ${last!.migration_name}` });
-    await database.query("UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE migration_name = $1", [last!.migration_name]);
+    await database.query("UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE migration_name = $1", [
+      last!.migration_name,
+    ]);
     expect((await api.get("/api/ready", { credentials: "none" })).status).toBe(200);
   });
 });

@@ -37,9 +37,13 @@ async function seedRenames(database: Database) {
 
 async function killMidBatch(target: string) {
   const signalFile = path.join(mkdtempSync(path.join(tmpdir(), "rewind-crash-")), "in-batch");
-  const child = spawn(process.execPath, ["--import", "tsx", script, target, signalFile, projectionModule, "nameChangesProjection"], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", script, target, signalFile, projectionModule, "nameChangesProjection"],
+    {
+      stdio: "ignore",
+    },
+  );
   const exited = new Promise((done) => child.once("exit", done));
   for (let waited = 0; !existsSync(signalFile); waited += 50) {
     if (waited > 30_000) throw new Error("the runner never reached a batch");

@@ -50,7 +50,8 @@ describe.each(testBackends())("projection rebuild on $name", (backend) => {
 
   const bruteForce = () => nameChangesByBruteForce(database);
   const projected = () => nameChangesProjected(database);
-  const rowCount = async () => (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM name_changes"))[0]!.n;
+  const rowCount = async () =>
+    (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM name_changes"))[0]!.n;
 
   async function renames(users: number, each: number) {
     for (let u = 0; u < users; u++) {
@@ -142,7 +143,9 @@ describe.each(testBackends())("projection rebuild on $name", (backend) => {
       // A report mid-transaction: it has read the last table and will read the first next.
       const reader = await database.pool.connect();
       try {
-        const [{ pid: readerPid }] = (await reader.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
+        const [{ pid: readerPid }] = (await reader.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [
+          { pid: number },
+        ];
         await reader.query("BEGIN");
         await reader.query("SELECT count(*) FROM name_change_last_days");
         const rebuilding = rebuildProjection({ database, store }, nameChangesProjection);
@@ -165,7 +168,9 @@ describe.each(testBackends())("projection rebuild on $name", (backend) => {
         const reading = reader.query("SELECT count(*) FROM name_changes").finally(() => (read = true));
         // Now each waits for the other: the swap must be the one to give way.
         const readerWaited = await until(
-          async () => read || (await database.query("SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted", [readerPid])).length > 0,
+          async () =>
+            read ||
+            (await database.query("SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted", [readerPid])).length > 0,
         );
         const waitedBeforeReading = readerWaited && !read;
         await reading;

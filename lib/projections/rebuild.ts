@@ -29,7 +29,11 @@ const swapAttempts = 100;
  * one in an order of the planner's choosing: a swap that waited while holding some of them could
  * deadlock with a report that holds the others — and PostgreSQL would abort one of the two.
  */
-async function swapWhenTablesAreFree(database: Database, projection: Projection, swap: Parameters<Database["transaction"]>[0]) {
+async function swapWhenTablesAreFree(
+  database: Database,
+  projection: Projection,
+  swap: Parameters<Database["transaction"]>[0],
+) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await database.transaction(async (tx) => {
@@ -59,7 +63,9 @@ const shadowTables: TableName = shadowOf;
 export async function eraseFromProjection(tx: Queryable, projection: Projection, userId: string): Promise<void> {
   if (!projection.erase) return;
   await projection.erase(tx, userId, liveTables);
-  const [copies] = await tx.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [shadowOf(projection.tables[0]!)]);
+  const [copies] = await tx.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+    shadowOf(projection.tables[0]!),
+  ]);
   if (copies?.present) await projection.erase(tx, userId, shadowTables);
 }
 /** A rebuild that made no progress for this long is taken to have died with its process. */
@@ -71,7 +77,9 @@ export async function rebuildProjection(
   { batchSize = 1000, onProgress }: { batchSize?: number; onProgress?: (applied: number, total: number) => void } = {},
 ): Promise<{ applied: number; position: number }> {
   await ensureCheckpoint(database, projection);
-  const [{ total } = { total: 0 }] = await database.query<{ total: number }>("SELECT count(*)::bigint AS total FROM events");
+  const [{ total } = { total: 0 }] = await database.query<{ total: number }>(
+    "SELECT count(*)::bigint AS total FROM events",
+  );
   const claimed = await database.query(
     `UPDATE projection_checkpoints SET rebuild_started_at = now(), rebuild_applied = 0, rebuild_total = $2, updated_at = now()
       WHERE name = $1 AND (rebuild_started_at IS NULL OR updated_at < now() - interval '${abandonedAfter}') RETURNING 1`,
@@ -81,7 +89,9 @@ export async function rebuildProjection(
 
   try {
     for (const table of projection.tables) {
-      await database.exec(`DROP TABLE IF EXISTS "${shadowOf(table)}"; CREATE TABLE "${shadowOf(table)}" (LIKE "${table}" INCLUDING ALL)`);
+      await database.exec(
+        `DROP TABLE IF EXISTS "${shadowOf(table)}"; CREATE TABLE "${shadowOf(table)}" (LIKE "${table}" INCLUDING ALL)`,
+      );
     }
     let cursor = 0;
     let applied = 0;
@@ -102,10 +112,10 @@ export async function rebuildProjection(
       // Progress (and the heartbeat that says this rebuild is alive) a few times a second, not per batch.
       if (performance.now() - progressWrittenAt >= 200) {
         progressWrittenAt = performance.now();
-        await database.query(`UPDATE projection_checkpoints SET rebuild_applied = $2, updated_at = now() WHERE name = $1`, [
-          projection.name,
-          applied,
-        ]);
+        await database.query(
+          `UPDATE projection_checkpoints SET rebuild_applied = $2, updated_at = now() WHERE name = $1`,
+          [projection.name, applied],
+        );
       }
       onProgress?.(applied, Math.max(total, applied));
     }
@@ -139,11 +149,13 @@ export async function rebuildProjection(
     return { applied, position: cursor };
   } catch (error) {
     await database
-      .query(`UPDATE projection_checkpoints SET rebuild_started_at = NULL, rebuild_applied = NULL, rebuild_total = NULL WHERE name = $1`, [
-        projection.name,
-      ])
+      .query(
+        `UPDATE projection_checkpoints SET rebuild_started_at = NULL, rebuild_applied = NULL, rebuild_total = NULL WHERE name = $1`,
+        [projection.name],
+      )
       .catch(() => {});
-    for (const table of projection.tables) await database.exec(`DROP TABLE IF EXISTS "${shadowOf(table)}"`).catch(() => {});
+    for (const table of projection.tables)
+      await database.exec(`DROP TABLE IF EXISTS "${shadowOf(table)}"`).catch(() => {});
     throw error;
   }
 }

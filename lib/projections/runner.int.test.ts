@@ -101,27 +101,35 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
     expect(await projected()).toEqual(await bruteForce());
   });
 
-  it.skipIf(backend.name === "pglite")("lets two runner processes share the work without applying anything twice", async () => {
-    await renameMany(6, 8);
-    const other = createPostgresDatabase(database.url!, { maxConnections: 4 });
-    const otherNotifier = createEventNotifier(other);
-    const otherStore = createEventStore(other, { onAppended: otherNotifier.appended });
-    const stop = new AbortController();
-    try {
-      const runners = [
-        runProjections({ database, store, notifier }, [nameChangesProjection], stop.signal, 3),
-        runProjections({ database: other, store: otherStore, notifier: otherNotifier }, [nameChangesProjection], stop.signal, 3),
-      ];
-      await renameMany(6, 8, 2);
-      await caughtUp(nameChangesProjection.name);
-      stop.abort();
-      await Promise.all(runners);
-      expect(await projected()).toEqual(await bruteForce());
-    } finally {
-      await otherNotifier.close();
-      await other.close();
-    }
-  });
+  it.skipIf(backend.name === "pglite")(
+    "lets two runner processes share the work without applying anything twice",
+    async () => {
+      await renameMany(6, 8);
+      const other = createPostgresDatabase(database.url!, { maxConnections: 4 });
+      const otherNotifier = createEventNotifier(other);
+      const otherStore = createEventStore(other, { onAppended: otherNotifier.appended });
+      const stop = new AbortController();
+      try {
+        const runners = [
+          runProjections({ database, store, notifier }, [nameChangesProjection], stop.signal, 3),
+          runProjections(
+            { database: other, store: otherStore, notifier: otherNotifier },
+            [nameChangesProjection],
+            stop.signal,
+            3,
+          ),
+        ];
+        await renameMany(6, 8, 2);
+        await caughtUp(nameChangesProjection.name);
+        stop.abort();
+        await Promise.all(runners);
+        expect(await projected()).toEqual(await bruteForce());
+      } finally {
+        await otherNotifier.close();
+        await other.close();
+      }
+    },
+  );
 
   it("rebuilds from the first event when its version is raised, and reports a failing projection without stopping the others", async () => {
     await catchUp(database, store, nameChangesProjection);

@@ -53,13 +53,16 @@ describe.skipIf(unavailable)(`commands under faults${unavailable ? ` (skipped: $
 
   it("8 clients hammering one user with If-Match: no lost update, every rejection a 412", async () => {
     const [userId] = await registerUsers(rig.server, 1);
-    const outcomes: { status: number; version?: number; problem?: { currentVersion?: number }; type: string | null }[] = [];
+    const outcomes: { status: number; version?: number; problem?: { currentVersion?: number }; type: string | null }[] =
+      [];
     await Promise.all(
       Array.from({ length: 8 }, async (_, client) => {
         for (let attempt = 0; attempt < 25; attempt++) {
           const read = await send(rig.server, "GET", `/api/users/${userId}`);
           expect(read.status).toBe(200);
-          const answer = await rename(userId!, `hammer ${client}-${attempt}`, { "if-match": read.headers.get("etag")! });
+          const answer = await rename(userId!, `hammer ${client}-${attempt}`, {
+            "if-match": read.headers.get("etag")!,
+          });
           outcomes.push({
             status: answer.status,
             type: answer.headers.get("content-type"),
@@ -83,18 +86,25 @@ describe.skipIf(unavailable)(`commands under faults${unavailable ? ` (skipped: $
     const final = await send(rig.server, "GET", `/api/users/${userId}`);
     expect(JSON.parse(final.text).version).toBe(1 + won.length);
     expect(won.length).toBeGreaterThan(8);
-    figures.record("If-Match hammer", { clients: 8, attempts: outcomes.length, won: won.length, refused412: refused.length });
+    figures.record("If-Match hammer", {
+      clients: 8,
+      attempts: outcomes.length,
+      won: won.length,
+      refused412: refused.length,
+    });
     await checkAcknowledged(rig.database, acknowledged, unanswered);
   });
 
   it("64 clients renaming one user at once without If-Match: every one lands (last writer wins), each at its own version", async () => {
     const [userId] = await registerUsers(rig.server, 1);
     const started = Date.now();
-    const answers = await Promise.all(Array.from({ length: 64 }, (_, client) => rename(userId!, `last writer ${client}`)));
-    const seconds = (Date.now() - started) / 1000;
-    expect(answers.map((answer) => (answer.status === 200 ? 200 : `${answer.status} ${answer.text.slice(0, 200)}`))).toEqual(
-      answers.map(() => 200),
+    const answers = await Promise.all(
+      Array.from({ length: 64 }, (_, client) => rename(userId!, `last writer ${client}`)),
     );
+    const seconds = (Date.now() - started) / 1000;
+    expect(
+      answers.map((answer) => (answer.status === 200 ? 200 : `${answer.status} ${answer.text.slice(0, 200)}`)),
+    ).toEqual(answers.map(() => 200));
     const versions = answers.map((answer) => (JSON.parse(answer.text) as Renamed).version).sort((a, b) => a - b);
     expect(versions).toEqual(Array.from({ length: 64 }, (_, i) => i + 2));
     const final = await send(rig.server, "GET", `/api/users/${userId}`);
@@ -184,7 +194,10 @@ describe.skipIf(unavailable)(`commands under faults${unavailable ? ` (skipped: $
     for (const answer of unavailableAnswers) {
       expect(answer.headers.get("content-type")).toMatch(/^application\/problem\+json/);
       expect(Number(answer.headers.get("retry-after"))).toBeGreaterThan(0);
-      expect(JSON.parse(answer.text)).toMatchObject({ status: 503, type: "https://rewind.dev/problems/database-unavailable" });
+      expect(JSON.parse(answer.text)).toMatchObject({
+        status: 503,
+        type: "https://rewind.dev/problems/database-unavailable",
+      });
     }
     const other = answers.filter((answer) => answer.status !== 200 && answer.status !== 503);
     expect(other.map((answer) => `${answer.status} ${answer.error ?? answer.text.slice(0, 120)}`)).toEqual([]);

@@ -74,7 +74,11 @@ async function register(server: ProductionServer): Promise<string> {
   const response = await fetch(`${server.base}/api/users`, {
     method: "POST",
     headers: { ...server.auth, "content-type": "application/json" },
-    body: JSON.stringify({ name: `Streamer ${userCount}`, email: `streamer-${userCount}@example.com`, password: "long enough secret" }),
+    body: JSON.stringify({
+      name: `Streamer ${userCount}`,
+      email: `streamer-${userCount}@example.com`,
+      password: "long enough secret",
+    }),
   });
   expect(response.status).toBe(201);
   return `user-${((await response.json()) as { id: string }).id}`;
@@ -130,7 +134,9 @@ describe.skipIf(unavailable)(
         expect(endedAt - acknowledgedAt).toBeLessThan(1000);
         // The feed shows it (so an open stream would have had it), and this one never did.
         await new Promise((done) => setTimeout(done, 500));
-        const feed = (await (await fetch(`${revoking.base}/api/events?after=0&limit=1000`, { headers: revoking.auth })).json()) as {
+        const feed = (await (
+          await fetch(`${revoking.base}/api/events?after=0&limit=1000`, { headers: revoking.auth })
+        ).json()) as {
           items: { streamId: string }[];
         };
         expect(feed.items.map((event) => event.streamId)).toContain(after);
@@ -146,7 +152,9 @@ describe.skipIf(unavailable)(
       try {
         await stream.received(await register(revoking));
         const sentAt = Date.now();
-        expect((await fetch(`${revoking.base}/api/auth/sign-out`, { method: "POST", headers: session })).status).toBe(204);
+        expect((await fetch(`${revoking.base}/api/auth/sign-out`, { method: "POST", headers: session })).status).toBe(
+          204,
+        );
         const acknowledgedAt = Date.now();
         const after = await register(revoking);
         const endedAt = await endOf(stream);

@@ -72,7 +72,9 @@ export interface CallOptions {
 
 export async function call(method: string, pathAndQuery: string, options: CallOptions = {}): Promise<ApiResponse> {
   const url = new URL(pathAndQuery, "http://rewind.test");
-  const match = routes.map(({ pattern, module }) => ({ found: pattern.exec(url.pathname), module })).find(({ found }) => found);
+  const match = routes
+    .map(({ pattern, module }) => ({ found: pattern.exec(url.pathname), module }))
+    .find(({ found }) => found);
   if (!match) throw new Error(`No route for ${url.pathname}`);
   const handler = (await match.module())[method] as Handler | undefined;
   if (!handler) throw new Error(`${url.pathname} exports no ${method}`);
@@ -86,7 +88,9 @@ export async function call(method: string, pathAndQuery: string, options: CallOp
     body = JSON.stringify(options.body);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
-  const params = Object.fromEntries(Object.entries(match.found!.groups ?? {}).map(([key, value]) => [key, decodeURIComponent(value)]));
+  const params = Object.fromEntries(
+    Object.entries(match.found!.groups ?? {}).map(([key, value]) => [key, decodeURIComponent(value)]),
+  );
   const response = await handler(new Request(url, { method, headers, body }), { params: Promise.resolve(params) });
   const text = await response.text();
   let parsed: unknown;
@@ -109,11 +113,19 @@ let userCounter = 0;
 export function newUserInput(overrides: Partial<{ name: string; email: string; password: string }> = {}) {
   userCounter++;
   const tag = `${process.pid}-${userCounter}-${Math.random().toString(36).slice(2, 7)}`;
-  return { name: `Test User ${userCounter}`, email: `user-${tag}@example.com`, password: "correct horse battery", ...overrides };
+  return {
+    name: `Test User ${userCounter}`,
+    email: `user-${tag}@example.com`,
+    password: "correct horse battery",
+    ...overrides,
+  };
 }
 
 /** A signed-in admin's session, as a browser holds it: the cookies, and the CSRF token a change must echo. */
-export async function signedInSession(email: string, password: string): Promise<{ cookie: string; "x-csrf-token": string }> {
+export async function signedInSession(
+  email: string,
+  password: string,
+): Promise<{ cookie: string; "x-csrf-token": string }> {
   const signedIn = await api.post("/api/auth/sign-in", { email, password }, { credentials: "none" });
   if (signedIn.status !== 200) throw new Error(`Signing in as ${email} answered ${signedIn.status}`);
   const cookies = signedIn.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);

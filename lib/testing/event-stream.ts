@@ -17,9 +17,12 @@ export async function collect(
   timeoutMs = 20_000,
 ) {
   const abort = new AbortController();
-  const response = await GET(await authorizedRequest(`http://rewind.test/api/events/stream${query}`, { headers, signal: abort.signal }), {
-    params: Promise.resolve({}),
-  });
+  const response = await GET(
+    await authorizedRequest(`http://rewind.test/api/events/stream${query}`, { headers, signal: abort.signal }),
+    {
+      params: Promise.resolve({}),
+    },
+  );
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
   const reader = response.body!.getReader();
@@ -42,7 +45,12 @@ export async function collect(
           .filter((line) => !line.startsWith(":") && line.includes(":"))
           .map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trimStart()]),
       );
-      if (fields.data) messages.push({ id: fields.id ?? "", event: fields.event ?? "", data: JSON.parse(fields.data) as Message["data"] });
+      if (fields.data)
+        messages.push({
+          id: fields.id ?? "",
+          event: fields.event ?? "",
+          data: JSON.parse(fields.data) as Message["data"],
+        });
     }
   }
   abort.abort();
@@ -62,9 +70,12 @@ export interface OpenStream {
 /** Opens the stream with exactly these credentials (no test token added) and reads it in the background. */
 export async function openStream(headers: Record<string, string>, query = "?from=now"): Promise<OpenStream> {
   const abort = new AbortController();
-  const response = await GET(new Request(`http://rewind.test/api/events/stream${query}`, { headers, signal: abort.signal }), {
-    params: Promise.resolve({}),
-  });
+  const response = await GET(
+    new Request(`http://rewind.test/api/events/stream${query}`, { headers, signal: abort.signal }),
+    {
+      params: Promise.resolve({}),
+    },
+  );
   expect(response.status).toBe(200);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();

@@ -62,7 +62,11 @@ export async function send(
   server: ProductionServer,
   method: string,
   path: string,
-  { body, headers = {}, timeoutMs = 15_000 }: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+  {
+    body,
+    headers = {},
+    timeoutMs = 15_000,
+  }: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<Answer> {
   const correlationId = randomUUID();
   const startedAt = Date.now();
@@ -114,7 +118,11 @@ export interface Acknowledged {
 }
 
 /** Every acknowledged command is in the log exactly once, at the version it answered, with its name; nothing else is there twice. */
-export async function checkAcknowledged(database: Database, acknowledged: Acknowledged[], unanswered: string[]): Promise<void> {
+export async function checkAcknowledged(
+  database: Database,
+  acknowledged: Acknowledged[],
+  unanswered: string[],
+): Promise<void> {
   const rows = await database.query<{ correlation_id: string; copies: number; stream_id: string; version: number }>(
     `SELECT metadata->>'correlationId' AS correlation_id, count(*)::int AS copies, min(stream_id) AS stream_id, min(version) AS version
        FROM events WHERE metadata->>'correlationId' = ANY($1::text[]) GROUP BY 1`,
@@ -154,6 +162,8 @@ export async function checkLogAndUsersTable(database: Database): Promise<{ strea
     expect(state).toMatchObject({ name: user.name, email: user.email, status: user.status, version: user.version });
     expect(version).toBe(user.version);
   }
-  const [{ events }] = (await database.query<{ events: number }>("SELECT count(*)::int AS events FROM events")) as [{ events: number }];
+  const [{ events }] = (await database.query<{ events: number }>("SELECT count(*)::int AS events FROM events")) as [
+    { events: number },
+  ];
   return { streams: streams.length, events };
 }

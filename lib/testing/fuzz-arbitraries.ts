@@ -175,7 +175,8 @@ export const forgedCursor: fc.Arbitrary<string> = fc
  */
 function plausibleString(name: string | undefined, schema: JsonSchema): fc.Arbitrary<string> {
   if (name === "email") return fc.uuid().map((id) => `fuzz-${id.slice(0, 8)}@example.com`);
-  if (name === "password") return fc.string({ minLength: 0, maxLength: 20 }).map((value) => `a long fuzz password ${value}`);
+  if (name === "password")
+    return fc.string({ minLength: 0, maxLength: 20 }).map((value) => `a long fuzz password ${value}`);
   if (name === "cursor") return forgedCursor;
   if (schema.format === "date-time" || schema.format === "date" || schema.pattern?.includes("-02-29")) {
     return fc.oneof(
@@ -228,11 +229,15 @@ export function valueFor(schema: JsonSchema | undefined, name?: string, depth = 
 
 function shapedValueFor(schema: JsonSchema, name: string | undefined, depth: number): fc.Arbitrary<unknown> {
   const alternatives = schema.anyOf ?? schema.oneOf;
-  if (alternatives?.length) return fc.oneof(...alternatives.map((alternative) => shapedValueFor(alternative, name, depth)));
+  if (alternatives?.length)
+    return fc.oneof(...alternatives.map((alternative) => shapedValueFor(alternative, name, depth)));
   if (schema.allOf?.length) return shapedValueFor(Object.assign({}, ...schema.allOf) as JsonSchema, name, depth);
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum?.length)
-    return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...schema.enum) }, { weight: 1, arbitrary: stringValue(name, {}) });
+    return fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...schema.enum) },
+      { weight: 1, arbitrary: stringValue(name, {}) },
+    );
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
   switch (type) {
     case "string":
@@ -247,9 +252,12 @@ function shapedValueFor(schema: JsonSchema, name: string | undefined, depth: num
     case "object": {
       if (depth > 3) return fc.constant({});
       const properties = Object.entries(schema.properties ?? {});
-      const known = fc.record(Object.fromEntries(properties.map(([key, value]) => [key, valueFor(value, key, depth + 1)])), {
-        requiredKeys: schema.required ?? [],
-      });
+      const known = fc.record(
+        Object.fromEntries(properties.map(([key, value]) => [key, valueFor(value, key, depth + 1)])),
+        {
+          requiredKeys: schema.required ?? [],
+        },
+      );
       const unknown = fc.dictionary(
         fc.oneof(fc.constantFrom("__proto__", "constructor", "extra"), fc.string({ maxLength: 8 })),
         fc.jsonValue({ maxDepth: 1 }),
@@ -263,9 +271,12 @@ function shapedValueFor(schema: JsonSchema, name: string | undefined, depth: num
         // Required properties left out.
         {
           weight: 1,
-          arbitrary: fc.record(Object.fromEntries(properties.map(([key, value]) => [key, valueFor(value, key, depth + 1)])), {
-            requiredKeys: [],
-          }),
+          arbitrary: fc.record(
+            Object.fromEntries(properties.map(([key, value]) => [key, valueFor(value, key, depth + 1)])),
+            {
+              requiredKeys: [],
+            },
+          ),
         },
       );
     }
@@ -279,7 +290,9 @@ export function queryValueFor(schema: JsonSchema | undefined, name: string): fc.
   return fc.oneof(
     {
       weight: 8,
-      arbitrary: shapedValueFor(schema ?? {}, name, 0).map((value) => (typeof value === "string" ? value : (JSON.stringify(value) ?? ""))),
+      arbitrary: shapedValueFor(schema ?? {}, name, 0).map((value) =>
+        typeof value === "string" ? value : (JSON.stringify(value) ?? ""),
+      ),
     },
     { weight: 2, arbitrary: edgeInstant },
     { weight: 2, arbitrary: edgeWholeNumber },

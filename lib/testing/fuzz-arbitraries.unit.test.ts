@@ -22,6 +22,8 @@ describe("fuzz values", () => {
     const decoded = fc
       .sample(forgedCursor, { numRuns: 200, seed: 2 })
       .map((cursor) => JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-    expect(decoded.some((value) => Array.isArray(value) && value.length === 2 && value[1] === "-".repeat(36))).toBe(true);
+    expect(decoded.some((value) => Array.isArray(value) && value.length === 2 && value[1] === "-".repeat(36))).toBe(
+      true,
+    );
   });
 });

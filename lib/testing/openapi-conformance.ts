@@ -24,7 +24,10 @@ export function conformanceTo(document: OpenApiDocument) {
   const validators = new Map<string, ValidateFunction>();
   const templates = Object.keys(document.paths ?? {})
     .sort((a, b) => Number(a.includes("{")) - Number(b.includes("{")))
-    .map((template) => ({ template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+").replaceAll(".", "\\.")}$`) }));
+    .map((template) => ({
+      template,
+      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+").replaceAll(".", "\\.")}$`),
+    }));
 
   const operation = (method: string, template: string): Operation | undefined =>
     document.paths?.[template]?.[method.toLowerCase() as OpenAPIV3_1.HttpMethods];
@@ -52,7 +55,9 @@ export function conformanceTo(document: OpenApiDocument) {
       let validate = validators.get(key);
       if (!validate) validators.set(key, (validate = ajv.compile(content.schema as object)));
       if (validate(body)) return [];
-      return [`${method} ${template} ${status} ${mediaType} body: ${ajv.errorsText(validate.errors, { separator: "; " })}`];
+      return [
+        `${method} ${template} ${status} ${mediaType} body: ${ajv.errorsText(validate.errors, { separator: "; " })}`,
+      ];
     },
   };
 }

@@ -33,7 +33,9 @@ export function postgresTool(tool: string): string {
     .map((folder) => path.join(folder, tool))
     .find((candidate) => existsSync(candidate));
   if (onPath) return onPath;
-  throw new Error(`${tool} is not on this machine: install PostgreSQL's client tools (postgresql-client) or set POSTGRES_BIN_DIR`);
+  throw new Error(
+    `${tool} is not on this machine: install PostgreSQL's client tools (postgresql-client) or set POSTGRES_BIN_DIR`,
+  );
 }
 
 /**
@@ -43,7 +45,8 @@ export function postgresTool(tool: string): string {
  */
 export function clusterUnavailableReason(): string | undefined {
   const reason = unavailableReason();
-  if (reason && runningInCI()) throw new Error(`CI must run the tests on PostgreSQL clusters of their own, but ${reason}`);
+  if (reason && runningInCI())
+    throw new Error(`CI must run the tests on PostgreSQL clusters of their own, but ${reason}`);
   return reason;
 }
 
@@ -51,8 +54,10 @@ export function clusterUnavailableReason(): string | undefined {
 export const runningInCI = () => !!process.env.CI && process.env.CI !== "false" && process.env.CI !== "0";
 
 function unavailableReason(): string | undefined {
-  if (!postgresBinDirectory()) return "no PostgreSQL server binaries (initdb, pg_ctl) on this machine; set POSTGRES_BIN_DIR";
-  if (process.getuid?.() === 0 && spawnSync("id", ["-u", "postgres"]).status !== 0) return "running as root without a postgres OS user";
+  if (!postgresBinDirectory())
+    return "no PostgreSQL server binaries (initdb, pg_ctl) on this machine; set POSTGRES_BIN_DIR";
+  if (process.getuid?.() === 0 && spawnSync("id", ["-u", "postgres"]).status !== 0)
+    return "running as root without a postgres OS user";
   return undefined;
 }
 
@@ -104,7 +109,18 @@ function clusterAt(dataDir: string, port: number, root: string): Cluster {
     dataDir,
     url: (database = "postgres") => `postgresql://postgres@127.0.0.1:${port}/${database}`,
     start() {
-      run("pg_ctl", ["start", "-w", "-t", "60", "-D", dataDir, "-l", logFile, "-o", `-p ${port} -k ${root} -c listen_addresses=127.0.0.1`]);
+      run("pg_ctl", [
+        "start",
+        "-w",
+        "-t",
+        "60",
+        "-D",
+        dataDir,
+        "-l",
+        logFile,
+        "-o",
+        `-p ${port} -k ${root} -c listen_addresses=127.0.0.1`,
+      ]);
     },
     stop() {
       run("pg_ctl", ["stop", "-w", "-t", "60", "-m", "fast", "-D", dataDir]);
@@ -114,7 +130,11 @@ function clusterAt(dataDir: string, port: number, root: string): Cluster {
       if (pid) process.kill(pid, "SIGKILL");
       // The children notice their postmaster is gone and exit; wait until the port is free again.
       const isReady = path.join(postgresBinDirectory()!, "pg_isready");
-      for (let tries = 0; tries < 200 && spawnSync(isReady, ["-h", "127.0.0.1", "-p", String(port)]).status === 0; tries++) {
+      for (
+        let tries = 0;
+        tries < 200 && spawnSync(isReady, ["-h", "127.0.0.1", "-p", String(port)]).status === 0;
+        tries++
+      ) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
       }
     },

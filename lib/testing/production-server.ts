@@ -45,7 +45,9 @@ async function credentials(base: string): Promise<Pick<ProductionServer, "auth" 
     body: JSON.stringify(serverAdmin),
   });
   if (!signedIn.ok) throw new Error(`sign-in: ${signedIn.status} ${await signedIn.text()}`);
-  const cookies = Object.fromEntries(signedIn.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!.split("=") as [string, string]));
+  const cookies = Object.fromEntries(
+    signedIn.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!.split("=") as [string, string]),
+  );
   const created = await fetch(`${base}/api/tokens`, {
     method: "POST",
     headers: {
@@ -58,7 +60,10 @@ async function credentials(base: string): Promise<Pick<ProductionServer, "auth" 
   });
   if (!created.ok) throw new Error(`token: ${created.status} ${await created.text()}`);
   const { token } = (await created.json()) as { token: string };
-  return { auth: { authorization: `Bearer ${token}` }, sessionCookie: { name: "rewind_session", value: cookies.rewind_session! } };
+  return {
+    auth: { authorization: `Bearer ${token}` },
+    sessionCookie: { name: "rewind_session", value: cookies.rewind_session! },
+  };
 }
 
 export async function startProductionServer(

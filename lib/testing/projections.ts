@@ -22,7 +22,12 @@ export async function feedShowsEverything(database: Database): Promise<void> {
   }
 }
 
-export async function catchUp(database: Database, store: EventStore, projection: Projection, batchSize?: number): Promise<void> {
+export async function catchUp(
+  database: Database,
+  store: EventStore,
+  projection: Projection,
+  batchSize?: number,
+): Promise<void> {
   await feedShowsEverything(database);
   while ((await runBatch(database, store, projection, batchSize)) > 0);
 }

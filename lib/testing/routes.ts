@@ -24,7 +24,8 @@ export function routeFiles(): RouteFile[] {
   const found: RouteFile[] = [];
   const walk = (folder: string, segments: string[]) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (entry.isDirectory() && !entry.name.startsWith("_")) walk(path.join(folder, entry.name), [...segments, entry.name]);
+      if (entry.isDirectory() && !entry.name.startsWith("_"))
+        walk(path.join(folder, entry.name), [...segments, entry.name]);
       if (!entry.isFile() || entry.name !== "route.ts") continue;
       const params: Record<string, unknown> = {};
       const url: string[] = [];
@@ -74,7 +75,10 @@ export function pageRoutes(): PageRoute[] {
       if (entry.isDirectory() && !entry.name.startsWith("_") && entry.name !== "api") {
         // A route group, (dashboard), names no segment of the URL.
         const group = /^\(.*\)$/.test(entry.name);
-        walk(path.join(folder, entry.name), group ? segments : [...segments, entry.name.replace(/^\[(\w+)\]$/, "{$1}")]);
+        walk(
+          path.join(folder, entry.name),
+          group ? segments : [...segments, entry.name.replace(/^\[(\w+)\]$/, "{$1}")],
+        );
       }
       if (entry.isFile() && entry.name === "page.tsx") found.push({ template: `/${segments.join("/")}` });
     }

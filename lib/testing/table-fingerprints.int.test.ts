@@ -9,11 +9,13 @@ describe.each(testBackends())("table fingerprints on $name", (backend) => {
   beforeAll(async () => {
     database = await backend.open();
     adminId = randomUUID();
-    await database.query("INSERT INTO admins (id, email, password_hash) VALUES ($1, 'fingerprint@rewind.test', 'x')", [adminId]);
-    await database.query("INSERT INTO api_tokens (id, name, token_hash, created_by, scopes) VALUES ($1, 'a token', 'hash', $2, '{read}')", [
-      randomUUID(),
+    await database.query("INSERT INTO admins (id, email, password_hash) VALUES ($1, 'fingerprint@rewind.test', 'x')", [
       adminId,
     ]);
+    await database.query(
+      "INSERT INTO api_tokens (id, name, token_hash, created_by, scopes) VALUES ($1, 'a token', 'hash', $2, '{read}')",
+      [randomUUID(), adminId],
+    );
   });
   afterAll(() => database.close());
 
@@ -48,7 +50,9 @@ describe.each(testBackends())("table fingerprints on $name", (backend) => {
 
   it("count idempotent requests up to an instant, and list those recorded since", async () => {
     const before = await tableFingerprints(database);
-    await database.query("INSERT INTO idempotent_requests (key, fingerprint, status, headers, body) VALUES ('k', 'f', 400, '{}', '')");
+    await database.query(
+      "INSERT INTO idempotent_requests (key, fingerprint, status, headers, body) VALUES ('k', 'f', 400, '{}', '')",
+    );
     expect(changedTables(before, await tableFingerprints(database, { before: before.takenAt }))).toEqual([]);
     expect(changedTables(before, await tableFingerprints(database))).toEqual(["idempotent_requests (rows 0 → 1)"]);
     expect(await idempotentRequestsSince(database, before.takenAt)).toEqual([{ key: "k", status: 400 }]);

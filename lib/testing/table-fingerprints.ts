@@ -39,7 +39,10 @@ async function tableNames(database: Database): Promise<string[]> {
  * only up to `before` when given: a refused command sent with an Idempotency-Key records its refusal
  * there, to replay it to retries (see `idempotentRefusalsSince`).
  */
-export async function tableFingerprints(database: Database, { before }: { before?: string } = {}): Promise<TableFingerprints> {
+export async function tableFingerprints(
+  database: Database,
+  { before }: { before?: string } = {},
+): Promise<TableFingerprints> {
   const tables = await tableNames(database);
   const selects = tables.map((table) => {
     const excluded = changesOnEveryRequest[table];
@@ -69,7 +72,10 @@ export function changedTables(before: TableFingerprints, after: TableFingerprint
 }
 
 /** The rows `idempotent_requests` gained since an instant: a refusal may add its own, with its own status. */
-export async function idempotentRequestsSince(database: Database, since: string): Promise<{ key: string; status: number }[]> {
+export async function idempotentRequestsSince(
+  database: Database,
+  since: string,
+): Promise<{ key: string; status: number }[]> {
   return database.query<{ key: string; status: number }>(
     "SELECT key, status FROM idempotent_requests WHERE created_at >= $1::timestamptz ORDER BY key",
     [since],

@@ -21,7 +21,11 @@ const effectiveOf = (event: ModelEvent) =>
   Date.parse(typeof event.data.effectiveAt === "string" ? event.data.effectiveAt : event.recordedAt);
 
 /** The user at effective instant `effectiveAt` as known at `knownAt` (milliseconds), or undefined before registration. */
-export function modelUserAt(events: readonly ModelEvent[], effectiveAt: number, knownAt: number): ModelUser | undefined {
+export function modelUserAt(
+  events: readonly ModelEvent[],
+  effectiveAt: number,
+  knownAt: number,
+): ModelUser | undefined {
   const visible = events
     .filter((event) => Date.parse(event.recordedAt) <= knownAt && effectiveOf(event) <= effectiveAt)
     .sort((a, b) => effectiveOf(a) - effectiveOf(b) || a.version - b.version);
@@ -34,7 +38,8 @@ export function modelUserAt(events: readonly ModelEvent[], effectiveAt: number, 
     if (event.type === "user.email_changed") user.email = String(event.data.email);
     if (event.type === "user.deactivated") user.status = "deactivated";
     if (event.type === "user.reactivated") user.status = "active";
-    if (event.type === "user.forgotten") Object.assign(user, { status: "forgotten", name: "[erased]", email: "[erased]" });
+    if (event.type === "user.forgotten")
+      Object.assign(user, { status: "forgotten", name: "[erased]", email: "[erased]" });
   }
   return user;
 }

@@ -5,7 +5,12 @@ import type { Database } from "../db";
 import { evolve, initialUserState, userStreamType, type UserState } from "../domain/users";
 import { toRecordedEvent, type EventRow } from "../eventstore";
 import { readTransformFor } from "../application/services";
-import { encodeCursor, type CursorPosition, type UserList, type UserListQuery } from "../application/users/user-queries";
+import {
+  encodeCursor,
+  type CursorPosition,
+  type UserList,
+  type UserListQuery,
+} from "../application/users/user-queries";
 import { toRecordedUserEvent } from "../application/users/user-events";
 import { viewOfState, type UserView } from "../application/users/user-view";
 

@@ -17,6 +17,12 @@ export const auditQuery = z
     limit: pageLimit(200, 50),
     format: z.enum(["json", "csv"], { error: 'Must be "json" or "csv"' }).default("json"),
   })
-  .refine((query) => !query.from || !query.to || query.from < query.to, { error: "from must be before to", path: ["from"] })
+  .refine((query) => !query.from || !query.to || query.from < query.to, {
+    error: "from must be before to",
+    path: ["from"],
+  })
   // The CSV holds every matching entry: there is no page to continue from.
-  .refine((query) => query.format === "json" || query.cursor === undefined, { error: "A CSV is not paged", path: ["cursor"] });
+  .refine((query) => query.format === "json" || query.cursor === undefined, {
+    error: "A CSV is not paged",
+    path: ["cursor"],
+  });

@@ -16,7 +16,9 @@ const listingOnly = ["type", "actor", "stream", "from", "to", "position", "curso
 
 export const eventsQuery = z
   .strictObject({
-    order: z.enum(["asc", "desc"], { error: 'Must be "asc" (the feed, in commit order) or "desc" (newest first)' }).default("asc"),
+    order: z
+      .enum(["asc", "desc"], { error: 'Must be "asc" (the feed, in commit order) or "desc" (newest first)' })
+      .default("asc"),
     after: position(0).optional(),
     type: z
       .string()
@@ -37,11 +39,13 @@ export const eventsQuery = z
   .superRefine((query, context) => {
     if (query.order === "asc") {
       for (const key of listingOnly) {
-        if (query[key] !== undefined) context.addIssue({ code: "custom", path: [key], message: "Only with order=desc (newest first)" });
+        if (query[key] !== undefined)
+          context.addIssue({ code: "custom", path: [key], message: "Only with order=desc (newest first)" });
       }
       return;
     }
-    if (query.after !== undefined) context.addIssue({ code: "custom", path: ["after"], message: "With order=desc, page with cursor" });
+    if (query.after !== undefined)
+      context.addIssue({ code: "custom", path: ["after"], message: "With order=desc, page with cursor" });
     if (query.position !== undefined && query.cursor !== undefined) {
       context.addIssue({ code: "custom", path: ["position"], message: "Give position or cursor, not both" });
     }

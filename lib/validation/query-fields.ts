@@ -20,7 +20,9 @@ export const instant = z.iso
   .refine(inRange, outOfRange);
 
 /** A day (2025-01-31), as a string. */
-export const day = z.iso.date({ error: "Must be a date like 2025-01-31" }).refine((value) => inRange(new Date(value)), outOfRange);
+export const day = z.iso
+  .date({ error: "Must be a date like 2025-01-31" })
+  .refine((value) => inRange(new Date(value)), outOfRange);
 
 /** A day (its start, UTC) or an instant. */
 export const dayOrInstant = z

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { day, dayOrInstant, pageLimit } from "./query-fields";
 
-const startOfNextUtcDay = (date: Date) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1));
+const startOfNextUtcDay = (date: Date) =>
+  new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1));
 
 const monthsBefore = (date: Date, months: number) => {
   const earlier = new Date(date);
@@ -21,7 +22,12 @@ export const nameChangesQuery = z
       })
       .default("last_rename"),
     order: z.enum(["asc", "desc"], { error: 'Must be "asc" or "desc"' }).default("desc"),
-    page: z.coerce.number().int("Must be a whole number from 1").min(1, "Must be a whole number from 1").max(100_000).default(1),
+    page: z.coerce
+      .number()
+      .int("Must be a whole number from 1")
+      .min(1, "Must be a whole number from 1")
+      .max(100_000)
+      .default(1),
     limit: pageLimit(1000, 100),
     format: z.enum(["json", "csv"], { error: 'Must be "json" or "csv"' }).default("json"),
   })

@@ -46,7 +46,11 @@ const reportFilter = z
   .transform((filter) =>
     (presenceOperators as readonly string[]).includes(filter.operator)
       ? { field: filter.field, operator: filter.operator as (typeof presenceOperators)[number] }
-      : { field: filter.field, operator: filter.operator as (typeof valueOperators)[number], values: filter.values ?? [] },
+      : {
+          field: filter.field,
+          operator: filter.operator as (typeof valueOperators)[number],
+          values: filter.values ?? [],
+        },
   );
 
 export const reportDefinition = z.strictObject({

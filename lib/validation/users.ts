@@ -25,7 +25,9 @@ const effectiveAt = instant
   .refine((date) => date.getTime() <= Date.now(), "Must not lie in the future")
   .transform((date) => date.toISOString())
   .optional()
-  .meta({ description: "When the change took effect (ISO 8601 instant, not in the future); absent: when it is recorded" });
+  .meta({
+    description: "When the change took effect (ISO 8601 instant, not in the future); absent: when it is recorded",
+  });
 
 export const registerUserBody = z.strictObject({ name, email, password, reason: auditReason });
 
@@ -57,10 +59,12 @@ export const userPointQuery = z
       .regex(/^[1-9]\d{0,8}$/, "Must be a whole number from 1")
       .transform(Number)
       .optional(),
-    at: instant.optional().meta({ description: "Effective at this instant: how the user was then (as known at knownAt, or now)" }),
-    knownAt: instant
+    at: instant
       .optional()
-      .meta({ description: "As Rewind knew it at this instant; alone, what Rewind showed then (effective at the same instant)" }),
+      .meta({ description: "Effective at this instant: how the user was then (as known at knownAt, or now)" }),
+    knownAt: instant.optional().meta({
+      description: "As Rewind knew it at this instant; alone, what Rewind showed then (effective at the same instant)",
+    }),
   })
   .refine((query) => query.version === undefined || (query.at === undefined && query.knownAt === undefined), {
     error: "Give version, or at and knownAt, not both",

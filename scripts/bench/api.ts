@@ -46,14 +46,20 @@ try {
   await migrate(setup);
   await seedDemoUsers(setup, { users: userCount, months: 12, seed: 42, now: new Date() });
   // Active users only: a deactivated user refuses a rename (409), which would count as an error.
-  const ids = (await setup.query<{ id: string }>("SELECT id FROM users WHERE status = 'active' ORDER BY id")).map((row) => row.id);
+  const ids = (await setup.query<{ id: string }>("SELECT id FROM users WHERE status = 'active' ORDER BY id")).map(
+    (row) => row.id,
+  );
   const [{ server_version: serverVersion } = { server_version: "?" }] = await setup.query<{ server_version: string }>(
     "SELECT current_setting('server_version') AS server_version",
   );
   await setup.exec("CREATE TABLE raw_events (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)");
   await setup.close();
 
-  server = await startProductionServer({ DATABASE_URL: benchUrl, DATABASE_POOL_SIZE: String(concurrency), REWIND_BENCH_ROUTES: "1" });
+  server = await startProductionServer({
+    DATABASE_URL: benchUrl,
+    DATABASE_POOL_SIZE: String(concurrency),
+    REWIND_BENCH_ROUTES: "1",
+  });
   const { base } = server;
 
   console.log(`Machine: ${machineDescription(`PostgreSQL ${serverVersion}`)}`);
@@ -108,7 +114,9 @@ try {
     method: "GET",
     setupRequest: (request) => ({ ...request, path: `/api/users/${ids[reader++ % ids.length]}?version=1` }),
   });
-  console.log(`GET user ?version=1: ${show(getVersion)} → ${ratio(getVersion.requests, trivial.requests)} trivial route`);
+  console.log(
+    `GET user ?version=1: ${show(getVersion)} → ${ratio(getVersion.requests, trivial.requests)} trivial route`,
+  );
   const list = await drive(base, { method: "GET", path: "/api/users?limit=20" });
   console.log(`GET users (first page of 20): ${show(list)} → ${ratio(list.requests, trivial.requests)} trivial route`);
 

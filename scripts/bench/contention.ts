@@ -27,7 +27,8 @@ function count(statement: unknown) {
   counted.statements++;
   const name = typeof statement === "object" && statement !== null ? (statement as { name?: string }).name : undefined;
   const text = typeof statement === "string" ? statement : ((statement as { text?: string }).text ?? "");
-  if (name?.startsWith("rewind.append") || /^\s*(WITH appended AS \()?\s*INSERT INTO events/.test(text)) counted.appends++;
+  if (name?.startsWith("rewind.append") || /^\s*(WITH appended AS \()?\s*INSERT INTO events/.test(text))
+    counted.appends++;
 }
 function counting(database: Database): Database {
   const onTx = (tx: Queryable): Queryable => ({
@@ -71,7 +72,8 @@ async function burst(userIds: string[], bystanders: string[], tag: string): Prom
   // Started once the burst is under way, one after another: each waits behind whatever the burst holds.
   const bystanderLatencies: number[] = [];
   await new Promise((resolve) => setTimeout(resolve, 20));
-  for (const [index, userId] of bystanders.entries()) bystanderLatencies.push((await rename(userId, `${tag} bystander ${index}`)).ms);
+  for (const [index, userId] of bystanders.entries())
+    bystanderLatencies.push((await rename(userId, `${tag} bystander ${index}`)).ms);
   const outcomes = await running;
   return {
     bystanderLatencies,
@@ -87,7 +89,13 @@ async function burst(userIds: string[], bystanders: string[], tag: string): Prom
 async function register(): Promise<string> {
   const userId = randomUUID();
   await executeUserCommand(
-    { type: "RegisterUser", userId, name: "Bench User", email: `bench-${userId}@example.com`, password: "bench password" },
+    {
+      type: "RegisterUser",
+      userId,
+      name: "Bench User",
+      email: `bench-${userId}@example.com`,
+      password: "bench password",
+    },
     { actor: "bench", correlationId: randomUUID() },
   );
   return userId;
@@ -130,7 +138,9 @@ function burstsInProcesses(url: string): { burst: typeof burst; close: () => voi
     async burst(userIds, _bystanders, tag) {
       const share = Math.ceil(userIds.length / processes);
       const parts = await Promise.all(
-        children.map((child, index) => ask(child, userIds.slice(index * share, (index + 1) * share), `${tag} p${index}`)),
+        children.map((child, index) =>
+          ask(child, userIds.slice(index * share, (index + 1) * share), `${tag} p${index}`),
+        ),
       );
       return {
         latencies: parts.flatMap((part) => part.latencies),
@@ -182,7 +192,9 @@ async function run(backend: string, database: Database, url?: string) {
 
   const own = summary(baseline);
   const shared = summary(contended);
-  console.log(`\n${backend}: ${bursts} bursts of ${writers} concurrent renames${split ? ` from ${processes} processes` : ""}`);
+  console.log(
+    `\n${backend}: ${bursts} bursts of ${writers} concurrent renames${split ? ` from ${processes} processes` : ""}`,
+  );
   console.log(
     "| scenario | succeeded | p50 ms | p99 ms | burst ms | statements / command | appends / command | a bystander's rename, p50 ms |",
   );
@@ -204,7 +216,8 @@ const burstHere = burst;
 
 async function main() {
   console.log(machineDescription(`load generator in the same process; PostgreSQL pool ${poolSize}`));
-  if (processes === 1) await run("PGlite (in memory)", await migrated(createPGliteDatabase(await openPGlite(undefined))));
+  if (processes === 1)
+    await run("PGlite (in memory)", await migrated(createPGliteDatabase(await openPGlite(undefined))));
   if (process.env.DATABASE_URL) {
     const bench = await createBenchDatabase("bench:contention");
     try {

@@ -14,7 +14,9 @@ export interface BenchDatabase {
 export async function createBenchDatabase(script: string): Promise<BenchDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    console.error(`${script} measures a PostgreSQL server: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).`);
+    console.error(
+      `${script} measures a PostgreSQL server: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).`,
+    );
     process.exit(1);
   }
   const name = `rewind_bench_${randomBytes(4).toString("hex")}`;

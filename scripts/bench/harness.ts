@@ -40,7 +40,8 @@ export async function measure(
         if (measuring && !stopping) latencies.push(performance.now() - started);
       } catch (error) {
         if (measuring) errors++;
-        if (errors === 1 && measuring) console.error(`  first error: ${error instanceof Error ? error.message : String(error)}`);
+        if (errors === 1 && measuring)
+          console.error(`  first error: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   });

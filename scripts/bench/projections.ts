@@ -32,9 +32,9 @@ try {
   provideDatabase(database);
   const services = await getServices();
   const seeded = await seedDemoUsers(database, { users, months: 12, seed: 3, now: new Date() });
-  const [{ server_version: serverVersion } = { server_version: "?" }] = await database.query<{ server_version: string }>(
-    "SELECT current_setting('server_version') AS server_version",
-  );
+  const [{ server_version: serverVersion } = { server_version: "?" }] = await database.query<{
+    server_version: string;
+  }>("SELECT current_setting('server_version') AS server_version");
   console.log(`Machine: ${machineDescription(`PostgreSQL ${serverVersion}`)}`);
   console.log(`${seeded.users} users, ${seeded.events} events.\n`);
 
@@ -82,7 +82,12 @@ try {
   const streamId = userStreamId(userId);
   await services.store.appendToStream(
     streamId,
-    [{ type: "user.registered", data: { userId, name: "Long 0", email: `long-${userId}@example.com`, passwordHash: "x" } }],
+    [
+      {
+        type: "user.registered",
+        data: { userId, name: "Long 0", email: `long-${userId}@example.com`, passwordHash: "x" },
+      },
+    ],
     { expectedVersion: "no_stream" },
   );
   for (let version = 1; version < 10_000; version += 1000) {
@@ -113,16 +118,23 @@ try {
   without.sort((a, b) => a - b);
   const snapP50 = percentile(withSnapshots, 0.5);
   const plainP50 = percentile(without, 0.5);
-  console.log(`state at a random version of 10,000: ${fixed(snapP50, 2)} ms with snapshots, ${fixed(plainP50, 2)} ms without (p50)`);
+  console.log(
+    `state at a random version of 10,000: ${fixed(snapP50, 2)} ms with snapshots, ${fixed(plainP50, 2)} ms without (p50)`,
+  );
   rows.push(
     `| state of a 10,000-event stream at a random version (p50) | ${fixed(plainP50, 2)} ms (plain fold from version 1) | ${fixed(snapP50, 2)} ms (p99 ${fixed(percentile(withSnapshots, 0.99), 2)} ms) | ${fixed(snapP50 / plainP50, 2)}× | ≤ 5 ms |`,
   );
 
   // 2. Append → SSE delivery through the production server.
   server = await startProductionServer({ DATABASE_URL: benchUrl, DATABASE_POOL_SIZE: "16" });
-  const ids = (await database.query<{ id: string }>("SELECT id FROM users WHERE status = 'active' LIMIT 200")).map((row) => row.id);
+  const ids = (await database.query<{ id: string }>("SELECT id FROM users WHERE status = 'active' LIMIT 200")).map(
+    (row) => row.id,
+  );
   const abort = new AbortController();
-  const stream = await fetch(`${server.base}/api/events/stream?from=now`, { signal: abort.signal, headers: server.auth });
+  const stream = await fetch(`${server.base}/api/events/stream?from=now`, {
+    signal: abort.signal,
+    headers: server.auth,
+  });
   const reader = stream.body!.getReader();
   const received = new Map<string, number>();
   const reading = (async () => {

@@ -26,7 +26,9 @@ const repeats = Number(flags.get("repeats") ?? 10);
 
 let authorization = "";
 const call = async (route: typeof nameChangesRoute, path: string) => {
-  const response = await route(new Request(`http://rewind.test${path}`, { headers: { authorization } }), { params: Promise.resolve({}) });
+  const response = await route(new Request(`http://rewind.test${path}`, { headers: { authorization } }), {
+    params: Promise.resolve({}),
+  });
   if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.text();
 };
@@ -58,11 +60,18 @@ try {
   provideDatabase(database);
   const services = await getServices();
   // The reports are called as a service would call them: with an API token.
-  const admin = await ensureFirstAdmin(database, { ADMIN_EMAIL: "bench-admin@rewind.test", ADMIN_PASSWORD: "bench admin password" });
-  const [{ id: adminId } = { id: "" }] = await database.query<{ id: string }>("SELECT id FROM admins WHERE email = $1", [admin!.email]);
+  const admin = await ensureFirstAdmin(database, {
+    ADMIN_EMAIL: "bench-admin@rewind.test",
+    ADMIN_PASSWORD: "bench admin password",
+  });
+  const [{ id: adminId } = { id: "" }] = await database.query<{ id: string }>(
+    "SELECT id FROM admins WHERE email = $1",
+    [admin!.email],
+  );
   authorization = `Bearer ${(await createApiToken(database, "benchmark", ["read"], adminId)).token}`;
   const seeded = await seedDemoUsers(database, { users, months: 12, seed: 9, now: new Date() });
-  for (const projection of [nameChangesProjection, activityProjection]) await rebuildProjection(services, projection, { batchSize: 2000 });
+  for (const projection of [nameChangesProjection, activityProjection])
+    await rebuildProjection(services, projection, { batchSize: 2000 });
 
   // A saved report's catch-up (the runner, from the first event) beside a rebuild of the built-in
   // projection that answers the nearest question (events per day and type), on the same log.
@@ -84,9 +93,9 @@ try {
   const projection = savedReportProjection(await getSavedReport(database, saved.id));
   while ((await runBatch(database, services.store, projection)) > 0);
   const catchUpSeconds = (performance.now() - catchUpStarted) / 1000;
-  const [{ server_version: serverVersion } = { server_version: "?" }] = await database.query<{ server_version: string }>(
-    "SELECT current_setting('server_version') AS server_version",
-  );
+  const [{ server_version: serverVersion } = { server_version: "?" }] = await database.query<{
+    server_version: string;
+  }>("SELECT current_setting('server_version') AS server_version");
   console.log(`Machine: ${machineDescription(`PostgreSQL ${serverVersion}`)}`);
   console.log(
     `${seeded.users} users, ${seeded.events} events; p50 of ${repeats} runs after a warm-up; the naive answer in the same run.\n`,
@@ -111,7 +120,13 @@ try {
   };
 
   const rows: [string, number, number, string][] = [];
-  const measure = async (what: string, ours: () => Promise<unknown>, baseline: () => Promise<unknown>, goal: string, once = false) => {
+  const measure = async (
+    what: string,
+    ours: () => Promise<unknown>,
+    baseline: () => Promise<unknown>,
+    goal: string,
+    once = false,
+  ) => {
     const oursMs = once ? (await timeRepeatedly(3, ours))[1]! : await p50(ours);
     const baselineMs = once ? (await timeRepeatedly(3, baseline))[1]! : await p50(baseline);
     console.log(`${what}: ${fixed(oursMs, 1)} ms (naive ${fixed(baselineMs, 1)} ms)`);
@@ -153,7 +168,9 @@ try {
 
   console.log("\n| report | Rewind (from projections) | naive (events table) | ratio | goal |\n|---|---|---|---|---|");
   for (const [what, ours, baseline, goal] of rows)
-    console.log(`| ${what} | ${fixed(ours, 1)} ms | ${fixed(baseline, 1)} ms | ${fixed(ours / baseline, 2)}× | ${goal} |`);
+    console.log(
+      `| ${what} | ${fixed(ours, 1)} ms | ${fixed(baseline, 1)} ms | ${fixed(ours / baseline, 2)}× | ${goal} |`,
+    );
 } finally {
   await closeDatabase().catch(() => {});
   await bench.drop();

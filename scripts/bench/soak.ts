@@ -36,11 +36,17 @@ try {
   const users = await setup.query<{ id: string; version: number; created_at: Date }>(
     "SELECT id, version, created_at FROM users WHERE status = 'active' ORDER BY id",
   );
-  const [{ head }] = (await setup.query<{ head: number }>("SELECT max(position)::bigint AS head FROM events")) as [{ head: number }];
+  const [{ head }] = (await setup.query<{ head: number }>("SELECT max(position)::bigint AS head FROM events")) as [
+    { head: number },
+  ];
   const firstAt = Math.min(...users.map((user) => user.created_at.getTime()));
   await setup.close();
 
-  server = await startProductionServer({ DATABASE_URL: bench.url, DATABASE_POOL_SIZE: String(concurrency), REWIND_DEMO_USERS: "0" });
+  server = await startProductionServer({
+    DATABASE_URL: bench.url,
+    DATABASE_POOL_SIZE: String(concurrency),
+    REWIND_DEMO_USERS: "0",
+  });
   const { base } = server;
   const randomInstant = (since = firstAt) => new Date(since + Math.random() * (Date.now() - since)).toISOString();
   const operations: Operation[] = [
@@ -62,7 +68,11 @@ try {
         return { method: "GET", path: `/api/users/${user.id}?at=${randomInstant(user.created_at.getTime())}` };
       },
     },
-    { name: "GET user's events", weight: 7, request: () => ({ method: "GET", path: `/api/users/${pick(users).id}/events` }) },
+    {
+      name: "GET user's events",
+      weight: 7,
+      request: () => ({ method: "GET", path: `/api/users/${pick(users).id}/events` }),
+    },
     { name: "GET users page", weight: 12, request: () => ({ method: "GET", path: "/api/users?limit=20" }) },
     {
       name: "GET users as of an instant",
@@ -74,12 +84,24 @@ try {
       weight: 8,
       request: () => ({ method: "GET", path: `/api/events?after=${Math.floor(Math.random() * head)}&limit=100` }),
     },
-    { name: "GET name-changes report", weight: 5, request: () => ({ method: "GET", path: "/api/reports/name-changes?limit=50" }) },
-    { name: "GET activity report", weight: 3, request: () => ({ method: "GET", path: "/api/reports/activity?bucket=week" }) },
+    {
+      name: "GET name-changes report",
+      weight: 5,
+      request: () => ({ method: "GET", path: "/api/reports/name-changes?limit=50" }),
+    },
+    {
+      name: "GET activity report",
+      weight: 3,
+      request: () => ({ method: "GET", path: "/api/reports/activity?bucket=week" }),
+    },
     {
       name: "POST rename",
       weight: 8,
-      request: () => ({ method: "POST", path: `/api/users/${pick(users).id}/rename`, body: { name: `Soak ${randomUUID().slice(0, 8)}` } }),
+      request: () => ({
+        method: "POST",
+        path: `/api/users/${pick(users).id}/rename`,
+        body: { name: `Soak ${randomUUID().slice(0, 8)}` },
+      }),
     },
     {
       name: "POST change-email",
@@ -156,7 +178,9 @@ try {
 
   const reporter = (async () => {
     for (let minute = 1; Date.now() < deadline; minute++) {
-      await new Promise((done) => setTimeout(done, Math.min(intervalSeconds * 1000, Math.max(0, deadline - Date.now()))));
+      await new Promise((done) =>
+        setTimeout(done, Math.min(intervalSeconds * 1000, Math.max(0, deadline - Date.now()))),
+      );
       const sorted = window.sort((a, b) => a - b);
       const memory = await readRss();
       rss.push(memory);

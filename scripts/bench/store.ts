@@ -11,7 +11,16 @@ import { createPostgresDatabase } from "../../lib/db/database";
 import { migrate } from "../../lib/db/migrate";
 import { createEventStore, type RecordedEvent } from "../../lib/eventstore";
 import { createBenchDatabase } from "./database";
-import { fixed, machineDescription, measureInterleaved, parseFlags, percentile, ratio, timeRepeatedly, type Measurement } from "./harness";
+import {
+  fixed,
+  machineDescription,
+  measureInterleaved,
+  parseFlags,
+  percentile,
+  ratio,
+  timeRepeatedly,
+  type Measurement,
+} from "./harness";
 
 const flags = parseFlags(process.argv.slice(2));
 const seconds = Number(flags.get("seconds") ?? 8);
@@ -104,9 +113,9 @@ try {
   await migrate(setup);
   // The same table, columns, defaults and indexes as events (not its append-only triggers).
   await setup.exec(`CREATE TABLE raw_events (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES)`);
-  const [{ server_version: serverVersion, fsync } = {} as Record<string, string>] = await setup.query<Record<string, string>>(
-    `SELECT current_setting('server_version') AS server_version, current_setting('fsync') AS fsync`,
-  );
+  const [{ server_version: serverVersion, fsync } = {} as Record<string, string>] = await setup.query<
+    Record<string, string>
+  >(`SELECT current_setting('server_version') AS server_version, current_setting('fsync') AS fsync`);
   await setup.close();
   console.log(`Machine: ${machineDescription(`PostgreSQL ${serverVersion}, fsync ${fsync}`)}`);
   console.log(
@@ -127,7 +136,12 @@ try {
           operation: () =>
             rawPool.query({
               ...rawInsert,
-              values: [`raw-${randomUUID()}`, JSON.stringify(sampleData), JSON.stringify(sampleMetadata()), randomUUID()],
+              values: [
+                `raw-${randomUUID()}`,
+                JSON.stringify(sampleData),
+                JSON.stringify(sampleMetadata()),
+                randomUUID(),
+              ],
             }),
         },
         newStreams: {
@@ -155,7 +169,9 @@ try {
 
     console.log(`c=${concurrency}  raw INSERT ${describe(raw)}`);
     console.log(`      append, new stream ${describe(newStreams)}  → ${ratio(newStreams.perSecond, raw.perSecond)}`);
-    console.log(`      append, existing stream ${describe(existingStreams)}  → ${ratio(existingStreams.perSecond, raw.perSecond)}`);
+    console.log(
+      `      append, existing stream ${describe(existingStreams)}  → ${ratio(existingStreams.perSecond, raw.perSecond)}`,
+    );
     if (machineLimit) console.log(`      pgbench, same row: ${fixed(machineLimit)}/s`);
     const goal = concurrency === 16 ? "≥ 0.8×" : "";
     rows.push(
@@ -214,13 +230,18 @@ try {
         ourBatch: {
           concurrency,
           operation: () =>
-            store.appendToStream(`user-${randomUUID()}`, events, { expectedVersion: "no_stream", metadata: { actor: "bench" } }),
+            store.appendToStream(`user-${randomUUID()}`, events, {
+              expectedVersion: "no_stream",
+              metadata: { actor: "bench" },
+            }),
         },
       },
       { rounds, secondsPerRound: seconds / rounds, between: checkpoint },
     );
     console.log(`\nc=${concurrency}  raw 100-row INSERT ${describe(rawBatch, " batches/s")}`);
-    console.log(`      append of 100 events ${describe(ourBatch, " batches/s")}  → ${ratio(ourBatch.perSecond, rawBatch.perSecond)}`);
+    console.log(
+      `      append of 100 events ${describe(ourBatch, " batches/s")}  → ${ratio(ourBatch.perSecond, rawBatch.perSecond)}`,
+    );
     rows.push({
       what: "100-event append",
       concurrency,
@@ -240,7 +261,10 @@ try {
     for (let version = 0; version < streamEvents; version += 1000) {
       await store.appendToStream(
         streamId,
-        Array.from({ length: 1000 }, (_, i) => ({ type: "user.renamed", data: { ...sampleData, name: `Name ${version + i}` } })),
+        Array.from({ length: 1000 }, (_, i) => ({
+          type: "user.renamed",
+          data: { ...sampleData, name: `Name ${version + i}` },
+        })),
         {
           expectedVersion: version,
         },

@@ -18,11 +18,14 @@ const users = Number(flags.get("users") ?? 100_000);
 const repeats = Number(flags.get("repeats") ?? 40);
 const foldRepeats = Number(flags.get("fold-repeats") ?? (users > 200_000 ? 1 : 3));
 const databaseName = flags.get("database") ?? `rewind_timetravel_${users}`;
-if (!/^[a-z_][a-z0-9_]*$/.test(databaseName)) throw new Error(`--database: ${databaseName} is not a plain lower-case name`);
+if (!/^[a-z_][a-z0-9_]*$/.test(databaseName))
+  throw new Error(`--database: ${databaseName} is not a plain lower-case name`);
 
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
-  console.error("bench:timetravel measures a PostgreSQL server: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).");
+  console.error(
+    "bench:timetravel measures a PostgreSQL server: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).",
+  );
   process.exit(1);
 }
 const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
@@ -40,7 +43,9 @@ async function onServer<R extends pg.QueryResultRow>(sql: string, values: unknow
 // A database is reused only when its seeding finished (it then holds the bench_seeded row).
 const exists = (await onServer("SELECT 1 FROM pg_database WHERE datname = $1", [databaseName])).length > 0;
 let database = createPostgresDatabase(benchUrl, { maxConnections: 4 });
-const seededBefore = exists && (await database.query<{ done: boolean }>("SELECT to_regclass('bench_seeded') IS NOT NULL AS done"))[0]?.done;
+const seededBefore =
+  exists &&
+  (await database.query<{ done: boolean }>("SELECT to_regclass('bench_seeded') IS NOT NULL AS done"))[0]?.done;
 if (!seededBefore) {
   await database.close();
   await onServer(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
@@ -57,23 +62,27 @@ try {
     );
     process.stderr.write("\n");
     await database.query("VACUUM ANALYZE");
-    await database.query("CREATE TABLE bench_seeded AS SELECT now() AS seeded_at, $1::int AS users, $2::int AS events", [
-      report.users,
-      report.events,
-    ]);
-    console.log(`Seeded ${report.users} users, ${report.events} events in ${fixed((performance.now() - started) / 1000)} s`);
+    await database.query(
+      "CREATE TABLE bench_seeded AS SELECT now() AS seeded_at, $1::int AS users, $2::int AS events",
+      [report.users, report.events],
+    );
+    console.log(
+      `Seeded ${report.users} users, ${report.events} events in ${fixed((performance.now() - started) / 1000)} s`,
+    );
   } else console.log(`Reusing the seeded database ${databaseName}`);
 
-  const [{ server_version: serverVersion } = { server_version: "?" }] = await database.query<{ server_version: string }>(
-    "SELECT current_setting('server_version') AS server_version",
-  );
+  const [{ server_version: serverVersion } = { server_version: "?" }] = await database.query<{
+    server_version: string;
+  }>("SELECT current_setting('server_version') AS server_version");
   const [counts] = await database.query<{ users: number; events: number; versions: number; first: Date; last: Date }>(
     `SELECT (SELECT users FROM bench_seeded) AS users, (SELECT events FROM bench_seeded) AS events,
             (SELECT count(*)::int FROM user_versions) AS versions,
             (SELECT min(recorded_at) FROM events) AS first, (SELECT max(recorded_at) FROM events) AS last`,
   );
   const { first, last } = counts!;
-  console.log(`Machine: ${machineDescription(`PostgreSQL ${serverVersion}`)} — shared with other work: figures are noisy`);
+  console.log(
+    `Machine: ${machineDescription(`PostgreSQL ${serverVersion}`)} — shared with other work: figures are noisy`,
+  );
   console.log(
     `${counts!.users} users, ${counts!.events} events, ${counts!.versions} rows in user_versions; p50/p95 of ${repeats} runs of the index after a warm-up, ${foldRepeats} of the fold.\n`,
   );
@@ -92,13 +101,16 @@ try {
     // The cursor of the wanted page, walked to once through the index.
     let cursor: string | null = null;
     for (let page = 1; page < (scenario.page ?? 1); page++) {
-      cursor = (await listUsers({ ...scenario.query, at: scenario.at }, cursor ? decodeCursor(cursor) : undefined)).nextCursor;
+      cursor = (await listUsers({ ...scenario.query, at: scenario.at }, cursor ? decodeCursor(cursor) : undefined))
+        .nextCursor;
     }
     const position = cursor ? decodeCursor(cursor) : undefined;
     const fromIndex = () => listUsers({ ...scenario.query, at: scenario.at }, position);
     await timeRepeatedly(3, fromIndex);
     const index = await timeRepeatedly(repeats, fromIndex);
-    const fold = await timeRepeatedly(foldRepeats, () => listUsersByFolding(database, scenario.query, scenario.at, position));
+    const fold = await timeRepeatedly(foldRepeats, () =>
+      listUsersByFolding(database, scenario.query, scenario.at, position),
+    );
     const [a, b] = [await fromIndex(), await listUsersByFolding(database, scenario.query, scenario.at, position)];
     const same = JSON.stringify(a) === JSON.stringify(b);
     rows.push(

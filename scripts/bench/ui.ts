@@ -49,7 +49,8 @@ async function longHistory(eventCount: number): Promise<DemoUserHistory> {
       passwordHash: await hashPassword("long enough secret"),
     },
   ];
-  for (let version = 2; version <= eventCount; version++) commands.push({ type: "RenameUser", userId, name: `Long History ${version}` });
+  for (let version = 2; version <= eventCount; version++)
+    commands.push({ type: "RenameUser", userId, name: `Long History ${version}` });
   const start = Date.now() - eventCount * 1000;
   let state: UserState = initialUserState;
   const events: DemoUserHistory["events"] = [];
@@ -64,7 +65,9 @@ async function longHistory(eventCount: number): Promise<DemoUserHistory> {
 }
 
 const users = new Map<number, string>();
-const database = await openDatabase(databaseConfigFromEnvironment({ ...process.env, REWIND_DATA_DIR: dataDir, DATABASE_URL: "" }));
+const database = await openDatabase(
+  databaseConfigFromEnvironment({ ...process.env, REWIND_DATA_DIR: dataDir, DATABASE_URL: "" }),
+);
 try {
   await migrate(database);
   for (const eventCount of eventCounts) {
@@ -106,7 +109,9 @@ try {
             }).observe({ type: "largest-contentful-paint", buffered: true });
           }),
       );
-      console.error(`  load ${load + 1}: interactive after ${fixed(interactiveAfter)} ms, largest contentful paint ${fixed(lcp)} ms`);
+      console.error(
+        `  load ${load + 1}: interactive after ${fixed(interactiveAfter)} ms, largest contentful paint ${fixed(lcp)} ms`,
+      );
       if (load > 0) lcps.push(lcp);
     }
 
@@ -144,14 +149,16 @@ try {
           inputWork.push(timing.input);
           durations.push(timing.total);
           // Honesty check, outside the timing: the step must have been rendered when the clock stopped.
-          if (document.querySelector(nameSelector)?.textContent !== `Long History ${target === 1 ? 0 : target}`) unrendered++;
+          if (document.querySelector(nameSelector)?.textContent !== `Long History ${target === 1 ? 0 : target}`)
+            unrendered++;
           if (target === 1) break;
         }
         return { durations, inputWork, shown: document.querySelector(nameSelector)?.textContent, unrendered };
       },
       { last: eventCount, stride },
     );
-    if (steps.shown !== "Long History 0") throw new Error(`The slider did not reach version 1: it shows ${steps.shown}`);
+    if (steps.shown !== "Long History 0")
+      throw new Error(`The slider did not reach version 1: it shows ${steps.shown}`);
     if (steps.unrendered > 0) throw new Error(`${steps.unrendered} steps were not rendered when their time was taken`);
 
     const sorted = [...steps.durations].sort((a, b) => a - b);

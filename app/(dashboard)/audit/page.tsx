@@ -13,7 +13,8 @@ export default async function AuditPage() {
           Audit trail
         </h1>
         <p className="mt-1 text-slate-600">
-          What each admin and API token did, and when — sign-ins and token changes included — read straight from the event log.
+          What each admin and API token did, and when — sign-ins and token changes included — read straight from the
+          event log.
         </p>
       </div>
       <Suspense fallback={<div className="h-96 animate-pulse rounded-lg bg-slate-200" />}>

@@ -13,7 +13,8 @@ export default async function EventsPage() {
           Events
         </h1>
         <p className="mt-1 text-slate-600">
-          The log itself, newest first. Open an event to see its data and metadata as the API gives them, and its user at that version.
+          The log itself, newest first. Open an event to see its data and metadata as the API gives them, and its user
+          at that version.
         </p>
       </div>
       <Suspense fallback={<div className="h-96 animate-pulse rounded-lg bg-slate-200" />}>

@@ -12,7 +12,9 @@ export default async function ReportsPage() {
         <h1 id="reports-title" className="text-2xl font-semibold">
           Reports
         </h1>
-        <p className="mt-1 text-slate-600">Answers from the whole event log — including history recorded before a report existed.</p>
+        <p className="mt-1 text-slate-600">
+          Answers from the whole event log — including history recorded before a report existed.
+        </p>
       </div>
       <Suspense fallback={<div className="h-96 animate-pulse rounded-lg bg-slate-200" />}>
         <ReportsView />

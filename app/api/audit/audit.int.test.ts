@@ -30,9 +30,17 @@ describe.each(testBackends())("audit trail on $name", (backend) => {
 
   it("records who, why and which request on each event, and the timeline API shows it", async () => {
     const user = (
-      await api.post("/api/users", { ...newUserInput(), reason: "ticket HR-12" }, { headers: { ...session, "x-correlation-id": "req-1" } })
+      await api.post(
+        "/api/users",
+        { ...newUserInput(), reason: "ticket HR-12" },
+        { headers: { ...session, "x-correlation-id": "req-1" } },
+      )
     ).body;
-    await api.post(`/api/users/${user.id}/rename`, { name: "Renamed For Audit", reason: "  legal name change  " }, { headers: session });
+    await api.post(
+      `/api/users/${user.id}/rename`,
+      { name: "Renamed For Audit", reason: "  legal name change  " },
+      { headers: session },
+    );
     await api.post(`/api/users/${user.id}/deactivate`, { reason: "left the company" }, { headers: session });
     await api.post(`/api/users/${user.id}/reactivate`, {}, { headers: session });
     const { items } = (await api.get(`/api/users/${user.id}/events`, { headers: session })).body;
@@ -43,11 +51,18 @@ describe.each(testBackends())("audit trail on $name", (backend) => {
       undefined,
     ]);
     for (const event of items) {
-      expect(event.metadata).toMatchObject({ actor: `admin:${email}`, correlationId: expect.any(String), causationId: expect.any(String) });
+      expect(event.metadata).toMatchObject({
+        actor: `admin:${email}`,
+        correlationId: expect.any(String),
+        causationId: expect.any(String),
+      });
       expect(event.recordedAt).toEqual(expect.any(String));
     }
     expect(items[0].metadata.correlationId).toBe("req-1");
-    expect((await api.post(`/api/users/${user.id}/rename`, { name: "X", reason: "r".repeat(501) }, { headers: session })).status).toBe(400);
+    expect(
+      (await api.post(`/api/users/${user.id}/rename`, { name: "X", reason: "r".repeat(501) }, { headers: session }))
+        .status,
+    ).toBe(400);
   });
 
   it("lists one actor's actions newest first, in pages that together hold each exactly once", async () => {
@@ -80,7 +95,9 @@ describe.each(testBackends())("audit trail on $name", (backend) => {
     )) as [{ count: number }];
     expect(seen.length).toBe(count);
     // Names read in clear, as everywhere else (they are encrypted in the log).
-    const registration = seen.find((event) => (event as unknown as { type: string }).type === "user.registered") as unknown as {
+    const registration = seen.find(
+      (event) => (event as unknown as { type: string }).type === "user.registered",
+    ) as unknown as {
       data: { name: string; email: string };
     };
     expect(registration.data.name).toMatch(/^Test User \d+$/);
@@ -95,14 +112,18 @@ describe.each(testBackends())("audit trail on $name", (backend) => {
     const created = (await api.post("/api/tokens", { name: "audited", scopes: ["read"] }, { headers: session })).body;
     await api.post(`/api/tokens/${created.id}/revoke`, undefined, { headers: session });
     const { items } = (
-      await api.get(`/api/audit?actor=admin:${encodeURIComponent(email)}&from=${before.toISOString()}`, { headers: session })
+      await api.get(`/api/audit?actor=admin:${encodeURIComponent(email)}&from=${before.toISOString()}`, {
+        headers: session,
+      })
     ).body;
     expect(items.map((event: { type: string; data: { name?: string } }) => [event.type, event.data.name])).toEqual([
       ["admin.api_token_revoked", "audited"],
       ["admin.api_token_created", "audited"],
     ]);
     const empty = (
-      await api.get(`/api/audit?to=${before.toISOString()}&from=${new Date(before.getTime() - 1).toISOString()}`, { headers: session })
+      await api.get(`/api/audit?to=${before.toISOString()}&from=${new Date(before.getTime() - 1).toISOString()}`, {
+        headers: session,
+      })
     ).body;
     expect(empty.items).toEqual([]);
   });
@@ -129,7 +150,9 @@ describe.each(testBackends())("audit trail on $name", (backend) => {
     const response = await api.get(`/api/audit?actor=${actor}&format=csv&limit=1`, { headers: session });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const lines = response.text
       .replace(/^\uFEFF/, "")
       .split("\r\n")

@@ -35,7 +35,8 @@ export const GET = route(
       });
     }
     const after = cursor === undefined ? undefined : decodeLogCursor(cursor);
-    if (cursor !== undefined && !after) throw validationError([{ path: "cursor", message: "Not a cursor this API returned" }]);
+    if (cursor !== undefined && !after)
+      throw validationError([{ path: "cursor", message: "Not a cursor this API returned" }]);
     return Response.json(await auditTrail({ ...query, after }), { headers: { "cache-control": "no-store" } });
   },
   { mayReadReplica: anyRead },

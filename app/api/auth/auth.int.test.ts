@@ -11,7 +11,12 @@ import { testBackends } from "@/lib/testing/databases";
 import { httpMethods as methods, routeFiles } from "@/lib/testing/routes";
 import { POST as signInRoute } from "./sign-in/route";
 
-const publicEndpoints = new Set(["GET /api/health", "GET /api/ready", "GET /api/openapi.json", "POST /api/auth/sign-in"]);
+const publicEndpoints = new Set([
+  "GET /api/health",
+  "GET /api/ready",
+  "GET /api/openapi.json",
+  "POST /api/auth/sign-in",
+]);
 
 type Handler = (request: Request, context: { params: Promise<unknown> }) => Promise<Response>;
 
@@ -113,12 +118,18 @@ describe.each(testBackends())("authentication on $name", (backend) => {
     expect(created.status).toBe(201);
     const token = created.body.token as string;
     expect((await api.get("/api/users", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-    expect((await api.post(`/api/tokens/${created.body.id}/revoke`, undefined, { headers: { cookie, "x-csrf-token": csrf } })).status).toBe(
-      200,
-    );
+    expect(
+      (
+        await api.post(`/api/tokens/${created.body.id}/revoke`, undefined, {
+          headers: { cookie, "x-csrf-token": csrf },
+        })
+      ).status,
+    ).toBe(200);
 
     for (const bearer of [token, "rwd_made-up", "not-even-our-format"]) {
-      const answers = await everyEndpoint((url) => new Request(url, { headers: { authorization: `Bearer ${bearer}` } }));
+      const answers = await everyEndpoint(
+        (url) => new Request(url, { headers: { authorization: `Bearer ${bearer}` } }),
+      );
       const refused = answers.filter((answer) => !publicEndpoints.has(answer.endpoint));
       expect(refused.filter((answer) => answer.status !== 401)).toEqual([]);
     }
@@ -155,7 +166,11 @@ describe.each(testBackends())("authentication on $name", (backend) => {
 
   it("refuses a wrong password with 401 and never says whether the email exists", async () => {
     const wrong = await signIn("not the password", { "x-forwarded-for": "10.0.0.1" });
-    const unknown = await signIn("not the password", { "x-forwarded-for": "10.0.0.2" }, `nobody-${backend.name}@rewind.test`);
+    const unknown = await signIn(
+      "not the password",
+      { "x-forwarded-for": "10.0.0.2" },
+      `nobody-${backend.name}@rewind.test`,
+    );
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     expect((await wrong.json()).detail).toBe((await unknown.json()).detail);
     expect(cookiesFrom(wrong)).toEqual([]);
@@ -165,7 +180,8 @@ describe.each(testBackends())("authentication on $name", (backend) => {
     const cookies = cookiesFrom(await signIn());
     const cookie = cookieHeader(cookies);
     const csrf = cookieValue(cookies, "rewind_csrf");
-    const register = (headers: Record<string, string>) => api.post("/api/users", newUserInput(), { headers: { cookie, ...headers } });
+    const register = (headers: Record<string, string>) =>
+      api.post("/api/users", newUserInput(), { headers: { cookie, ...headers } });
     expect((await register({})).status).toBe(403);
     expect((await register({ "x-csrf-token": "guess" })).status).toBe(403);
     // As long as the token in characters, longer in bytes: refused, not a 500.
@@ -181,7 +197,11 @@ describe.each(testBackends())("authentication on $name", (backend) => {
   it("lets only an admin create or revoke tokens, shows a token's secret once and never its hash", async () => {
     const cookies = cookiesFrom(await signIn());
     const headers = { cookie: cookieHeader(cookies), "x-csrf-token": cookieValue(cookies, "rewind_csrf") };
-    const created = await api.post("/api/tokens", { name: "reports export", scopes: ["read", "write", "erase", "admin"] }, { headers });
+    const created = await api.post(
+      "/api/tokens",
+      { name: "reports export", scopes: ["read", "write", "erase", "admin"] },
+      { headers },
+    );
     expect(created.body.token).toMatch(/^rwd_[A-Za-z0-9_-]{43}$/);
     const listed = await api.get("/api/tokens", { headers });
     expect(listed.text).not.toContain(created.body.token);
@@ -192,10 +212,16 @@ describe.each(testBackends())("authentication on $name", (backend) => {
       revokedAt: null,
     });
     const asService = { authorization: `Bearer ${created.body.token}` };
-    expect((await api.post("/api/tokens", { name: "escalation", scopes: ["read"] }, { headers: asService })).status).toBe(403);
-    expect((await api.post(`/api/tokens/${created.body.id}/revoke`, undefined, { headers: asService })).status).toBe(403);
+    expect(
+      (await api.post("/api/tokens", { name: "escalation", scopes: ["read"] }, { headers: asService })).status,
+    ).toBe(403);
+    expect((await api.post(`/api/tokens/${created.body.id}/revoke`, undefined, { headers: asService })).status).toBe(
+      403,
+    );
     expect((await api.post("/api/tokens", { name: "" }, { headers })).status).toBe(400);
-    expect((await api.post("/api/tokens/00000000-0000-4000-8000-000000000009/revoke", undefined, { headers })).status).toBe(404);
+    expect(
+      (await api.post("/api/tokens/00000000-0000-4000-8000-000000000009/revoke", undefined, { headers })).status,
+    ).toBe(404);
   });
 
   it("limits failed sign-ins: the sixth attempt within 15 minutes gets 429 with Retry-After, even with the right password", async () => {
@@ -230,10 +256,16 @@ describe.each(testBackends())("authentication on $name", (backend) => {
   it("ignores X-Forwarded-For unless REWIND_TRUST_PROXY is set, and then believes only the entry our proxy wrote", async () => {
     const database = await getDatabase();
     const addressRows = async () =>
-      (await database.query<{ count: number }>("SELECT count(*)::int AS count FROM sign_in_attempts WHERE kind = 'address'"))[0]!.count;
+      (
+        await database.query<{ count: number }>(
+          "SELECT count(*)::int AS count FROM sign_in_attempts WHERE kind = 'address'",
+        )
+      )[0]!.count;
     await database.query("DELETE FROM sign_in_attempts");
     await withTrustedProxies(undefined, async () => {
-      expect((await signIn("guess", { "x-forwarded-for": "10.8.8.8" }, `forged-${backend.name}@rewind.test`)).status).toBe(401);
+      expect(
+        (await signIn("guess", { "x-forwarded-for": "10.8.8.8" }, `forged-${backend.name}@rewind.test`)).status,
+      ).toBe(401);
       expect(await addressRows()).toBe(0);
     });
     await withTrustedProxies("1", async () => {
@@ -254,7 +286,9 @@ describe.each(testBackends())("authentication on $name", (backend) => {
     const user = (await api.post("/api/users", newUserInput(), { headers })).body;
     const one = await api.get(`/api/users/${user.id}`, { headers });
     expect(one.headers.get("cache-control")).toBe("private, no-cache");
-    const notModified = await api.get(`/api/users/${user.id}`, { headers: { ...headers, "if-none-match": one.headers.get("etag")! } });
+    const notModified = await api.get(`/api/users/${user.id}`, {
+      headers: { ...headers, "if-none-match": one.headers.get("etag")! },
+    });
     expect([notModified.status, notModified.headers.get("cache-control")]).toEqual([304, "private, no-cache"]);
     const answers = await everyEndpoint((url) => new Request(url, { headers: { cookie: headers.cookie } }));
     const authenticated = answers.filter((answer) => !publicEndpoints.has(answer.endpoint));
@@ -303,12 +337,16 @@ describe.each(testBackends())("authentication on $name", (backend) => {
     expect(await ensureFirstAdmin(database, { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword })).toMatchObject({
       change: "unchanged",
     });
-    expect(await ensureFirstAdmin(database, { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: "a brand new password" })).toMatchObject({
+    expect(
+      await ensureFirstAdmin(database, { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: "a brand new password" }),
+    ).toMatchObject({
       change: "password updated",
     });
     expect((await call("GET", "/api/auth/session", { headers: { cookie: session } })).status).toBe(401);
     await expect(ensureFirstAdmin(database, { ADMIN_EMAIL: adminEmail })).rejects.toThrow(/both/);
-    await expect(ensureFirstAdmin(database, { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: "short" })).rejects.toThrow(/12 characters/);
+    await expect(ensureFirstAdmin(database, { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: "short" })).rejects.toThrow(
+      /12 characters/,
+    );
     const stored = await database.query<{ password_hash: string }>("SELECT password_hash FROM admins");
     expect(stored.every((row) => row.password_hash.startsWith("scrypt$"))).toBe(true);
   });

@@ -101,7 +101,10 @@ describe.each(testBackends())("the event log newest first on $name", (backend) =
   it("combines filters", async () => {
     const items = await readAllPages(`type=user.renamed&stream=user-${userId}&to=${middle.toISOString()}`, 10);
     expect(items.map((item) => item.position)).toEqual(
-      await positionsInTable("type = 'user.renamed' AND stream_id = $1 AND recorded_at < $2", [`user-${userId}`, middle]),
+      await positionsInTable("type = 'user.renamed' AND stream_id = $1 AND recorded_at < $2", [
+        `user-${userId}`,
+        middle,
+      ]),
     );
     expect(items).toHaveLength(2);
   });
@@ -127,9 +130,13 @@ describe.each(testBackends())("the event log newest first on $name", (backend) =
       if (attempt > 0) await new Promise((resume) => setTimeout(resume, 100));
       feed = (await api.get("/api/events?limit=1000")).body.items as Item[];
     }
-    expect([...listed].sort((a, b) => a.position - b.position)).toEqual([...feed].sort((a, b) => a.position - b.position));
+    expect([...listed].sort((a, b) => a.position - b.position)).toEqual(
+      [...feed].sort((a, b) => a.position - b.position),
+    );
     const registration = listed.find((item) => item.type === "user.registered" && item.streamId === `user-${userId}`)!;
-    expect(registration.data.passwordHash).toBe(feed.find((item) => item.position === registration.position)!.data.passwordHash);
+    expect(registration.data.passwordHash).toBe(
+      feed.find((item) => item.position === registration.position)!.data.passwordHash,
+    );
     expect(JSON.stringify(registration.data)).not.toMatch(/\$argon2|scrypt/);
   });
 

@@ -14,7 +14,8 @@ export const GET = route("read", async (request) => {
     return Response.json({ items: page.items, nextAfter: page.lastPosition }, { headers });
   }
   const key = cursor === undefined ? undefined : decodeLogCursor(cursor);
-  if (cursor !== undefined && !key) throw validationError([{ path: "cursor", message: "Not a cursor this API returned" }]);
+  if (cursor !== undefined && !key)
+    throw validationError([{ path: "cursor", message: "Not a cursor this API returned" }]);
   return Response.json(await browseEventLog({ ...filters, limit, after: key }), { headers });
 });
 

@@ -50,13 +50,18 @@ describe.each(testBackends())("the event stream ends with its credentials on $na
     provideDatabase(await backend.open());
     const database = await getDatabase();
     await ensureFirstAdmin(database, { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword });
-    [{ id: adminId }] = (await database.query<{ id: string }>("SELECT id FROM admins WHERE email = $1", [adminEmail])) as [{ id: string }];
+    [{ id: adminId }] = (await database.query<{ id: string }>("SELECT id FROM admins WHERE email = $1", [
+      adminEmail,
+    ])) as [{ id: string }];
   });
   afterAll(() => closeDatabase());
 
   const signedIn = async (now?: Date) => {
     const session = await startSession(await getDatabase(), adminId, now);
-    return { cookie: `rewind_session=${session.token}; rewind_csrf=${session.csrfToken}`, "x-csrf-token": session.csrfToken };
+    return {
+      cookie: `rewind_session=${session.token}; rewind_csrf=${session.csrfToken}`,
+      "x-csrf-token": session.csrfToken,
+    };
   };
 
   it("ends within a second of its token's revocation, and never delivers what was appended after the revocation was acknowledged", async () => {
@@ -168,7 +173,8 @@ describe.each(testBackends())("the event stream ends with its credentials on $na
           sessionTokenHash: sha256(session.cookie.split(";")[0]!.slice("rewind_session=".length)),
           csrfToken: session["x-csrf-token"],
         };
-        const endedAt = (who: Principal) => new Promise<number>((resolve) => watch.watch(who, () => resolve(Date.now())));
+        const endedAt = (who: Principal) =>
+          new Promise<number>((resolve) => watch.watch(who, () => resolve(Date.now())));
         const tokenEnded = endedAt(principal);
         const sessionEnded = endedAt(sessionPrincipal);
         // Let the watch's LISTEN connection start.

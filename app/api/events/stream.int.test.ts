@@ -28,16 +28,22 @@ describe.each(testBackends())("event stream (SSE) on $name", (backend) => {
 
   it("catches up, goes live, and resumed from Last-Event-ID delivers every event exactly once", async () => {
     const { store } = await getServices();
-    const before = await store.appendToStream("thing-before", [{ type: "thing.before", data: {} }], { expectedVersion: "any" });
+    const before = await store.appendToStream("thing-before", [{ type: "thing.before", data: {} }], {
+      expectedVersion: "any",
+    });
     const start = await headReaching(before.events[0]!.position);
 
     // Writers race while the subscriber is connected: some events land during catch-up, some live.
     const writers = Array.from({ length: 5 }, async (_, writer) => {
       const positions: number[] = [];
       for (let i = 0; i < 8; i++) {
-        const result = await store.appendToStream(`thing-live-${writer}`, [{ type: "thing.live", data: { writer, i } }], {
-          expectedVersion: "any",
-        });
+        const result = await store.appendToStream(
+          `thing-live-${writer}`,
+          [{ type: "thing.live", data: { writer, i } }],
+          {
+            expectedVersion: "any",
+          },
+        );
         positions.push(result.events[0]!.position);
         await new Promise((done) => setTimeout(done, 3));
       }
@@ -49,7 +55,11 @@ describe.each(testBackends())("event stream (SSE) on $name", (backend) => {
     expect(firstPart.every((message) => message.event === "thing.live")).toBe(true);
     expect(firstPart.every((message) => message.id === String(message.data.position))).toBe(true);
     const resumeFrom = firstPart[firstPart.length - 1]!.id;
-    const rest = await collect({ "last-event-id": resumeFrom }, "", (messages) => firstPart.length + messages.length >= appended.length);
+    const rest = await collect(
+      { "last-event-id": resumeFrom },
+      "",
+      (messages) => firstPart.length + messages.length >= appended.length,
+    );
 
     const delivered = [...firstPart, ...rest].map((message) => message.data.position);
     expect(new Set(delivered).size).toBe(delivered.length);
@@ -69,33 +79,40 @@ describe.each(testBackends())("event stream (SSE) on $name", (backend) => {
     expect(messages.map((message) => message.event)).toEqual(["thing.new"]);
   });
 
-  it.skipIf(backend.name === "pglite")("is woken by NOTIFY when another process appends, well before its poll", async () => {
-    const { database, store } = await getServices();
-    if (database.backend !== "postgres") return;
-    // Another process: its own pool, notifier and store.
-    const other = createPostgresDatabase(database.pool.options.connectionString!, { maxConnections: 2 });
-    const otherNotifier = createEventNotifier(other);
-    const otherStore = createEventStore(other, { onAppended: otherNotifier.appended });
-    try {
-      const mark = await store.appendToStream("thing-mark", [{ type: "thing.mark", data: {} }], { expectedVersion: "any" });
-      const start = await headReaching(mark.events[0]!.position);
-      let appendedAt = 0;
-      const appending = (async () => {
-        await new Promise((done) => setTimeout(done, 2500));
-        appendedAt = Date.now();
-        await otherStore.appendToStream("thing-elsewhere", [{ type: "thing.elsewhere", data: {} }], { expectedVersion: "any" });
-      })();
-      const messages = await collect({}, `?after=${start}`, (received) => received.length >= 1);
-      const latency = Date.now() - appendedAt;
-      await appending;
-      expect(messages.map((message) => message.event)).toEqual(["thing.elsewhere"]);
-      // The feed polls every 2 s; arriving within a fraction of that means the NOTIFY woke it.
-      expect(latency).toBeLessThan(500);
-    } finally {
-      await otherNotifier.close();
-      await other.close();
-    }
-  });
+  it.skipIf(backend.name === "pglite")(
+    "is woken by NOTIFY when another process appends, well before its poll",
+    async () => {
+      const { database, store } = await getServices();
+      if (database.backend !== "postgres") return;
+      // Another process: its own pool, notifier and store.
+      const other = createPostgresDatabase(database.pool.options.connectionString!, { maxConnections: 2 });
+      const otherNotifier = createEventNotifier(other);
+      const otherStore = createEventStore(other, { onAppended: otherNotifier.appended });
+      try {
+        const mark = await store.appendToStream("thing-mark", [{ type: "thing.mark", data: {} }], {
+          expectedVersion: "any",
+        });
+        const start = await headReaching(mark.events[0]!.position);
+        let appendedAt = 0;
+        const appending = (async () => {
+          await new Promise((done) => setTimeout(done, 2500));
+          appendedAt = Date.now();
+          await otherStore.appendToStream("thing-elsewhere", [{ type: "thing.elsewhere", data: {} }], {
+            expectedVersion: "any",
+          });
+        })();
+        const messages = await collect({}, `?after=${start}`, (received) => received.length >= 1);
+        const latency = Date.now() - appendedAt;
+        await appending;
+        expect(messages.map((message) => message.event)).toEqual(["thing.elsewhere"]);
+        // The feed polls every 2 s; arriving within a fraction of that means the NOTIFY woke it.
+        expect(latency).toBeLessThan(500);
+      } finally {
+        await otherNotifier.close();
+        await other.close();
+      }
+    },
+  );
 
   it("refuses an unknown position or a malformed Last-Event-ID before streaming", async () => {
     for (const [headers, query] of [

@@ -6,7 +6,9 @@ import { metrics } from "@/lib/observability/metrics";
 export const GET = route("read", async () => {
   const { registry, recordDatabaseReadings } = metrics();
   recordDatabaseReadings(await databaseReadings());
-  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
+  return new Response(await registry.metrics(), {
+    headers: { "content-type": registry.contentType, "cache-control": "no-store" },
+  });
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

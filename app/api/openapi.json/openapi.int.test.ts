@@ -5,7 +5,15 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "@/lib/db";
-import { api, authorizedRequest, call, newUserInput, tokenWithScopes, type ApiResponse, type CallOptions } from "@/lib/testing/api";
+import {
+  api,
+  authorizedRequest,
+  call,
+  newUserInput,
+  tokenWithScopes,
+  type ApiResponse,
+  type CallOptions,
+} from "@/lib/testing/api";
 import { testBackends } from "@/lib/testing/databases";
 import { getServices } from "@/lib/application/services";
 import { projections } from "@/lib/application/projections";
@@ -31,7 +39,9 @@ describe("the OpenAPI document", () => {
     expect(document.openapi).toBe("3.1.0");
     await expect(SwaggerParser.validate(structuredClone(document))).resolves.toBeTruthy();
 
-    const broken = structuredClone(document) as unknown as { paths: Record<string, Record<string, { parameters: { in: string }[] }>> };
+    const broken = structuredClone(document) as unknown as {
+      paths: Record<string, Record<string, { parameters: { in: string }[] }>>;
+    };
     broken.paths["/api/users"]!.get!.parameters[0]!.in = "body";
     await expect(SwaggerParser.validate(broken as never)).rejects.toThrow();
   });
@@ -79,7 +89,12 @@ describe.each(testBackends())("answers the document describes, on $name", (backe
   afterAll(() => closeDatabase());
 
   /** Calls the API and checks the answer against the document's schema for its operation, status and type. */
-  async function described(method: string, pathAndQuery: string, template: string, options: CallOptions = {}): Promise<ApiResponse> {
+  async function described(
+    method: string,
+    pathAndQuery: string,
+    template: string,
+    options: CallOptions = {},
+  ): Promise<ApiResponse> {
     const answer = await call(method, pathAndQuery, options);
     const contentType = answer.headers.get("content-type");
     expect(
@@ -87,7 +102,8 @@ describe.each(testBackends())("answers the document describes, on $name", (backe
       `${method} ${pathAndQuery} ${answer.status}: ${answer.text.slice(0, 200)}`,
     ).toEqual([]);
     // Answers with a body: the statuses the test below must have seen.
-    if (answer.status !== 204 && answer.status !== 304 && contentType) seen.push(`${method} ${template} ${answer.status}`);
+    if (answer.status !== 204 && answer.status !== 304 && contentType)
+      seen.push(`${method} ${template} ${answer.status}`);
     return answer;
   }
 
@@ -96,11 +112,19 @@ describe.each(testBackends())("answers the document describes, on $name", (backe
     expect(registered.status).toBe(201);
     const id = registered.body.id as string;
     const at = (path: string) => `/api/users/${id}${path}`;
-    await described("POST", at("/rename"), "/api/users/{id}/rename", { body: { name: "Ada Lovelace", reason: "married" } });
+    await described("POST", at("/rename"), "/api/users/{id}/rename", {
+      body: { name: "Ada Lovelace", reason: "married" },
+    });
     await described("PUT", at(""), "/api/users/{id}", { body: { name: "Ada King" } });
-    await described("POST", at("/change-email"), "/api/users/{id}/change-email", { body: { email: `ada-${id}@example.com` } });
-    await described("POST", at("/change-password"), "/api/users/{id}/change-password", { body: { password: "another long password" } });
-    await described("POST", at("/deactivate"), "/api/users/{id}/deactivate", { body: { reason: "asked to", category: "requested" } });
+    await described("POST", at("/change-email"), "/api/users/{id}/change-email", {
+      body: { email: `ada-${id}@example.com` },
+    });
+    await described("POST", at("/change-password"), "/api/users/{id}/change-password", {
+      body: { password: "another long password" },
+    });
+    await described("POST", at("/deactivate"), "/api/users/{id}/deactivate", {
+      body: { reason: "asked to", category: "requested" },
+    });
     await described("POST", at("/reactivate"), "/api/users/{id}/reactivate");
     await described("GET", at(""), "/api/users/{id}");
     await described("GET", at("?version=2"), "/api/users/{id}");
@@ -129,16 +153,24 @@ describe.each(testBackends())("answers the document describes, on $name", (backe
 
     // Problems: each a documented status with a problem+json body.
     await described("POST", "/api/users", "/api/users", { body: { name: 1 } });
-    await described("POST", "/api/users", "/api/users", { rawBody: "{", headers: { "content-type": "application/json" } });
+    await described("POST", "/api/users", "/api/users", {
+      rawBody: "{",
+      headers: { "content-type": "application/json" },
+    });
     await described("POST", "/api/users", "/api/users", { rawBody: "x", headers: { "content-type": "text/plain" } });
     await described("GET", "/api/users/not-a-user", "/api/users/{id}");
     await described("GET", "/api/users?limit=0", "/api/users");
     await described("GET", "/api/users", "/api/users", { credentials: "none" });
-    await described("POST", at("/rename"), "/api/users/{id}/rename", { body: { name: "Again" }, headers: { "if-match": '"1"' } });
+    await described("POST", at("/rename"), "/api/users/{id}/rename", {
+      body: { name: "Again" },
+      headers: { "if-match": '"1"' },
+    });
     await described("POST", at("/rename"), "/api/users/{id}/rename", { body: { name: "Again" } });
     await described("GET", "/api/events?after=999999999", "/api/events");
     await described("POST", "/api/projections/nope/rebuild", "/api/projections/{name}/rebuild");
-    await described("POST", "/api/tokens", "/api/tokens", { body: { name: "a token made by a token", scopes: ["read"] } });
+    await described("POST", "/api/tokens", "/api/tokens", {
+      body: { name: "a token made by a token", scopes: ["read"] },
+    });
     await described("POST", "/api/tokens/nope/revoke", "/api/tokens/{id}/revoke");
     await described("GET", "/api/audit", "/api/audit", { headers: (await tokenWithScopes(["read"])).headers });
     await described("POST", "/api/auth/sign-in", "/api/auth/sign-in", {
@@ -156,7 +188,14 @@ describe.each(testBackends())("answers the document describes, on $name", (backe
     const odd: CallOptions[] = [
       { credentials: "none" },
       { headers: { authorization: "Bearer rwd_not-a-token" } },
-      { headers: { cookie: "rewind_session=forged", "x-csrf-token": "wrong", "if-none-match": '"7"', accept: "text/html" } },
+      {
+        headers: {
+          cookie: "rewind_session=forged",
+          "x-csrf-token": "wrong",
+          "if-none-match": '"7"',
+          accept: "text/html",
+        },
+      },
     ];
     for (const template of ["/api/health", "/api/ready", "/api/openapi.json"]) {
       for (const options of odd) {

@@ -2,6 +2,8 @@
 import { otherMethodsNotAllowed, publicRoute } from "@/lib/http/route";
 import { openApiDocument } from "@/lib/http/openapi/document";
 
-export const GET = publicRoute(async () => Response.json(openApiDocument(), { headers: { "cache-control": "public, max-age=300" } }));
+export const GET = publicRoute(async () =>
+  Response.json(openApiDocument(), { headers: { "cache-control": "public, max-age=300" } }),
+);
 
 export const { POST, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET });

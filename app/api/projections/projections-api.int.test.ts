@@ -6,7 +6,12 @@ import { nameChangesProjection } from "@/lib/application/users/name-changes-proj
 import { GET } from "./route";
 import { POST } from "./[name]/rebuild/route";
 
-const call = async (handler: typeof GET | typeof POST, method: string, path: string, params: Record<string, string> = {}) => {
+const call = async (
+  handler: typeof GET | typeof POST,
+  method: string,
+  path: string,
+  params: Record<string, string> = {},
+) => {
   const response = await handler(await authorizedRequest(`http://rewind.test${path}`, { method }), {
     params: Promise.resolve(params),
   } as never);
@@ -30,8 +35,22 @@ describe.each(testBackends())("projections API on $name", (backend) => {
         state: "up to date",
         rebuild: null,
       }),
-      expect.objectContaining({ name: "activity_daily", version: 1, position: 0, lagEvents: 0, state: "up to date", rebuild: null }),
-      expect.objectContaining({ name: "cohorts", version: 1, position: 0, lagEvents: 0, state: "up to date", rebuild: null }),
+      expect.objectContaining({
+        name: "activity_daily",
+        version: 1,
+        position: 0,
+        lagEvents: 0,
+        state: "up to date",
+        rebuild: null,
+      }),
+      expect.objectContaining({
+        name: "cohorts",
+        version: 1,
+        position: 0,
+        lagEvents: 0,
+        state: "up to date",
+        rebuild: null,
+      }),
     ]);
 
     const accepted = await call(POST, "POST", "/api/projections/name_changes/rebuild", { name: "name_changes" });
@@ -41,7 +60,10 @@ describe.each(testBackends())("projections API on $name", (backend) => {
       if (body.items[0].rebuild === null) break;
       await new Promise((done) => setTimeout(done, 25));
     }
-    expect((await call(GET, "GET", "/api/projections")).body.items[0]).toMatchObject({ rebuild: null, lastError: null });
+    expect((await call(GET, "GET", "/api/projections")).body.items[0]).toMatchObject({
+      rebuild: null,
+      lastError: null,
+    });
 
     const unknown = await call(POST, "POST", "/api/projections/nope/rebuild", { name: "nope" });
     expect(unknown.status).toBe(404);

@@ -11,11 +11,20 @@ import { api, newUserInput, signedInSession, tokenWithScopes } from "@/lib/testi
 import { testBackends } from "@/lib/testing/databases";
 import { httpMethods, routeFiles } from "@/lib/testing/routes";
 
-type Handler = ((request: Request, context: { params: Promise<unknown> }) => Promise<Response>) & { access?: RouteAccess };
+type Handler = ((request: Request, context: { params: Promise<unknown> }) => Promise<Response>) & {
+  access?: RouteAccess;
+};
 
 /** Every served operation with the scope its handler declares (405 handlers say "authenticated"). */
 async function scopedOperations() {
-  const operations: { endpoint: string; url: string; method: string; handler: Handler; params: unknown; access: RouteAccess }[] = [];
+  const operations: {
+    endpoint: string;
+    url: string;
+    method: string;
+    handler: Handler;
+    params: unknown;
+    access: RouteAccess;
+  }[] = [];
   for (const route of routeFiles().filter((found) => !found.catchAll)) {
     const routeModule = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
     for (const method of httpMethods) {
@@ -93,8 +102,13 @@ describe.each(testBackends())("API token scopes on $name", (backend) => {
         status: 403,
         type: "application/problem+json",
       });
-      expect(refused.body).toMatchObject({ type: "https://rewind.dev/problems/insufficient-scope", requiredScope: scope });
-      expect(refused.headers.get("www-authenticate")).toBe(`Bearer realm="rewind", error="insufficient_scope", scope="${scope}"`);
+      expect(refused.body).toMatchObject({
+        type: "https://rewind.dev/problems/insufficient-scope",
+        requiredScope: scope,
+      });
+      expect(refused.headers.get("www-authenticate")).toBe(
+        `Bearer realm="rewind", error="insufficient_scope", scope="${scope}"`,
+      );
 
       const allowed = await send(operation, tokens[scope].only);
       expect(allowed.body?.type, `${operation.endpoint} with the ${scope} scope`).not.toBe(
@@ -110,7 +124,9 @@ describe.each(testBackends())("API token scopes on $name", (backend) => {
     expect((await api.get(`/api/users/${user.id}`, { headers: reader })).status).toBe(200);
     expect((await api.get("/api/events?after=0&limit=1", { headers: reader })).status).toBe(200);
     expect((await api.get("/api/metrics", { headers: reader })).status).toBe(200);
-    expect((await api.post(`/api/users/${user.id}/rename`, { name: "Not Allowed" }, { headers: reader })).status).toBe(403);
+    expect((await api.post(`/api/users/${user.id}/rename`, { name: "Not Allowed" }, { headers: reader })).status).toBe(
+      403,
+    );
     expect((await api.post(`/api/users/${user.id}/forget`, undefined, { headers: reader })).status).toBe(403);
     expect((await api.post("/api/projections/name_changes/rebuild", undefined, { headers: reader })).status).toBe(403);
     expect((await api.get("/api/audit", { headers: reader })).status).toBe(403);
@@ -118,11 +134,19 @@ describe.each(testBackends())("API token scopes on $name", (backend) => {
     expect(list.status).toBe(403);
     expect(list.text).not.toContain("@rewind.test");
     // The refused commands changed nothing.
-    expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({ name: user.name, version: 1, status: "active" });
+    expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({
+      name: user.name,
+      version: 1,
+      status: "active",
+    });
   });
 
   it("creates a token with the scopes asked for, shows them in the list and to the token itself", async () => {
-    const created = await api.post("/api/tokens", { name: "erasure service", scopes: ["erase", "read"] }, { headers: session });
+    const created = await api.post(
+      "/api/tokens",
+      { name: "erasure service", scopes: ["erase", "read"] },
+      { headers: session },
+    );
     expect(created.status).toBe(201);
     expect(created.body.scopes).toEqual(["read", "erase"]);
     const listed = (await api.get("/api/tokens", { headers: session })).body.items.find(
@@ -163,11 +187,13 @@ describe.each(testBackends())("the scopes migration on $name", (backend) => {
       expect(scopesMigration).toBeGreaterThan(0);
       await migrate(database, migrations.slice(0, scopesMigration));
       const adminId = "00000000-0000-4000-8000-0000000000a1";
-      await database.query("INSERT INTO admins (id, email, password_hash) VALUES ($1, 'old@rewind.test', 'x')", [adminId]);
-      await database.query("INSERT INTO api_tokens (id, name, token_hash, created_by) VALUES ($1, 'old service', 'hash', $2)", [
-        "00000000-0000-4000-8000-0000000000b1",
+      await database.query("INSERT INTO admins (id, email, password_hash) VALUES ($1, 'old@rewind.test', 'x')", [
         adminId,
       ]);
+      await database.query(
+        "INSERT INTO api_tokens (id, name, token_hash, created_by) VALUES ($1, 'old service', 'hash', $2)",
+        ["00000000-0000-4000-8000-0000000000b1", adminId],
+      );
       await migrate(database, migrations);
       const [old] = await database.query<{ scopes: string[] }>("SELECT scopes FROM api_tokens");
       expect(old!.scopes).toEqual(["read", "write"]);

@@ -43,7 +43,9 @@ describe.each(testBackends())("concurrent commands on $name", (backend) => {
     const names = Array.from({ length: writers }, (_, index) => `Racer ${index}`);
     const answers = await Promise.all(names.map((name) => api.post(`/api/users/${user.id}/rename`, { name })));
 
-    expect(answers.map((answer) => (answer.status === 200 ? 200 : `${answer.status} ${answer.text}`))).toEqual(names.map(() => 200));
+    expect(answers.map((answer) => (answer.status === 200 ? 200 : `${answer.status} ${answer.text}`))).toEqual(
+      names.map(() => 200),
+    );
     const versions = answers.map((answer) => answer.body.version as number);
     expect([...versions].sort((a, b) => a - b)).toEqual(names.map((_, index) => index + 2));
     answers.forEach((answer, index) => expect(answer.body.name).toBe(names[index]));
@@ -71,7 +73,13 @@ describe.each(testBackends())("concurrent commands on $name", (backend) => {
       while (!stop) {
         await store.appendToStream(
           streamId,
-          [{ type: "user.renamed", data: { name: `Outsider ${outsiderAppends}`, previousName: "?" }, metadata: { schemaVersion: 1 } }],
+          [
+            {
+              type: "user.renamed",
+              data: { name: `Outsider ${outsiderAppends}`, previousName: "?" },
+              metadata: { schemaVersion: 1 },
+            },
+          ],
           { expectedVersion: "any" },
         );
         outsiderAppends++;
@@ -83,7 +91,9 @@ describe.each(testBackends())("concurrent commands on $name", (backend) => {
     stop = true;
     await outsider;
 
-    expect(answers.map((answer) => (answer.status === 200 ? 200 : `${answer.status} ${answer.text}`))).toEqual(names.map(() => 200));
+    expect(answers.map((answer) => (answer.status === 200 ? 200 : `${answer.status} ${answer.text}`))).toEqual(
+      names.map(() => 200),
+    );
     expect(outsiderAppends).toBeGreaterThan(0);
     const events = await store.readStream(streamId);
     expect(events.map((event) => event.version)).toEqual(

@@ -16,7 +16,9 @@ import { GET as nameChangesCsv } from "../reports/name-changes/route";
 
 /** Every row of every table of the schema, as text: what a logical dump would hold. */
 async function dumpAllRows(database: TestDatabase): Promise<string> {
-  const tables = await database.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()");
+  const tables = await database.query<{ tablename: string }>(
+    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+  );
   expect(tables.length).toBeGreaterThan(10);
   const parts: string[] = [];
   for (const { tablename } of tables) {
@@ -55,14 +57,19 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
         .then(() => api.post(`/api/users/${user.id}/reactivate`, {}));
     // Another caller's registration, refused because the address is taken: its reply is kept for
     // replays under that caller's key, which names neither this user nor their id.
-    const taken = await api.post("/api/users", newUserInput({ email: emails[1] }), { headers: { "idempotency-key": `taken-${tag}` } });
+    const taken = await api.post("/api/users", newUserInput({ email: emails[1] }), {
+      headers: { "idempotency-key": `taken-${tag}` },
+    });
     expect(taken.status).toBe(409);
     expect(taken.text).not.toContain(emails[1]);
     // As an older Rewind stored such a reply: with the address in its detail.
-    await database.query("INSERT INTO idempotent_requests (key, fingerprint, status, headers, body) VALUES ($1, 'f', 409, '{}', $2)", [
-      `token:older POST /api/users taken-${tag}`,
-      JSON.stringify({ status: 409, detail: `Another user already uses ${emails[0]}` }),
-    ]);
+    await database.query(
+      "INSERT INTO idempotent_requests (key, fingerprint, status, headers, body) VALUES ($1, 'f', 409, '{}', $2)",
+      [
+        `token:older POST /api/users taken-${tag}`,
+        JSON.stringify({ status: 409, detail: `Another user already uses ${emails[0]}` }),
+      ],
+    );
     const { store } = await getServices();
     while ((await runBatch(database, store, nameChangesProjection, 100)) > 0);
 
@@ -79,19 +86,24 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     ]);
     expect(exported.text).not.toContain("scrypt$");
     const rawEvents = (
-      await database.query<{ event: string }>("SELECT data::text || metadata::text AS event FROM events WHERE stream_id = $1", [
-        `user-${user.id}`,
-      ])
+      await database.query<{ event: string }>(
+        "SELECT data::text || metadata::text AS event FROM events WHERE stream_id = $1",
+        [`user-${user.id}`],
+      )
     )
       .map((row) => row.event)
       .join("\n");
-    for (const secret of [...names, ...emails, "Signed up by phone", "asked by", "scrypt$"]) expect(rawEvents).not.toContain(secret);
+    for (const secret of [...names, ...emails, "Signed up by phone", "asked by", "scrypt$"])
+      expect(rawEvents).not.toContain(secret);
     const before = (await api.get(`/api/users/${user.id}/events`)).body.items;
     expect(before[1].metadata.reason).toBe(`asked by ${emails[0]}`);
     expect(before.find((event: { type: string }) => event.type === "user.deactivated").data.reason).toBe(phoneNote);
     expect((await dumpAllRows(database)).includes(names[2]!)).toBe(true);
     // The temporal index holds every name the user had, in clear, until they are forgotten.
-    const indexed = await database.query<{ name: string }>("SELECT name FROM user_versions WHERE user_id = $1 ORDER BY version", [user.id]);
+    const indexed = await database.query<{ name: string }>(
+      "SELECT name FROM user_versions WHERE user_id = $1 ORDER BY version",
+      [user.id],
+    );
     expect(indexed.map((row) => row.name)).toEqual(expect.arrayContaining(names));
 
     const forgotten = await api.post(`/api/users/${user.id}/forget`, { reason: "GDPR request #7" });
@@ -100,7 +112,11 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     while ((await runBatch(database, store, nameChangesProjection, 100)) > 0);
 
     // Every reader: the user, time travel, the timeline, the feed, the list, the as-of list, the report, its CSV.
-    expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({ name: "[erased]", email: "[erased]", status: "forgotten" });
+    expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({
+      name: "[erased]",
+      email: "[erased]",
+      status: "forgotten",
+    });
     expect((await api.get(`/api/users/${user.id}?version=1`)).body).toMatchObject({
       name: "[erased]",
       email: "[erased]",
@@ -112,7 +128,9 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     // When it took effect is no personal data: it stays.
     expect(events[1].data).toEqual({ name: "[erased]", previousName: "[erased]", effectiveAt: events[1].recordedAt });
     expect(events[1].metadata.reason).toBe("[erased]");
-    expect(events.find((event: { type: string }) => event.type === "user.deactivated").data).toMatchObject({ reason: "[erased]" });
+    expect(events.find((event: { type: string }) => event.type === "user.deactivated").data).toMatchObject({
+      reason: "[erased]",
+    });
     await feedShowsEverything(await getDatabase());
     const feed = (await api.get(`/api/events?after=${events[0].position - 1}&limit=3`)).body.items;
     expect(feed[0].data).toMatchObject({ name: "[erased]", email: "[erased]" });
@@ -125,7 +143,9 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
       { name: "[erased]", previousName: "[erased]", effectiveAt: events[1].recordedAt },
     ]);
     expect((await api.get(`/api/users?q=${encodeURIComponent(names[2]!)}`)).body.total).toBe(0);
-    const asOf = await api.get(`/api/users?at=${new Date().toISOString()}&limit=100&q=${encodeURIComponent("[erased]")}`);
+    const asOf = await api.get(
+      `/api/users?at=${new Date().toISOString()}&limit=100&q=${encodeURIComponent("[erased]")}`,
+    );
     expect(asOf.body.items.some((item: { id: string }) => item.id === user.id)).toBe(true);
     const report = (await api.get("/api/reports/name-changes?limit=1000")).body.items.find(
       (row: { userId: string }) => row.userId === user.id,
@@ -145,10 +165,15 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
 
     // The log still holds every event, and nothing anywhere holds their name or email.
     expect(
-      (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", [`user-${user.id}`]))[0]!.n,
+      (
+        await database.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", [
+          `user-${user.id}`,
+        ])
+      )[0]!.n,
     ).toBe(events.length);
     const dump = await dumpAllRows(database);
-    for (const secret of [...names, ...emails, phoneNote]) expect(dump.toLowerCase()).not.toContain(secret.toLowerCase());
+    for (const secret of [...names, ...emails, phoneNote])
+      expect(dump.toLowerCase()).not.toContain(secret.toLowerCase());
     expect(dump).toContain("GDPR request #7");
     // On PostgreSQL, also what an operator's backup would hold: no missing pg_dump lets this pass unchecked.
     if (backend.name === "postgres") {
@@ -157,7 +182,8 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
         maxBuffer: 256 * 1024 * 1024,
       });
       expect(full).toContain(user.id);
-      for (const secret of [...names, ...emails, phoneNote]) expect(full.toLowerCase()).not.toContain(secret.toLowerCase());
+      for (const secret of [...names, ...emails, phoneNote])
+        expect(full.toLowerCase()).not.toContain(secret.toLowerCase());
     }
   });
 

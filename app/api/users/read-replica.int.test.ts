@@ -66,7 +66,9 @@ describe.skipIf(unavailable)(`reads from a streaming replica${unavailable ? ` (s
     for (let version = 2; version <= 31; version++) {
       const name = `Renamed ${version}`;
       const position = await rename(user.id, name);
-      const read = await api.get(`/api/users/${user.id}?version=${version}`, { headers: { [positionHeader]: position } });
+      const read = await api.get(`/api/users/${user.id}?version=${version}`, {
+        headers: { [positionHeader]: position },
+      });
       expect(read.status, `version ${version}`).toBe(200);
       expect(read.body).toMatchObject({ name, version });
       expect(read.headers.get(positionHeader)).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
@@ -76,14 +78,18 @@ describe.skipIf(unavailable)(`reads from a streaming replica${unavailable ? ` (s
   it("serves reads without a position from the replica, and a read with one from the primary while the replica lags", async () => {
     const user = await register();
     const caughtUp = await rename(user.id, "Before the pause");
-    await expect.poll(async () => (await api.get(`/api/users/${user.id}?version=2`)).status, { timeout: 10_000 }).toBe(200);
+    await expect
+      .poll(async () => (await api.get(`/api/users/${user.id}?version=2`)).status, { timeout: 10_000 })
+      .toBe(200);
 
     await replica.query("SELECT pg_wal_replay_pause()");
     try {
       const position = await rename(user.id, "While the replica lags");
       const log = captureLog().lines;
       // The replica has not replayed the rename: a read that does not say what it has seen gets its older history…
-      const tokenless = await api.get(`/api/users/${user.id}?version=3`, { headers: { "x-correlation-id": "tokenless-read" } });
+      const tokenless = await api.get(`/api/users/${user.id}?version=3`, {
+        headers: { "x-correlation-id": "tokenless-read" },
+      });
       expect(tokenless.status).toBe(404);
       expect(readFromIn(log(), "tokenless-read")).toBe("replica");
       // (the 404 says as of which position, like any answer a replica gave)

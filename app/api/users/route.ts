@@ -12,7 +12,8 @@ export const GET = route(
   async (request) => {
     const query = parseQuery(request, userListQuery);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (query.cursor !== undefined && !cursor) throw validationError([{ path: "cursor", message: "Not a cursor this API returned" }]);
+    if (query.cursor !== undefined && !cursor)
+      throw validationError([{ path: "cursor", message: "Not a cursor this API returned" }]);
     return Response.json(await listUsers(query, cursor), { headers: { "cache-control": "no-store" } });
   },
   { mayReadReplica: timeTravel },

@@ -36,16 +36,32 @@ const seed = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : Mat
 const numRuns = Number(process.env.PROPERTY_RUNS ?? 15);
 console.log(`time-travel property: seed ${seed}, ${numRuns} runs (replay with PROPERTY_SEED=${seed})`);
 
-const names = fc.constantFrom("Ada", " Ada ", "Grace", "Grace Hopper", "Ada Lovelace", "", "   ", "😀 Emoji", "x".repeat(101));
+const names = fc.constantFrom(
+  "Ada",
+  " Ada ",
+  "Grace",
+  "Grace Hopper",
+  "Ada Lovelace",
+  "",
+  "   ",
+  "😀 Emoji",
+  "x".repeat(101),
+);
 const emailLocals = fc.constantFrom("ada", "ADA", "grace", "g.hopper", "not an email", "");
 const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("rename" as const), name: names }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant("change-email" as const), email: emailLocals }), weight: 2 },
   {
-    arbitrary: fc.record({ kind: fc.constant("change-password" as const), password: fc.constantFrom("short", "long enough secret") }),
+    arbitrary: fc.record({
+      kind: fc.constant("change-password" as const),
+      password: fc.constantFrom("short", "long enough secret"),
+    }),
     weight: 1,
   },
-  { arbitrary: fc.record({ kind: fc.constant("deactivate" as const), reason: fc.constantFrom("left", "  ", "policy") }), weight: 2 },
+  {
+    arbitrary: fc.record({ kind: fc.constant("deactivate" as const), reason: fc.constantFrom("left", "  ", "policy") }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ kind: fc.constant("reactivate" as const) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("forget" as const) }), weight: 1 },
 );
@@ -59,8 +75,15 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.record({
 const emailOf = (local: string, user: number, domain: string) => `${local}@u${user}.${domain}`;
 
 // The rules, restated independently of lib/domain: what status and state each command should give.
-function expectedOutcome(user: ModelUser, command: Command, email: (local: string) => string): { status: number; next: ModelUser } {
-  const changed = (fields: Partial<ModelUser>) => ({ status: 200, next: { ...user, ...fields, version: user.version + 1 } });
+function expectedOutcome(
+  user: ModelUser,
+  command: Command,
+  email: (local: string) => string,
+): { status: number; next: ModelUser } {
+  const changed = (fields: Partial<ModelUser>) => ({
+    status: 200,
+    next: { ...user, ...fields, version: user.version + 1 },
+  });
   const unchanged = { status: 200, next: user };
   if (command.kind === "forget")
     return user.status === "forgotten" ? unchanged : changed({ status: "forgotten", name: erased, email: erased });
@@ -117,7 +140,8 @@ async function instantBetweenCommands(): Promise<string> {
 }
 
 /** Once forgotten, a user's name and email read "[erased]" in every version of their history. */
-const asShownNow = (state: ModelUser, forgotten: boolean): ModelUser => (forgotten ? { ...state, name: erased, email: erased } : state);
+const asShownNow = (state: ModelUser, forgotten: boolean): ModelUser =>
+  forgotten ? { ...state, name: erased, email: erased } : state;
 
 describe.each(testBackends())("time travel matches a model of the rules on $name", (backend) => {
   beforeAll(async () => provideDatabase(await backend.open()));
@@ -134,15 +158,26 @@ describe.each(testBackends())("time travel matches a model of the rules on $name
         const current: ModelUser[] = [];
         const histories: ModelUser[][] = [];
         for (let index = 0; index < users; index++) {
-          const start: ModelUser = { name: `Start ${index}`, email: emailOf("start", index, domain), status: "active", version: 1 };
-          const registered = await api.post("/api/users", { name: start.name, email: start.email, password: "long enough secret" });
+          const start: ModelUser = {
+            name: `Start ${index}`,
+            email: emailOf("start", index, domain),
+            status: "active",
+            version: 1,
+          };
+          const registered = await api.post("/api/users", {
+            name: start.name,
+            email: start.email,
+            password: "long enough secret",
+          });
           expect(registered.status).toBe(201);
           ids.push(registered.body.id);
           current.push(start);
           histories.push([start]);
         }
         /** What the model held at each marked instant: every user's state then. */
-        const marks: { at: string; states: ModelUser[] }[] = [{ at: await instantBetweenCommands(), states: [...current] }];
+        const marks: { at: string; states: ModelUser[] }[] = [
+          { at: await instantBetweenCommands(), states: [...current] },
+        ];
 
         for (const { user: index, command, mark } of steps) {
           const email = (local: string) => emailOf(local, index, domain);
@@ -171,19 +206,27 @@ describe.each(testBackends())("time travel matches a model of the rules on $name
           for (let index = 0; index < users; index++) {
             const atInstant = await api.get(`/api/users/${ids[index]}?at=${encodeURIComponent(at)}`);
             expect(atInstant.status).toBe(200);
-            expect(atInstant.body, `user ${index} at ${at}`).toMatchObject(asShownNow(states[index]!, forgotten[index]!));
+            expect(atInstant.body, `user ${index} at ${at}`).toMatchObject(
+              asShownNow(states[index]!, forgotten[index]!),
+            );
           }
           // The list then: a forgotten user's address is erased, so the search by domain no longer finds them.
-          const list = await api.get(`/api/users?at=${encodeURIComponent(at)}&q=${encodeURIComponent(domain)}&limit=100`);
+          const list = await api.get(
+            `/api/users?at=${encodeURIComponent(at)}&q=${encodeURIComponent(domain)}&limit=100`,
+          );
           expect(list.status).toBe(200);
-          const listed = (list.body.items as (ModelUser & { id: string })[]).map(({ id, name, email, status, version }) => ({
-            id,
-            name,
-            email,
-            status,
-            version,
-          }));
-          const expectedList = states.flatMap((state, index) => (forgotten[index] ? [] : [{ id: ids[index]!, ...state }]));
+          const listed = (list.body.items as (ModelUser & { id: string })[]).map(
+            ({ id, name, email, status, version }) => ({
+              id,
+              name,
+              email,
+              status,
+              version,
+            }),
+          );
+          const expectedList = states.flatMap((state, index) =>
+            forgotten[index] ? [] : [{ id: ids[index]!, ...state }],
+          );
           const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
           expect(listed.sort(byId), `the list at ${at}`).toEqual(expectedList.sort(byId));
         }

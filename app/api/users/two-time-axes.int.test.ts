@@ -32,7 +32,10 @@ describe.each(testBackends())("two time axes on $name", (backend) => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ name: "June", version: 3 });
     expect(answer.headers.get("etag")).toBe('"3"');
-    expect(events[2]).toMatchObject({ type: "user.renamed", data: { name: "March", previousName: "Ada", effectiveAt: march } });
+    expect(events[2]).toMatchObject({
+      type: "user.renamed",
+      data: { name: "March", previousName: "Ada", effectiveAt: march },
+    });
     expect(events[1].data.effectiveAt).toBe(events[1].recordedAt);
     expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({ name: "June", version: 3 });
     const listed = (await api.get(`/api/users?q=${encodeURIComponent(user.email)}`)).body.items;
@@ -82,7 +85,10 @@ describe.each(testBackends())("two time axes on $name", (backend) => {
     expect(early.status).toBe(409);
     expect(early.body.type).toMatch(/effective.before.registration$/);
     // Deactivated from just after the registration, the user could not have been renamed later on.
-    const deactivation = await api.post(`/api/users/${user.id}/deactivate`, { reason: "left", effectiveAt: later(march, -5) });
+    const deactivation = await api.post(`/api/users/${user.id}/deactivate`, {
+      reason: "left",
+      effectiveAt: later(march, -5),
+    });
     expect(deactivation.status).toBe(409);
     expect(deactivation.body.type).toMatch(/effective.history.conflict$/);
     expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({ name: "June", status: "active", version: 3 });

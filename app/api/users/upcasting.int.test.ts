@@ -38,17 +38,24 @@ describe.each(testBackends())("upcasting old events on $name", (backend) => {
     await feedShowsEverything(db);
     const feed = (await api.get(`/api/events?after=${events[1].position - 1}&limit=1`)).body.items;
     expect(feed[0].data).toEqual({ reason: "moved away", category: "unspecified", effectiveAt: events[1].recordedAt });
-    const [stored] = await database.query<{ data: unknown }>("SELECT data FROM events WHERE stream_id = $1 AND version = 2", [
-      userStreamId(user.id),
-    ]);
+    const [stored] = await database.query<{ data: unknown }>(
+      "SELECT data FROM events WHERE stream_id = $1 AND version = 2",
+      [userStreamId(user.id)],
+    );
     expect(stored!.data).toEqual({ reason: "moved away" });
 
     // The domain goes on from the upcast state; new deactivations are written in version 3.
-    expect((await api.post(`/api/users/${user.id}/reactivate`, {}, { headers: { "if-match": '"2"' } })).status).toBe(200);
-    expect((await api.post(`/api/users/${user.id}/deactivate`, { reason: "spam", category: "policy" })).status).toBe(200);
+    expect((await api.post(`/api/users/${user.id}/reactivate`, {}, { headers: { "if-match": '"2"' } })).status).toBe(
+      200,
+    );
+    expect((await api.post(`/api/users/${user.id}/deactivate`, { reason: "spam", category: "policy" })).status).toBe(
+      200,
+    );
     const latest = (await api.get(`/api/users/${user.id}/events`)).body.items.at(-1);
     expect(latest).toMatchObject({ data: { reason: "spam", category: "policy" }, metadata: { schemaVersion: 3 } });
     expect((await api.post(`/api/users/${user.id}/reactivate`, {})).status).toBe(200);
-    expect((await api.post(`/api/users/${user.id}/deactivate`, { reason: "x", category: "unspecified" })).status).toBe(400);
+    expect((await api.post(`/api/users/${user.id}/deactivate`, { reason: "x", category: "unspecified" })).status).toBe(
+      400,
+    );
   });
 });

@@ -11,7 +11,12 @@ const problemType = "application/problem+json";
 function expectProblem(response: ApiResponse, status: number) {
   expect(response.status).toBe(status);
   expect(response.headers.get("content-type")).toBe(problemType);
-  expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 }
 
 describe.each(testBackends())("users API on $name", (backend) => {
@@ -99,14 +104,23 @@ describe.each(testBackends())("users API on $name", (backend) => {
 
     it("refuses a body that is not JSON (400), not declared JSON (415) or over 64 KiB (413)", async () => {
       const before = await eventCount();
-      expectProblem(await call("POST", "/api/users", { rawBody: "{name: oops", headers: { "content-type": "application/json" } }), 400);
       expectProblem(
-        await call("POST", "/api/users", { rawBody: JSON.stringify(newUserInput()), headers: { "content-type": "text/plain" } }),
+        await call("POST", "/api/users", { rawBody: "{name: oops", headers: { "content-type": "application/json" } }),
+        400,
+      );
+      expectProblem(
+        await call("POST", "/api/users", {
+          rawBody: JSON.stringify(newUserInput()),
+          headers: { "content-type": "text/plain" },
+        }),
         415,
       );
       expectProblem(await call("POST", "/api/users", { rawBody: JSON.stringify(newUserInput()) }), 415);
       const huge = JSON.stringify({ ...newUserInput(), name: "x".repeat(70_000) });
-      expectProblem(await call("POST", "/api/users", { rawBody: huge, headers: { "content-type": "application/json" } }), 413);
+      expectProblem(
+        await call("POST", "/api/users", { rawBody: huge, headers: { "content-type": "application/json" } }),
+        413,
+      );
       expectProblem(
         await call("POST", "/api/users", {
           rawBody: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
@@ -126,7 +140,9 @@ describe.each(testBackends())("users API on $name", (backend) => {
 
     it("lets exactly one of simultaneous registrations with one email win", async () => {
       const email = newUserInput().email;
-      const responses = await Promise.all(Array.from({ length: 6 }, () => api.post("/api/users", newUserInput({ email }))));
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, () => api.post("/api/users", newUserInput({ email }))),
+      );
       expect(responses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
       // Emails are encrypted in the log: count the registrations as the store reads them.
       const { store, database: db } = await getServices();
@@ -135,7 +151,9 @@ describe.each(testBackends())("users API on $name", (backend) => {
       for (let after = 0; ;) {
         const page = await store.readAll({ after, limit: 1000 });
         if (page.events.length === 0) break;
-        registered += page.events.filter((event) => event.type === "user.registered" && event.data.email === email).length;
+        registered += page.events.filter(
+          (event) => event.type === "user.registered" && event.data.email === email,
+        ).length;
         after = page.lastPosition;
       }
       expect(registered).toBe(1);
@@ -182,7 +200,9 @@ describe.each(testBackends())("users API on $name", (backend) => {
       expect(unchanged.status).toBe(304);
       expect(unchanged.text).toBe("");
       expect(unchanged.headers.get("etag")).toBe(etag);
-      expect((await api.get(`/api/users/${user.id}`, { headers: { "if-none-match": `W/"9", ${etag}` } })).status).toBe(304);
+      expect((await api.get(`/api/users/${user.id}`, { headers: { "if-none-match": `W/"9", ${etag}` } })).status).toBe(
+        304,
+      );
       await api.post(`/api/users/${user.id}/rename`, { name: "Changed Since" });
       const changed = await api.get(`/api/users/${user.id}`, { headers: { "if-none-match": etag } });
       expect(changed.status).toBe(200);
@@ -198,21 +218,34 @@ describe.each(testBackends())("users API on $name", (backend) => {
 
     it("honours If-Match: the current version passes, a stale one is 412 with the current version", async () => {
       const user = await register();
-      const fresh = await api.post(`/api/users/${user.id}/rename`, { name: "First" }, { headers: { "if-match": '"1"' } });
+      const fresh = await api.post(
+        `/api/users/${user.id}/rename`,
+        { name: "First" },
+        { headers: { "if-match": '"1"' } },
+      );
       expect(fresh.status).toBe(200);
 
       const before = await eventCount();
-      const stale = await api.post(`/api/users/${user.id}/rename`, { name: "Second" }, { headers: { "if-match": '"1"' } });
+      const stale = await api.post(
+        `/api/users/${user.id}/rename`,
+        { name: "Second" },
+        { headers: { "if-match": '"1"' } },
+      );
       expectProblem(stale, 412);
       expect(stale.body.currentVersion).toBe(2);
       expect(await eventCount()).toBe(before);
 
-      expectProblem(await api.post(`/api/users/${user.id}/rename`, { name: "X" }, { headers: { "if-match": "1" } }), 400);
+      expectProblem(
+        await api.post(`/api/users/${user.id}/rename`, { name: "X" }, { headers: { "if-match": "1" } }),
+        400,
+      );
     });
 
     it("changes the email, refusing an invalid or taken one", async () => {
       const [user, other] = [await register(), await register()];
-      const changed = await api.post(`/api/users/${user.id}/change-email`, { email: "Changed." + user.email.toUpperCase() });
+      const changed = await api.post(`/api/users/${user.id}/change-email`, {
+        email: "Changed." + user.email.toUpperCase(),
+      });
       expect(changed.status).toBe(200);
       expect(changed.body.email).toBe("changed." + user.email);
       expectProblem(await api.post(`/api/users/${user.id}/change-email`, { email: "not an email" }), 400);
@@ -227,7 +260,10 @@ describe.each(testBackends())("users API on $name", (backend) => {
       expect(changed.status).toBe(200);
       expect(changed.body.version).toBe(2);
       const events = await api.get(`/api/users/${user.id}/events`);
-      expect(events.body.items.map((e: { data: { passwordHash?: string } }) => e.data.passwordHash)).toEqual(["[redacted]", "[redacted]"]);
+      expect(events.body.items.map((e: { data: { passwordHash?: string } }) => e.data.passwordHash)).toEqual([
+        "[redacted]",
+        "[redacted]",
+      ]);
       expect(events.text).not.toContain("scrypt");
     });
 
@@ -254,8 +290,11 @@ describe.each(testBackends())("users API on $name", (backend) => {
     });
 
     it("records actor (the caller's API token, whatever X-Actor says), correlation, causation and command ids on every event", async () => {
-      const user = (await api.post("/api/users", newUserInput(), { headers: { "x-actor": "forged-admin", "x-correlation-id": "corr-42" } }))
-        .body;
+      const user = (
+        await api.post("/api/users", newUserInput(), {
+          headers: { "x-actor": "forged-admin", "x-correlation-id": "corr-42" },
+        })
+      ).body;
       // Free text as a correlation id would be kept for ever: it is replaced by a generated one.
       const renamed = await api.post(
         `/api/users/${user.id}/rename`,
@@ -268,7 +307,11 @@ describe.each(testBackends())("users API on $name", (backend) => {
       const actor = expect.stringMatching(/^token:integration tests#[0-9a-f]{8}$/);
       expect(items[0].metadata).toMatchObject({ actor, correlationId: "corr-42", schemaVersion: 2 });
       expect(items[0].metadata.commandId).toEqual(items[0].metadata.causationId);
-      expect(items[1].metadata).toMatchObject({ actor, correlationId: expect.any(String), commandId: expect.any(String) });
+      expect(items[1].metadata).toMatchObject({
+        actor,
+        correlationId: expect.any(String),
+        commandId: expect.any(String),
+      });
       expect(items[1].metadata.correlationId).not.toBe("corr-42");
     });
 
@@ -369,9 +412,10 @@ describe.each(testBackends())("users API on $name", (backend) => {
       });
       expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({ name: "Version Three", version: 3 });
       // The int tests keep a snapshot every 3 versions: the reads above went through one.
-      const [snapshots] = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM snapshots WHERE stream_id = $1", [
-        `user-${user.id}`,
-      ]);
+      const [snapshots] = await database.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM snapshots WHERE stream_id = $1",
+        [`user-${user.id}`],
+      );
       expect(snapshots!.n).toBe(1);
 
       expectProblem(await api.get(`/api/users/${user.id}?version=4`), 404);
@@ -464,11 +508,15 @@ describe.each(testBackends())("users API on $name", (backend) => {
       const { database: db } = await getServices();
       await feedShowsEverything(db);
       const feed = await api.get(`/api/events?after=${after}`);
-      expect(feed.body.items.map((e: { type: string }) => e.type)).toEqual(["user.registered", "user.password_changed"]);
+      expect(feed.body.items.map((e: { type: string }) => e.type)).toEqual([
+        "user.registered",
+        "user.password_changed",
+      ]);
       expect(feed.text).not.toContain("scrypt");
       expect(feed.body.nextAfter).toBe(feed.body.items[1].position);
       expectProblem(await api.get("/api/events?after=999999999"), 400);
-      for (const bad of ["after=-1", "after=x", "limit=0", "limit=1001"]) expectProblem(await api.get(`/api/events?${bad}`), 400);
+      for (const bad of ["after=-1", "after=x", "limit=0", "limit=1001"])
+        expectProblem(await api.get(`/api/events?${bad}`), 400);
     });
   });
 });

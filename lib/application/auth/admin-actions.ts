@@ -8,7 +8,10 @@ import { actorOf, type Principal } from "./principal";
 // Each type named through the list, so that a new action cannot be recorded without being listed.
 export type AdminAction =
   | { type: Extract<AdminActionType, "admin.signed_in">; data: Record<string, never> }
-  | { type: Extract<AdminActionType, "admin.api_token_created">; data: { tokenId: string; name: string; scopes?: string[] } }
+  | {
+      type: Extract<AdminActionType, "admin.api_token_created">;
+      data: { tokenId: string; name: string; scopes?: string[] };
+    }
   | { type: Extract<AdminActionType, "admin.api_token_revoked">; data: { tokenId: string; name: string } };
 
 type RecordAdminAction = { adminId: string; action: AdminAction };
@@ -31,5 +34,8 @@ export async function recordAdminAction(
   action: AdminAction,
   correlationId: string,
 ): Promise<void> {
-  await handleAdminAction({ adminId: admin.adminId, action }, { actor: actorOf({ kind: "admin", email: admin.email }), correlationId });
+  await handleAdminAction(
+    { adminId: admin.adminId, action },
+    { actor: actorOf({ kind: "admin", email: admin.email }), correlationId },
+  );
 }

@@ -41,8 +41,12 @@ export async function ensureFirstAdmin(
   database: Queryable,
   env: Record<string, string | undefined> = process.env,
 ): Promise<FirstAdminOutcome | undefined> {
-  const parsed = adminEnvironment.safeParse({ ADMIN_EMAIL: env.ADMIN_EMAIL || undefined, ADMIN_PASSWORD: env.ADMIN_PASSWORD || undefined });
-  if (!parsed.success) throw new Error(`Invalid configuration: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
+  const parsed = adminEnvironment.safeParse({
+    ADMIN_EMAIL: env.ADMIN_EMAIL || undefined,
+    ADMIN_PASSWORD: env.ADMIN_PASSWORD || undefined,
+  });
+  if (!parsed.success)
+    throw new Error(`Invalid configuration: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
   const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = parsed.data;
   if ((email === undefined) !== (password === undefined))
     throw new Error("Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither");
@@ -53,7 +57,8 @@ export async function ensureFirstAdmin(
       "SELECT id, password_hash FROM admins WHERE email = $1",
       [normalized],
     );
-    if (existing && (await verifyPassword(password, existing.password_hash))) return { email: normalized, change: "unchanged" };
+    if (existing && (await verifyPassword(password, existing.password_hash)))
+      return { email: normalized, change: "unchanged" };
     const hash = await hashPassword(password);
     if (existing) {
       await database.query("UPDATE admins SET password_hash = $2 WHERE id = $1", [existing.id, hash]);
@@ -62,7 +67,11 @@ export async function ensureFirstAdmin(
       await announceCredentialsEnded(database, "session");
       return { email: normalized, change: "password updated" };
     }
-    await database.query("INSERT INTO admins (id, email, password_hash) VALUES ($1, $2, $3)", [randomUUID(), normalized, hash]);
+    await database.query("INSERT INTO admins (id, email, password_hash) VALUES ($1, $2, $3)", [
+      randomUUID(),
+      normalized,
+      hash,
+    ]);
     return { email: normalized, change: "created" };
   }
 

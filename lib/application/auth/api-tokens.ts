@@ -75,7 +75,9 @@ export async function tokenPrincipal(database: Queryable, token: string): Promis
      SELECT id, name, scopes, created_by FROM found`,
     [sha256(token)],
   );
-  return row && { kind: "token", tokenId: row.id, name: row.name, createdBy: row.created_by, scopes: scopesIn(row.scopes) };
+  return (
+    row && { kind: "token", tokenId: row.id, name: row.name, createdBy: row.created_by, scopes: scopesIn(row.scopes) }
+  );
 }
 
 /** The stored scopes, ignoring any this version does not know (a newer one may have added some). */

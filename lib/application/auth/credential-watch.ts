@@ -22,7 +22,9 @@ export async function credentialStillValid(database: Queryable, principal: Princ
   const rows =
     principal.kind === "token"
       ? await database.query("SELECT 1 FROM api_tokens WHERE id = $1 AND revoked_at IS NULL", [principal.tokenId])
-      : await database.query("SELECT 1 FROM admin_sessions WHERE token_hash = $1 AND expires_at > now()", [principal.sessionTokenHash]);
+      : await database.query("SELECT 1 FROM admin_sessions WHERE token_hash = $1 AND expires_at > now()", [
+          principal.sessionTokenHash,
+        ]);
   return rows.length > 0;
 }
 
@@ -56,8 +58,14 @@ export function createCredentialWatch(database: Database, { recheckMs = credenti
         checkAgain = false;
         const watched = [...watchers];
         if (watched.length === 0) break;
-        const tokenIds = [...new Set(watched.flatMap(({ principal }) => (principal.kind === "token" ? [principal.tokenId] : [])))];
-        const sessions = [...new Set(watched.flatMap(({ principal }) => (principal.kind === "admin" ? [principal.sessionTokenHash] : [])))];
+        const tokenIds = [
+          ...new Set(watched.flatMap(({ principal }) => (principal.kind === "token" ? [principal.tokenId] : []))),
+        ];
+        const sessions = [
+          ...new Set(
+            watched.flatMap(({ principal }) => (principal.kind === "admin" ? [principal.sessionTokenHash] : [])),
+          ),
+        ];
         const valid = new Set(
           (
             await database.query<{ credential: string }>(
@@ -70,7 +78,8 @@ export function createCredentialWatch(database: Database, { recheckMs = credenti
         );
         for (const watcher of watched) {
           const { principal } = watcher;
-          const credential = principal.kind === "token" ? `token:${principal.tokenId}` : `session:${principal.sessionTokenHash}`;
+          const credential =
+            principal.kind === "token" ? `token:${principal.tokenId}` : `session:${principal.sessionTokenHash}`;
           if (valid.has(credential) || !watchers.delete(watcher)) continue;
           watcher.ended();
         }

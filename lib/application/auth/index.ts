@@ -38,6 +38,10 @@ export async function signIn(
   if (!admin) throw new InvalidCredentials();
   await forgetSignInAttempts(database, email);
   const session = await startSession(database, admin.id);
-  await recordAdminAction({ adminId: admin.id, email: admin.email }, { type: "admin.signed_in", data: {} }, correlationId);
+  await recordAdminAction(
+    { adminId: admin.id, email: admin.email },
+    { type: "admin.signed_in", data: {} },
+    correlationId,
+  );
   return { ...session, email: admin.email };
 }

@@ -7,7 +7,9 @@ export type Principal =
 
 /** How a principal appears as the actor in event metadata and the audit trail. */
 export function actorOf(principal: Pick<Extract<Principal, { kind: "admin" }>, "kind" | "email"> | Principal): string {
-  return principal.kind === "admin" ? `admin:${principal.email}` : `token:${principal.name}#${principal.tokenId.slice(0, 8)}`;
+  return principal.kind === "admin"
+    ? `admin:${principal.email}`
+    : `token:${principal.name}#${principal.tokenId.slice(0, 8)}`;
 }
 
 /** A signed-in admin has every scope; a token only those it was created with. */

@@ -17,12 +17,10 @@ export async function startSession(database: Queryable, adminId: string, now = n
   const token = newSecret();
   const csrfToken = newSecret();
   const expiresAt = new Date(now.getTime() + sessionLifetimeMs);
-  await database.query("INSERT INTO admin_sessions (token_hash, admin_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)", [
-    sha256(token),
-    adminId,
-    csrfToken,
-    expiresAt,
-  ]);
+  await database.query(
+    "INSERT INTO admin_sessions (token_hash, admin_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)",
+    [sha256(token), adminId, csrfToken, expiresAt],
+  );
   // Expired sessions are swept as new ones start: the table stays the size of the signed-in admins.
   await database.query("DELETE FROM admin_sessions WHERE expires_at < $1", [now]);
   return { token, csrfToken, expiresAt };
@@ -34,7 +32,15 @@ export async function sessionPrincipal(database: Queryable, token: string): Prom
       WHERE s.token_hash = $1 AND s.expires_at > now()`,
     [sha256(token)],
   );
-  return row && { kind: "admin", adminId: row.admin_id, email: row.email, csrfToken: row.csrf_token, sessionTokenHash: row.token_hash };
+  return (
+    row && {
+      kind: "admin",
+      adminId: row.admin_id,
+      email: row.email,
+      csrfToken: row.csrf_token,
+      sessionTokenHash: row.token_hash,
+    }
+  );
 }
 
 export async function endSession(database: Queryable, tokenHash: string): Promise<void> {

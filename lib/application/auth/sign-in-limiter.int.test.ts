@@ -16,7 +16,8 @@ describe.each(testBackends())("sign-in limiter on $name", (backend) => {
   });
   afterAll(() => database.close());
 
-  const attempt = (email: string, address?: string, now = at(0)) => countSignInAttempt(database, { email, address }, limits, now);
+  const attempt = (email: string, address?: string, now = at(0)) =>
+    countSignInAttempt(database, { email, address }, limits, now);
 
   it("lets five attempts on an email through and refuses the next until the window ends", async () => {
     for (let i = 0; i < 5; i++) expect(await attempt("five@rewind.test", undefined, at(i))).toBe(0);
@@ -53,7 +54,9 @@ describe.each(testBackends())("sign-in limiter on $name", (backend) => {
     for (let i = 0; i < 5; i++) await attempt("success@rewind.test", "192.0.2.9");
     await forgetSignInAttempts(database, " Success@rewind.test");
     expect(await attempt("success@rewind.test")).toBe(0);
-    const [address] = await database.query<{ attempts: number }>("SELECT attempts FROM sign_in_attempts WHERE kind = 'address'");
+    const [address] = await database.query<{ attempts: number }>(
+      "SELECT attempts FROM sign_in_attempts WHERE kind = 'address'",
+    );
     expect(address).toBeDefined();
   });
 
@@ -66,16 +69,20 @@ describe.each(testBackends())("sign-in limiter on $name", (backend) => {
   it("prunes rows by age only: a flood of made-up emails never evicts a live lockout", async () => {
     const later = 24 * 60;
     for (let i = 0; i < 6; i++) await attempt("locked@rewind.test", undefined, at(later));
-    await Promise.all(Array.from({ length: 500 }, (_, i) => attempt(`flood-${i}@rewind.test`, undefined, at(later + 1))));
+    await Promise.all(
+      Array.from({ length: 500 }, (_, i) => attempt(`flood-${i}@rewind.test`, undefined, at(later + 1))),
+    );
     expect(await attempt("locked@rewind.test", undefined, at(later + 2))).toBe(13 * minute);
     // Everything from earlier windows is gone; the table holds this window's keys, nothing older.
-    const [oldest] = await database.query<{ oldest: Date }>("SELECT min(window_started_at) AS oldest FROM sign_in_attempts");
+    const [oldest] = await database.query<{ oldest: Date }>(
+      "SELECT min(window_started_at) AS oldest FROM sign_in_attempts",
+    );
     expect(oldest!.oldest.getTime()).toBeGreaterThanOrEqual(at(later).getTime());
     // Once their window has passed, the next new window prunes them.
     await attempt("after@rewind.test", undefined, at(later + 30));
-    const [{ count }] = (await database.query<{ count: number }>("SELECT count(*)::int AS count FROM sign_in_attempts")) as [
-      { count: number },
-    ];
+    const [{ count }] = (await database.query<{ count: number }>(
+      "SELECT count(*)::int AS count FROM sign_in_attempts",
+    )) as [{ count: number }];
     expect(count).toBe(1);
   });
 
@@ -86,7 +93,9 @@ describe.each(testBackends())("sign-in limiter on $name", (backend) => {
       const now = at(3 * 24 * 60);
       const both = [database, other];
       const waits = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => countSignInAttempt(both[i % 2]!, { email: "shared@rewind.test" }, limits, now)),
+        Array.from({ length: 8 }, (_, i) =>
+          countSignInAttempt(both[i % 2]!, { email: "shared@rewind.test" }, limits, now),
+        ),
       );
       expect(waits.filter((wait) => wait === 0)).toHaveLength(5);
       expect(await countSignInAttempt(other, { email: "shared@rewind.test" }, limits, now)).toBeGreaterThan(0);

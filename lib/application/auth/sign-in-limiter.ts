@@ -58,12 +58,10 @@ export async function countSignInAttempt(
   now?: Date,
 ): Promise<number> {
   const rows = keysOf(keys);
-  const counted = await database.query<{ kind: Kind; attempts: number; window_started_at: Date; now: Date }>(countAttemptSql, [
-    rows.map((row) => row.kind),
-    rows.map((row) => row.key),
-    now ?? null,
-    limits.windowMs,
-  ]);
+  const counted = await database.query<{ kind: Kind; attempts: number; window_started_at: Date; now: Date }>(
+    countAttemptSql,
+    [rows.map((row) => row.kind), rows.map((row) => row.key), now ?? null, limits.windowMs],
+  );
   // A new window somewhere: the moment to drop rows whose window has passed (by age, never by count).
   if (counted.some((row) => row.attempts === 1)) {
     await database.query(
@@ -74,12 +72,15 @@ export async function countSignInAttempt(
   let wait = 0;
   for (const row of counted) {
     const limit = row.kind === "email" ? limits.perEmail : limits.perAddress;
-    if (row.attempts > limit) wait = Math.max(wait, row.window_started_at.getTime() + limits.windowMs - row.now.getTime(), 1);
+    if (row.attempts > limit)
+      wait = Math.max(wait, row.window_started_at.getTime() + limits.windowMs - row.now.getTime(), 1);
   }
   return wait;
 }
 
 /** After a successful sign-in: the email's earlier attempts no longer count (its address's still do). */
 export async function forgetSignInAttempts(database: Queryable, email: string): Promise<void> {
-  await database.query("DELETE FROM sign_in_attempts WHERE kind = 'email' AND key = $1", [sha256(normalisedEmail(email))]);
+  await database.query("DELETE FROM sign_in_attempts WHERE kind = 'email' AND key = $1", [
+    sha256(normalisedEmail(email)),
+  ]);
 }

@@ -13,7 +13,9 @@ import { seedDemoUsers } from "../users/seed-demo-users";
 import type { ActivityPoint } from "./activity-report";
 
 const get = async (query: string) => {
-  const response = await GET(await authorizedRequest(`http://rewind.test/api/reports/activity?${query}`), { params: Promise.resolve({}) });
+  const response = await GET(await authorizedRequest(`http://rewind.test/api/reports/activity?${query}`), {
+    params: Promise.resolve({}),
+  });
   return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
 };
 
@@ -53,30 +55,43 @@ describe.each(testBackends())("activity report on $name", (backend) => {
   });
   afterAll(() => closeDatabase());
 
-  it.each(["day", "week", "month"] as const)("counts per %s equal the raw log, with every bucket of the window present", async (bucket) => {
-    const from = daysAgo(290);
-    const to = daysAgo(87);
-    const { status, text } = await get(`from=${from}&to=${to}&bucket=${bucket}`);
-    expect(status).toBe(200);
-    const body = JSON.parse(text) as { points: ActivityPoint[]; totals: Record<string, number>; freshness: { state: string } };
-    const expected = await bruteForce(from, to, bucket);
-    for (const point of body.points) {
-      const { start, ...series } = point;
-      expect(series, start).toEqual({ registrations: 0, renames: 0, emailChanges: 0, deactivations: 0, ...expected.get(start) });
-    }
-    expect([...expected.keys()].every((start) => body.points.some((point) => point.start === start))).toBe(true);
-    const starts = body.points.map((point) => point.start);
-    expect(starts).toEqual([...starts].sort());
-    expect(new Set(starts).size).toBe(starts.length);
-    const total = (series: string) => [...expected.values()].reduce((sum, point) => sum + (point[series] ?? 0), 0);
-    // Counts equal to an empty brute force would prove nothing: the window holds every kind of event.
-    for (const series of ["registrations", "renames", "emailChanges", "deactivations"]) {
-      expect(total(series), series).toBeGreaterThan(0);
-      expect(body.totals[series], series).toBe(total(series));
-    }
-    expect(body.points.filter((point) => point.renames > 0).length).toBeGreaterThan(bucket === "month" ? 3 : 10);
-    expect(body.freshness.state).toBe("up to date");
-  });
+  it.each(["day", "week", "month"] as const)(
+    "counts per %s equal the raw log, with every bucket of the window present",
+    async (bucket) => {
+      const from = daysAgo(290);
+      const to = daysAgo(87);
+      const { status, text } = await get(`from=${from}&to=${to}&bucket=${bucket}`);
+      expect(status).toBe(200);
+      const body = JSON.parse(text) as {
+        points: ActivityPoint[];
+        totals: Record<string, number>;
+        freshness: { state: string };
+      };
+      const expected = await bruteForce(from, to, bucket);
+      for (const point of body.points) {
+        const { start, ...series } = point;
+        expect(series, start).toEqual({
+          registrations: 0,
+          renames: 0,
+          emailChanges: 0,
+          deactivations: 0,
+          ...expected.get(start),
+        });
+      }
+      expect([...expected.keys()].every((start) => body.points.some((point) => point.start === start))).toBe(true);
+      const starts = body.points.map((point) => point.start);
+      expect(starts).toEqual([...starts].sort());
+      expect(new Set(starts).size).toBe(starts.length);
+      const total = (series: string) => [...expected.values()].reduce((sum, point) => sum + (point[series] ?? 0), 0);
+      // Counts equal to an empty brute force would prove nothing: the window holds every kind of event.
+      for (const series of ["registrations", "renames", "emailChanges", "deactivations"]) {
+        expect(total(series), series).toBeGreaterThan(0);
+        expect(body.totals[series], series).toBe(total(series));
+      }
+      expect(body.points.filter((point) => point.renames > 0).length).toBeGreaterThan(bucket === "month" ? 3 : 10);
+      expect(body.freshness.state).toBe("up to date");
+    },
+  );
 
   it("reads as of an instant in the middle of a day: whole days before it, and that day up to it", async () => {
     const { store, database } = await getServices();
@@ -92,7 +107,13 @@ describe.each(testBackends())("activity report on $name", (backend) => {
     expect(expected.size).toBeGreaterThan(30);
     for (const point of body.points) {
       const { start, ...series } = point;
-      expect(series, start).toEqual({ registrations: 0, renames: 0, emailChanges: 0, deactivations: 0, ...expected.get(start) });
+      expect(series, start).toEqual({
+        registrations: 0,
+        renames: 0,
+        emailChanges: 0,
+        deactivations: 0,
+        ...expected.get(start),
+      });
     }
     const asOfDay = asOf.toISOString().slice(0, 10);
     const thatDay = body.points.find((point) => point.start === asOfDay)!;
@@ -110,15 +131,20 @@ describe.each(testBackends())("activity report on $name", (backend) => {
       .map((line) => line.split(","));
     expect(header).toEqual(["start", "registrations", "renames", "emailChanges", "deactivations"]);
     expect(json.points.some((point) => point.registrations > 0 && point.renames > 0)).toBe(true);
-    expect(rows).toEqual(json.points.map((p) => [p.start, p.registrations, p.renames, p.emailChanges, p.deactivations].map(String)));
+    expect(rows).toEqual(
+      json.points.map((p) => [p.start, p.registrations, p.renames, p.emailChanges, p.deactivations].map(String)),
+    );
   });
 
-  it.each(["bucket=year", "from=2025-13-01", "from=2025-02-01&to=2025-01-01", "from=2000-01-01&to=2025-01-01", "asOf=soon"])(
-    "refuses %s with 400",
-    async (query) => {
-      const response = await get(query);
-      expect(response.status).toBe(400);
-      expect(response.type).toBe("application/problem+json");
-    },
-  );
+  it.each([
+    "bucket=year",
+    "from=2025-13-01",
+    "from=2025-02-01&to=2025-01-01",
+    "from=2000-01-01&to=2025-01-01",
+    "asOf=soon",
+  ])("refuses %s with 400", async (query) => {
+    const response = await get(query);
+    expect(response.status).toBe(400);
+    expect(response.type).toBe("application/problem+json");
+  });
 });

@@ -66,5 +66,7 @@ export async function activityReport(
 export const activityCsvHeader = ["start", ...seriesNames];
 
 export function activityCsv(points: ActivityPoint[]): string {
-  return [activityCsvHeader, ...points.map((point) => [point.start, ...seriesNames.map((name) => point[name])])].map(csvLine).join("");
+  return [activityCsvHeader, ...points.map((point) => [point.start, ...seriesNames.map((name) => point[name])])]
+    .map(csvLine)
+    .join("");
 }

@@ -37,8 +37,10 @@ function bruteForce(events: RecordedEvent[], from: string, to: string, asOf: Dat
     if (event.type === "user.registered") histories.set(event.streamId, { registered: event.recordedAt, changes: [] });
     const history = histories.get(event.streamId);
     if (!history) continue;
-    if (event.type === "user.registered" || event.type === "user.reactivated") history.changes.push({ at: event.recordedAt, active: true });
-    if (event.type === "user.deactivated" || event.type === "user.forgotten") history.changes.push({ at: event.recordedAt, active: false });
+    if (event.type === "user.registered" || event.type === "user.reactivated")
+      history.changes.push({ at: event.recordedAt, active: true });
+    if (event.type === "user.deactivated" || event.type === "user.forgotten")
+      history.changes.push({ at: event.recordedAt, active: false });
   }
   const cohorts = new Map<string, { registered: Date; changes: { at: Date; active: boolean }[] }[]>();
   for (const history of histories.values()) {
@@ -52,7 +54,9 @@ function bruteForce(events: RecordedEvent[], from: string, to: string, asOf: Dat
       const retention = [];
       for (let months = 1; monthsAfter(cohort, months) <= asOf; months++) {
         const start = monthsAfter(cohort, months);
-        const active = users.filter((user) => user.changes.filter((change) => change.at < start).at(-1)?.active === true).length;
+        const active = users.filter(
+          (user) => user.changes.filter((change) => change.at < start).at(-1)?.active === true,
+        ).length;
         retention.push({ months, active, share: active / users.length });
       }
       return { cohort, size: users.length, retention };
@@ -85,10 +89,16 @@ describe.each(testBackends())("cohort report on $name", (backend) => {
   it("equals the brute-force fold as of earlier instants, a month start among them", async () => {
     const events = await everyEvent();
     const monthStart = monthsAfter(monthOf(new Date(now.getTime() - 200 * 86_400_000)), 0);
-    for (const asOf of [new Date(now.getTime() - 95 * 86_400_000 - 3_600_000), monthStart, new Date(monthStart.getTime() - 1)]) {
+    for (const asOf of [
+      new Date(now.getTime() - 95 * 86_400_000 - 3_600_000),
+      monthStart,
+      new Date(monthStart.getTime() - 1),
+    ]) {
       const response = await api.get(`/api/reports/cohorts?from=${from}&to=${to}&asOf=${asOf.toISOString()}`);
       expect(response.status, response.text).toBe(200);
-      expect((response.body as { cohorts: CohortRow[] }).cohorts, asOf.toISOString()).toEqual(bruteForce(events, from, to, asOf));
+      expect((response.body as { cohorts: CohortRow[] }).cohorts, asOf.toISOString()).toEqual(
+        bruteForce(events, from, to, asOf),
+      );
     }
   });
 

@@ -42,7 +42,11 @@ export async function cohortReport(query: CohortQuery): Promise<CohortRow[]> {
     const cohort = cohorts.get(row.cohort) ?? { cohort: row.cohort, size: row.size, retention: [] };
     cohorts.set(row.cohort, cohort);
     if (row.months !== null && row.active !== null)
-      cohort.retention.push({ months: row.months, active: row.active, share: row.size === 0 ? 0 : row.active / row.size });
+      cohort.retention.push({
+        months: row.months,
+        active: row.active,
+        share: row.size === 0 ? 0 : row.active / row.size,
+      });
   }
   return [...cohorts.values()];
 }

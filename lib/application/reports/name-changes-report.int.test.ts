@@ -227,7 +227,13 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
       const asOf = random() < 0.5 ? undefined : pick();
       if (asOf !== undefined && asOf > Date.now()) continue;
       const query = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}${asOf === undefined ? "" : `&asOf=${new Date(asOf).toISOString()}`}`;
-      const expected = bruteForce(renames, new Date(from), new Date(to), new Date(asOf ?? Date.now()), byLastRenameDesc);
+      const expected = bruteForce(
+        renames,
+        new Date(from),
+        new Date(to),
+        new Date(asOf ?? Date.now()),
+        byLastRenameDesc,
+      );
       const body = await report(`${query}&limit=3`);
       expect({ query, total: body.total }).toEqual({ query, total: expected.length });
       expect(body.items).toEqual(expected.slice(0, 3));
@@ -250,7 +256,9 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     const expected = bruteForce(renames, from, to, new Date(), byRenamesAsc);
     const pages: NameChangeRow[] = [];
     for (let page = 1; ; page++) {
-      const body = await report(`from=${from.toISOString()}&to=${to.toISOString()}&sort=renames&order=asc&limit=7&page=${page}`);
+      const body = await report(
+        `from=${from.toISOString()}&to=${to.toISOString()}&sort=renames&order=asc&limit=7&page=${page}`,
+      );
       pages.push(...body.items);
       expect(body.total).toBe(expected.length);
       if (body.items.length < 7) break;
@@ -318,12 +326,18 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
   });
 
-  it.each(["from=yesterday", "sort=name", "order=up", "limit=0", "page=0", "format=xml", "from=2025-02-01&to=2025-01-01", "unknown=1"])(
-    "refuses %s with 400",
-    async (query) => {
-      const response = await api.get(`/api/reports/name-changes?${query}`);
-      expect(response.status).toBe(400);
-      expect(response.headers.get("content-type")).toBe("application/problem+json");
-    },
-  );
+  it.each([
+    "from=yesterday",
+    "sort=name",
+    "order=up",
+    "limit=0",
+    "page=0",
+    "format=xml",
+    "from=2025-02-01&to=2025-01-01",
+    "unknown=1",
+  ])("refuses %s with 400", async (query) => {
+    const response = await api.get(`/api/reports/name-changes?${query}`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+  });
 });

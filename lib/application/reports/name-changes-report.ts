@@ -132,13 +132,22 @@ export async function nameChangesPage(query: NameChangeQuery): Promise<{ items: 
       return database.query<ReportRow>(`${reportSql(query)} LIMIT ${query.limit} OFFSET ${offset}`, values);
     }
     const users = (await usersByLastRename(values, offset + query.limit)).slice(offset);
-    return users.length === 0 ? [] : database.query<ReportRow>(reportSql(query, { onlyUsers: true }), [...values, users]);
+    return users.length === 0
+      ? []
+      : database.query<ReportRow>(reportSql(query, { onlyUsers: true }), [...values, users]);
   };
   const [items, [count]] = await Promise.all([rows(), database.query<{ total: number }>(totalSql, values)]);
   return { items: items.map(toRow), total: count?.total ?? 0 };
 }
 
-export const nameChangesCsvHeader = ["user_id", "current_name", "renames", "first_rename_at", "last_rename_at", "names"];
+export const nameChangesCsvHeader = [
+  "user_id",
+  "current_name",
+  "renames",
+  "first_rename_at",
+  "last_rename_at",
+  "names",
+];
 
 /** As JavaScript's toISOString writes it (both drop the microseconds). */
 const isoInstant = (sql: string) => `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -164,7 +173,11 @@ export async function streamNameChangesCsv(
     // The whole result is read: plan for all of it (not the first rows, a cursor's default), and
     // sort it in memory rather than on disk.
     await tx.exec("SET LOCAL cursor_tuple_fraction = 1; SET LOCAL work_mem = '64MB'");
-    await tx.query(`DECLARE name_changes_export NO SCROLL CURSOR FOR ${csvLinesSql(query)}`, [query.from, query.to, instantOf(query)]);
+    await tx.query(`DECLARE name_changes_export NO SCROLL CURSOR FOR ${csvLinesSql(query)}`, [
+      query.from,
+      query.to,
+      instantOf(query),
+    ]);
     for (;;) {
       const rows = await tx.query<{ line: string }>(`FETCH ${batchSize} FROM name_changes_export`);
       if (rows.length > 0) await onLines(rows.map((row) => row.line).join(""));

@@ -12,7 +12,13 @@ import { periodStart } from "../../testing/periods";
 import { catchUp, feedShowsEverything } from "../../testing/projections";
 import { getServices } from "../services";
 import { seedDemoUsers } from "../users/seed-demo-users";
-import { createSavedReport, getSavedReport, savedReportProjection, type SavedReport, type SavedReportPoint } from "./saved-reports";
+import {
+  createSavedReport,
+  getSavedReport,
+  savedReportProjection,
+  type SavedReport,
+  type SavedReportPoint,
+} from "./saved-reports";
 
 const now = new Date();
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
@@ -30,7 +36,11 @@ async function everyEvent(): Promise<RecordedEvent[]> {
 }
 
 /** What the report should say, counted by hand from every event in the log. */
-function bruteForce(definition: ReportDefinition, events: RecordedEvent[], window: { from: string; to: string; asOf?: Date }) {
+function bruteForce(
+  definition: ReportDefinition,
+  events: RecordedEvent[],
+  window: { from: string; to: string; asOf?: Date },
+) {
   const cells = new Map<string, { events: number; users: Set<string> }>();
   for (const event of events) {
     const day = event.recordedAt.toISOString().slice(0, 10);
@@ -60,7 +70,8 @@ function bruteForce(definition: ReportDefinition, events: RecordedEvent[], windo
     if (definition.groupBy === "metadata.actor") group = event.metadata.actor || "(none)";
     if (definition.groupBy === "email_domain") {
       const email = event.data.email;
-      group = typeof email !== "string" ? "(none)" : email.includes("@") ? email.split("@").at(-1)!.toLowerCase() : email;
+      group =
+        typeof email !== "string" ? "(none)" : email.includes("@") ? email.split("@").at(-1)!.toLowerCase() : email;
     }
     const key = `${periodStart(event.recordedAt, definition.period)}|${group}`;
     const cell = cells.get(key) ?? { events: 0, users: new Set<string>() };
@@ -143,7 +154,9 @@ describe.each(testBackends())("saved reports on $name", (backend) => {
     provideDatabase(database);
     await seedDemoUsers(database, { users: 120, months: 14, seed: 21, now });
     // The seed gives no reasons: one change with a reason, for the filter on metadata.reason.
-    const [someone] = await (await getServices()).database.query<{ id: string }>("SELECT id FROM users ORDER BY id LIMIT 1");
+    const [someone] = await (
+      await getServices()
+    ).database.query<{ id: string }>("SELECT id FROM users ORDER BY id LIMIT 1");
     const withReason = await api.post(`/api/users/${someone!.id}/change-email`, {
       email: "with-a-reason@example.com",
       reason: "asked by phone",
@@ -187,12 +200,17 @@ describe.each(testBackends())("saved reports on $name", (backend) => {
       const body = await results(report.id, `from=${window.from}&to=${window.to}`);
       expect(body.points, report.name).toEqual(bruteForce(report.definition, events, window));
       const past = await results(report.id, `from=${window.from}&to=${window.to}&asOf=${asOf.toISOString()}`);
-      expect(past.points, `${report.name} as of ${asOf.toISOString()}`).toEqual(bruteForce(report.definition, events, { ...window, asOf }));
+      expect(past.points, `${report.name} as of ${asOf.toISOString()}`).toEqual(
+        bruteForce(report.definition, events, { ...window, asOf }),
+      );
     }
   });
 
   it("answers CSV, one line per period and group", async () => {
-    const response = await call("GET", `/api/reports/custom/${saved[0]!.id}?from=${daysAgo(500)}&to=${daysAgo(-1)}&format=csv`);
+    const response = await call(
+      "GET",
+      `/api/reports/custom/${saved[0]!.id}?from=${daysAgo(500)}&to=${daysAgo(-1)}&format=csv`,
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/csv");
     const lines = response.text
@@ -224,7 +242,10 @@ describe.each(testBackends())("saved reports on $name", (backend) => {
   it("refuses definitions that are not valid or would cost too much, saying why, and changes nothing", async () => {
     const valid = definitions[0]!;
     const refusals: [unknown, RegExp][] = [
-      [{ ...valid, filter: { field: "data.email", operator: "equals", values: ["a@b.c"] } }, /personal data.*changed or not_changed/],
+      [
+        { ...valid, filter: { field: "data.email", operator: "equals", values: ["a@b.c"] } },
+        /personal data.*changed or not_changed/,
+      ],
       [{ ...valid, groupBy: "data.name" }, /without bound/],
       [{ ...valid, groupBy: "data.whatever" }, /Must be one of/],
       [{ ...valid, eventTypes: [] }, /at least one event type/],
@@ -267,9 +288,10 @@ describe.each(testBackends())("saved reports on $name", (backend) => {
     );
     expect(row).toBeDefined();
     expect((await api.post(`/api/users/${row!.user_key}/forget`, { reason: "ticket 7" })).status).toBe(200);
-    const left = await database.query<{ group_key: string }>(`SELECT group_key FROM "${report.projection}" WHERE user_key = $1`, [
-      row!.user_key,
-    ]);
+    const left = await database.query<{ group_key: string }>(
+      `SELECT group_key FROM "${report.projection}" WHERE user_key = $1`,
+      [row!.user_key],
+    );
     expect(left.length).toBeGreaterThan(0);
     expect(left.every((cell) => cell.group_key === "[erased]")).toBe(true);
   });

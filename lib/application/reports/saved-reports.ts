@@ -59,7 +59,10 @@ export async function listSavedReports(database: Queryable): Promise<SavedReport
 }
 
 export async function getSavedReport(database: Queryable, id: number): Promise<SavedReport> {
-  const [row] = await database.query<DefinitionRow>(`SELECT ${definitionColumns} FROM report_definitions WHERE id = $1`, [id]);
+  const [row] = await database.query<DefinitionRow>(
+    `SELECT ${definitionColumns} FROM report_definitions WHERE id = $1`,
+    [id],
+  );
   if (!row) throw new SavedReportNotFound(String(id));
   return toSavedReport(row);
 }
@@ -87,7 +90,9 @@ export async function createSavedReport(
   return database.transaction(async (tx) => {
     // Two saves at once must not both pass the limit.
     await tx.exec("LOCK TABLE report_definitions IN EXCLUSIVE MODE");
-    const [{ count } = { count: 0 }] = await tx.query<{ count: number }>("SELECT count(*)::int AS count FROM report_definitions");
+    const [{ count } = { count: 0 }] = await tx.query<{ count: number }>(
+      "SELECT count(*)::int AS count FROM report_definitions",
+    );
     if (count >= limit) throw new SavedReportLimitReached(limit);
     const [row] = await tx.query<DefinitionRow>(
       `INSERT INTO report_definitions (name, definition, created_by) VALUES ($1, $2, $3) RETURNING ${definitionColumns}`,
@@ -101,7 +106,11 @@ export async function createSavedReport(
 }
 
 /** Replaces a report's definition; the runner sees the new revision and rebuilds it (shadow and swap). */
-export async function updateSavedReport(database: Database, id: number, definition: ReportDefinition): Promise<SavedReport> {
+export async function updateSavedReport(
+  database: Database,
+  id: number,
+  definition: ReportDefinition,
+): Promise<SavedReport> {
   const [row] = await database.query<DefinitionRow>(
     `UPDATE report_definitions SET name = $2, definition = $3, revision = revision + 1, updated_at = now()
       WHERE id = $1 RETURNING ${definitionColumns}`,
@@ -137,7 +146,12 @@ async function insertRows(tx: Queryable, table: string, rows: TallyRow[]): Promi
     `INSERT INTO "${table}" AS report (day, group_key, user_key, events)
      SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::int[])
      ON CONFLICT (day, group_key, user_key) DO UPDATE SET events = report.events + EXCLUDED.events`,
-    [rows.map((row) => row.day), rows.map((row) => row.group), rows.map((row) => row.userKey), rows.map((row) => row.events)],
+    [
+      rows.map((row) => row.day),
+      rows.map((row) => row.group),
+      rows.map((row) => row.userKey),
+      rows.map((row) => row.events),
+    ],
   );
 }
 
@@ -241,11 +255,17 @@ export async function savedReportResults(
       ],
     ),
   ]);
-  return { periods: periods.map((row) => row.start), groups: [...new Set(points.map((point) => point.group))].sort(), points };
+  return {
+    periods: periods.map((row) => row.start),
+    groups: [...new Set(points.map((point) => point.group))].sort(),
+    points,
+  };
 }
 
 export const savedReportCsvHeader = ["start", "group", "value"];
 
 export function savedReportCsv(points: SavedReportPoint[]): string {
-  return [savedReportCsvHeader, ...points.map((point) => [point.start, point.group, point.value])].map(csvLine).join("");
+  return [savedReportCsvHeader, ...points.map((point) => [point.start, point.group, point.value])]
+    .map(csvLine)
+    .join("");
 }

@@ -10,7 +10,8 @@ export function nextMonthStart(instant: Date): string {
   return new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 }
 
-const monthStart = (instant: Date) => new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), 1)).toISOString().slice(0, 10);
+const monthStart = (instant: Date) =>
+  new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), 1)).toISOString().slice(0, 10);
 
 const activeAfter: Record<string, boolean> = {
   "user.registered": true,
@@ -51,7 +52,11 @@ export const cohortsProjection: Projection = {
         `INSERT INTO "${table("cohort_users")}" (user_id, cohort, active)
          SELECT * FROM unnest($1::uuid[], $2::date[], $3::boolean[])
          ON CONFLICT (user_id) DO UPDATE SET active = EXCLUDED.active`,
-        [touched, touched.map((userId) => users.get(userId)!.cohort), touched.map((userId) => users.get(userId)!.active)],
+        [
+          touched,
+          touched.map((userId) => users.get(userId)!.cohort),
+          touched.map((userId) => users.get(userId)!.active),
+        ],
       );
     const entries = [...changes].map(([key, change]) => [...key.split("|"), change] as [string, string, number]);
     if (entries.length > 0)

@@ -184,7 +184,10 @@ export function* generateDemoHistories(options: DemoOptions, passwordHashes: str
     });
     // About nine changes a user on average, a few users with many more.
     const changes =
-      Math.floor(random() * 7) + Math.floor(random() * 7) + Math.floor(random() * 5) + (random() < 0.3 ? Math.floor(random() * 8) : 0);
+      Math.floor(random() * 7) +
+      Math.floor(random() * 7) +
+      Math.floor(random() * 5) +
+      (random() < 0.3 ? Math.floor(random() * 8) : 0);
     let deactivated = false;
     for (let change = 0; change < changes; change++) {
       time += random() * ((end - time) / (changes - change + 1)) * 2;

@@ -21,7 +21,11 @@ describe("demo histories", () => {
       expect([...times].sort((a, b) => a - b)).toEqual(times);
       expect(history.events[0]!.event.type).toBe("user.registered");
       const folded = foldUser(
-        history.events.map(({ event, recordedAt }, i) => ({ ...event, version: i + 1, recordedAt: recordedAt.toISOString() })),
+        history.events.map(({ event, recordedAt }, i) => ({
+          ...event,
+          version: i + 1,
+          recordedAt: recordedAt.toISOString(),
+        })),
       );
       expect(folded).toEqual(history.finalState);
     }
@@ -40,6 +44,8 @@ describe("demo histories", () => {
     ]);
     const eventsPerUser = histories.reduce((sum, h) => sum + h.events.length, 0) / histories.length;
     expect(eventsPerUser).toBeGreaterThan(6);
-    expect(new Set(histories.map((h) => (h.finalState.status === "unregistered" ? "" : h.finalState.email))).size).toBe(1000);
+    expect(new Set(histories.map((h) => (h.finalState.status === "unregistered" ? "" : h.finalState.email))).size).toBe(
+      1000,
+    );
   });
 });

@@ -52,7 +52,9 @@ describe.each(testBackends())("forgetting a user against every writer of their d
 
   /** The tables (all of them, rebuild copies included) that still hold any of these strings. */
   async function tablesHolding(secrets: string[]): Promise<string[]> {
-    const tables = await database.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()");
+    const tables = await database.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+    );
     const holding: string[] = [];
     for (const { tablename } of tables) {
       const rows = await database.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t`);
@@ -63,7 +65,11 @@ describe.each(testBackends())("forgetting a user against every writer of their d
   }
 
   /** The store, but each read waits at `at` once `when` says so (after reading, before handing the events over). */
-  function storeStoppingAt(store: EventStore, at: ReturnType<typeof gate>, when: (call: number) => boolean | Promise<boolean>): EventStore {
+  function storeStoppingAt(
+    store: EventStore,
+    at: ReturnType<typeof gate>,
+    when: (call: number) => boolean | Promise<boolean>,
+  ): EventStore {
     let calls = 0;
     return {
       ...store,
@@ -131,9 +137,10 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     );
     await readButNotWritten.reached;
     const streamId = `user-${user.id}`;
-    const [before] = await database.query<{ version: number }>("SELECT max(version)::int AS version FROM events WHERE stream_id = $1", [
-      streamId,
-    ]);
+    const [before] = await database.query<{ version: number }>(
+      "SELECT max(version)::int AS version FROM events WHERE stream_id = $1",
+      [streamId],
+    );
     await forgetUser(user.id, context);
     // What a rename that loaded the user before forget does next: it finds no key, makes one and
     // stores it with its append — which forget's event refuses, so no key comes back.
@@ -257,7 +264,10 @@ describe.each(testBackends())("forgetting a user against every writer of their d
         return may;
       },
     });
-    const folding = store.aggregateStream(`user-${user.id}`, { ...userFold, snapshots: { ...userFold.snapshots!, every: 1 } });
+    const folding = store.aggregateStream(`user-${user.id}`, {
+      ...userFold,
+      snapshots: { ...userFold.snapshots!, every: 1 },
+    });
     await keptNotCommitted.reached;
     const forgetting = forgetUser(user.id, context);
     const forgetWas = await forgetWaitsOrEnds(forgetting);
@@ -273,9 +283,10 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     const user = await renamedUser();
     const store = createEventStore(database, personalDataOptions(database));
     await store.aggregateStream(`user-${user.id}`, { ...userFold, snapshots: { ...userFold.snapshots!, every: 1 } });
-    const kept = await database.query<{ version: number }>("SELECT version FROM snapshots WHERE stream_id = $1 ORDER BY version", [
-      `user-${user.id}`,
-    ]);
+    const kept = await database.query<{ version: number }>(
+      "SELECT version FROM snapshots WHERE stream_id = $1 ORDER BY version",
+      [`user-${user.id}`],
+    );
     expect(kept.map((row) => row.version)).toEqual([1, 2]);
   });
 
@@ -305,8 +316,14 @@ describe.each(testBackends())("forgetting a user against every writer of their d
   it("stores idempotent replies about users who are not forgotten", async () => {
     const user = await renamedUser();
     const key = `token:test POST /api/users ${randomUUID()}`;
-    await runIdempotently(key, "fingerprint", async () => ({ status: 200, headers: {}, body: JSON.stringify({ id: user.id }) }));
-    const [stored] = await database.query<{ status: number }>("SELECT status FROM idempotent_requests WHERE key = $1", [key]);
+    await runIdempotently(key, "fingerprint", async () => ({
+      status: 200,
+      headers: {},
+      body: JSON.stringify({ id: user.id }),
+    }));
+    const [stored] = await database.query<{ status: number }>("SELECT status FROM idempotent_requests WHERE key = $1", [
+      key,
+    ]);
     expect(stored).toEqual({ status: 200 });
   });
 });

@@ -28,10 +28,14 @@ export async function forgetUser(userId: string, context: CommandContext): Promi
     await tx.query("DELETE FROM user_keys WHERE user_id = $1", [userId]);
     await tx.query("DELETE FROM users WHERE id = $1", [userId]);
     // Every version of them in the temporal index reads as the log now does.
-    await tx.query("UPDATE user_versions SET name = $2, name_lower = $2, email = $2 WHERE user_id = $1", [userId, erasedValue]);
+    await tx.query("UPDATE user_versions SET name = $2, name_lower = $2, email = $2 WHERE user_id = $1", [
+      userId,
+      erasedValue,
+    ]);
     // Derived copies: folded states, projections (and the copies a rebuild is filling), replayable responses.
     await tx.query("DELETE FROM snapshots WHERE stream_id = $1", [userStreamId(userId)]);
-    for (const projection of [...projections, ...(await savedReportProjections(tx))]) await eraseFromProjection(tx, projection, userId);
+    for (const projection of [...projections, ...(await savedReportProjections(tx))])
+      await eraseFromProjection(tx, projection, userId);
     // Replies name the user by id; older ones (a 409 "Another user already uses <email>") by email.
     await tx.query(
       `DELETE FROM idempotent_requests

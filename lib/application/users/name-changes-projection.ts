@@ -54,6 +54,9 @@ export const nameChangesProjection: Projection = {
     );
   },
   async erase(tx, userId, table) {
-    await tx.query(`UPDATE "${table("name_changes")}" SET name = $2, previous_name = $2 WHERE user_id = $1`, [userId, erasedValue]);
+    await tx.query(`UPDATE "${table("name_changes")}" SET name = $2, previous_name = $2 WHERE user_id = $1`, [
+      userId,
+      erasedValue,
+    ]);
   },
 };

@@ -90,13 +90,26 @@ export function isUserKeyTaken(error: unknown): boolean {
 const keepsReasonInClear = (commandType: string) => commandType === "ForgetUser";
 
 /** Whether a command's events (and reason) need the user's key to be written. */
-export function needsUserKey(commandType: string, events: readonly { type: string }[], reason: string | undefined): boolean {
-  return events.some((event) => personalFields[event.type]) || (reason !== undefined && !keepsReasonInClear(commandType));
+export function needsUserKey(
+  commandType: string,
+  events: readonly { type: string }[],
+  reason: string | undefined,
+): boolean {
+  return (
+    events.some((event) => personalFields[event.type]) || (reason !== undefined && !keepsReasonInClear(commandType))
+  );
 }
 
 /** A command's reason as its events' metadata keeps it: encrypted with the user's key. */
-export function reasonMetadata(commandType: string, reason: string, streamId: string, key: Buffer | undefined): { reason: string } {
-  return { reason: key && !keepsReasonInClear(commandType) ? encryptValue(key, streamId, reasonField, reason) : reason };
+export function reasonMetadata(
+  commandType: string,
+  reason: string,
+  streamId: string,
+  key: Buffer | undefined,
+): { reason: string } {
+  return {
+    reason: key && !keepsReasonInClear(commandType) ? encryptValue(key, streamId, reasonField, reason) : reason,
+  };
 }
 
 export function encryptPersonalData(event: NewEvent, streamId: string, key: Buffer): NewEvent {
@@ -116,7 +129,8 @@ const isUserStream = (streamId: string) => streamId.startsWith(`${userStreamType
 export const userIdOfStream = (streamId: string) => (isUserStream(streamId) ? userIdOf(streamId) : undefined);
 const isSealed = (value: unknown): value is string => typeof value === "string" && value.startsWith(marker);
 const hasSealedFields = (event: RecordedEvent) =>
-  isSealed(event.metadata.reason) || (personalFields[event.type]?.some((field) => isSealed(event.data[field])) ?? false);
+  isSealed(event.metadata.reason) ||
+  (personalFields[event.type]?.some((field) => isSealed(event.data[field])) ?? false);
 
 /** Events as read from the log, with their personal fields decrypted (one key lookup per batch). */
 export async function decryptPersonalData(database: Queryable, events: RecordedEvent[]): Promise<RecordedEvent[]> {
@@ -131,7 +145,8 @@ export async function decryptPersonalData(database: Queryable, events: RecordedE
     if (!hasSealedFields(event)) return event;
     const key = keys.get(userIdOf(event.streamId));
     const data = { ...event.data };
-    for (const field of personalFields[event.type] ?? []) data[field] = decryptValue(key, event.streamId, field, data[field]) as never;
+    for (const field of personalFields[event.type] ?? [])
+      data[field] = decryptValue(key, event.streamId, field, data[field]) as never;
     const metadata = isSealed(event.metadata.reason)
       ? { ...event.metadata, reason: decryptValue(key, event.streamId, reasonField, event.metadata.reason) as string }
       : event.metadata;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { decryptValue, encryptPersonalData, encryptValue, needsUserKey, newUserKey, reasonMetadata } from "./personal-data";
+import {
+  decryptValue,
+  encryptPersonalData,
+  encryptValue,
+  needsUserKey,
+  newUserKey,
+  reasonMetadata,
+} from "./personal-data";
 
 describe("personal data encryption", () => {
   const key = newUserKey();
@@ -28,7 +35,10 @@ describe("personal data encryption", () => {
 
   it("encrypts only the personal fields of an event: names, emails, password hashes and a deactivation's reason", () => {
     const event = encryptPersonalData(
-      { type: "user.registered", data: { userId: "u", name: "Ada", email: "ada@example.com", passwordHash: "scrypt$h" } },
+      {
+        type: "user.registered",
+        data: { userId: "u", name: "Ada", email: "ada@example.com", passwordHash: "scrypt$h" },
+      },
       stream,
       key,
     );

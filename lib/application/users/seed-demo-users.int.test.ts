@@ -50,6 +50,8 @@ describe.each(testBackends())("seeding demo users on $name", (backend) => {
     }
     expect(events).toBe(report.events);
 
-    await expect(seedDemoUsers(database, { users: 5, months: 6, seed: 11, now: new Date() })).rejects.toBeInstanceOf(AlreadySeeded);
+    await expect(seedDemoUsers(database, { users: 5, months: 6, seed: 11, now: new Date() })).rejects.toBeInstanceOf(
+      AlreadySeeded,
+    );
   });
 });

@@ -27,7 +27,9 @@ const usersPerInsert = 1000;
 
 async function insertUsers(database: Database, histories: DemoUserHistory[]) {
   await insertUserVersions(database, histories.flatMap(versionRowsOf));
-  const views = histories.flatMap(({ finalState }) => (finalState.status === "unregistered" ? [] : [viewOfState(finalState)]));
+  const views = histories.flatMap(({ finalState }) =>
+    finalState.status === "unregistered" ? [] : [viewOfState(finalState)],
+  );
   await database.query({
     name: "seed.users",
     text: `INSERT INTO users (id, name, email, status, version, created_at, updated_at)
@@ -70,7 +72,10 @@ function appendUserHistory(store: EventStore, history: DemoUserHistory, metadata
   const key = newUserKey();
   return store.appendToStream(
     streamId,
-    history.events.map(({ event, recordedAt }) => ({ ...encryptPersonalData(toNewEvent(event), streamId, key), recordedAt })),
+    history.events.map(({ event, recordedAt }) => ({
+      ...encryptPersonalData(toNewEvent(event), streamId, key),
+      recordedAt,
+    })),
     {
       expectedVersion: "no_stream",
       metadata,
@@ -106,11 +111,12 @@ export async function seedDemoUsers(
   let flushing: Promise<void> = Promise.resolve();
 
   const writeOne = async (history: DemoUserHistory) => {
-    const result = await appendUserHistory(store, history, { actor: "demo-seed", commandId: `demo-seed-${options.seed}` }).catch(
-      (error: unknown) => {
-        throw error instanceof WrongExpectedVersion ? new AlreadySeeded(options.seed) : error;
-      },
-    );
+    const result = await appendUserHistory(store, history, {
+      actor: "demo-seed",
+      commandId: `demo-seed-${options.seed}`,
+    }).catch((error: unknown) => {
+      throw error instanceof WrongExpectedVersion ? new AlreadySeeded(options.seed) : error;
+    });
     if (result.replayed) throw new AlreadySeeded(options.seed);
     users++;
     events += history.events.length;

@@ -13,10 +13,25 @@ import {
   type UserState,
 } from "../../domain/users";
 import { metrics } from "../../observability/metrics";
-import { commandHandler, lostRace, type AppendPlan, type CommandContext, type Decision, type DecisionSite } from "../command-handler";
+import {
+  commandHandler,
+  lostRace,
+  type AppendPlan,
+  type CommandContext,
+  type Decision,
+  type DecisionSite,
+} from "../command-handler";
 import { getServices } from "../services";
 import { hashPassword } from "./passwords";
-import { encryptPersonalData, isUserKeyTaken, needsUserKey, newUserKey, reasonMetadata, storeUserKey, userKey } from "./personal-data";
+import {
+  encryptPersonalData,
+  isUserKeyTaken,
+  needsUserKey,
+  newUserKey,
+  reasonMetadata,
+  storeUserKey,
+  userKey,
+} from "./personal-data";
 import { toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
 import { asEmailTaken, upsertUserRow } from "./users-projection";
 import { recordUserVersions } from "./user-versions";
@@ -41,7 +56,11 @@ export type UserCommandInput =
 // once per command however many attempts it takes.
 const passwordHashes = new WeakMap<UserCommandInput, Promise<string>>();
 
-async function decideWithPassword(input: UserCommandInput, state: UserState, context: DecisionContext): Promise<UserEvent[]> {
+async function decideWithPassword(
+  input: UserCommandInput,
+  state: UserState,
+  context: DecisionContext,
+): Promise<UserEvent[]> {
   if (input.type !== "RegisterUser" && input.type !== "ChangePassword") return decide(input, state, context);
   const withoutHash = decide({ ...input, passwordHash: "" }, state, context);
   if (withoutHash.length === 0) return withoutHash;
@@ -55,7 +74,11 @@ async function decideWithPassword(input: UserCommandInput, state: UserState, con
 
 // A change effective before the user's latest known one is decided on the user as they were then,
 // and must leave the later-effective events allowed: that takes the whole stream, in any order.
-async function decideUserCommand(input: UserCommandInput, state: UserState, { store, streamId, version }: DecisionSite) {
+async function decideUserCommand(
+  input: UserCommandInput,
+  state: UserState,
+  { store, streamId, version }: DecisionSite,
+) {
   const history =
     needsHistory(input, state) && version !== "any"
       ? (await store.readStream(streamId, { toVersion: version })).map(toRecordedUserEvent)
@@ -68,7 +91,12 @@ async function decideUserCommand(input: UserCommandInput, state: UserState, { st
  * appended. They take their versions and times from the rows the append writes; the fold here gives
  * the events the versions they will have and the time they were decided at, all it knows before.
  */
-function statesAfter(userId: string, state: UserState, version: number, events: UserEvent[]): [RegisteredUser, ...RegisteredUser[]] {
+function statesAfter(
+  userId: string,
+  state: UserState,
+  version: number,
+  events: UserEvent[],
+): [RegisteredUser, ...RegisteredUser[]] {
   const decidedAt = new Date().toISOString();
   const states: RegisteredUser[] = [];
   let current = state;
@@ -114,7 +142,8 @@ async function writeUserEvents({
 const handleUserCommand = commandHandler<UserCommandInput, UserState, UserEvent>({
   store: async () => (await getServices()).store,
   streamId: (command) => userStreamId(command.userId),
-  load: (store, streamId, toVersion) => store.aggregateStream(streamId, userFold, toVersion === undefined ? {} : { toVersion }),
+  load: (store, streamId, toVersion) =>
+    store.aggregateStream(streamId, userFold, toVersion === undefined ? {} : { toVersion }),
   decide: decideUserCommand,
   evolve: (state, event) => evolve(state, toRecordedUserEvent(event)),
   plan: writeUserEvents,
@@ -125,12 +154,16 @@ const handleUserCommand = commandHandler<UserCommandInput, UserState, UserEvent>
 export async function executeUserCommand(command: UserCommandInput, context: CommandContext): Promise<CommandOutcome> {
   try {
     const { state, recorded } = await handleUserCommand(command, context);
-    if (state.status === "unregistered") throw new Error(`User stream of ${command.userId} folds to nothing after a command`);
+    if (state.status === "unregistered")
+      throw new Error(`User stream of ${command.userId} folds to nothing after a command`);
     metrics().commands.inc({ command: command.type, outcome: recorded > 0 ? "recorded" : "unchanged" });
     return { user: viewOfState(state), recorded };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    metrics().commands.inc({ command: command.type, outcome: typeof code === "string" && /^[a-z_]+$/.test(code) ? code : "error" });
+    metrics().commands.inc({
+      command: command.type,
+      outcome: typeof code === "string" && /^[a-z_]+$/.test(code) ? code : "error",
+    });
     throw error;
   }
 }

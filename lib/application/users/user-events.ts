@@ -6,7 +6,12 @@ import type { Fold, NewEvent, RecordedEvent } from "../../eventstore";
 import { environment } from "../../env";
 
 export function toRecordedUserEvent(event: RecordedEvent): RecordedUserEvent {
-  return { type: event.type, data: event.data, version: event.version, recordedAt: event.recordedAt.toISOString() } as RecordedUserEvent;
+  return {
+    type: event.type,
+    data: event.data,
+    version: event.version,
+    recordedAt: event.recordedAt.toISOString(),
+  } as RecordedUserEvent;
 }
 
 /** Given to the event store: every user event read comes out in its type's current schema. */

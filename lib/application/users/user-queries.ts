@@ -74,7 +74,10 @@ export async function listUsers(query: UserListQuery, cursor: CursorPosition | u
   if (query.status) filters.push({ status: query.status });
   if (query.q) {
     filters.push({
-      OR: [{ name: { contains: escapeLike(query.q), mode: "insensitive" } }, { email: { contains: escapeLike(query.q.toLowerCase()) } }],
+      OR: [
+        { name: { contains: escapeLike(query.q), mode: "insensitive" } },
+        { email: { contains: escapeLike(query.q.toLowerCase()) } },
+      ],
     });
   }
   const where: Prisma.UserWhereInput = { AND: filters };
@@ -82,7 +85,12 @@ export async function listUsers(query: UserListQuery, cursor: CursorPosition | u
     ? {
         AND: [
           where,
-          { OR: [{ createdAt: { lt: new Date(cursor.createdAt) } }, { createdAt: new Date(cursor.createdAt), id: { lt: cursor.id } }] },
+          {
+            OR: [
+              { createdAt: { lt: new Date(cursor.createdAt) } },
+              { createdAt: new Date(cursor.createdAt), id: { lt: cursor.id } },
+            ],
+          },
         ],
       }
     : where;
@@ -101,8 +109,10 @@ const registeredBy = "SELECT count(*) FROM user_versions WHERE version = 1 AND r
 const inactiveAt = (status: string) =>
   `SELECT count(*) FROM user_versions WHERE status <> 'active' AND ${status} AND recorded_from <= $1 AND (recorded_to IS NULL OR recorded_to > $1)`;
 function totalAt(at: Date, status: UserListQuery["status"]): { text: string; values: unknown[] } {
-  if (status === "deactivated") return { text: `SELECT (${inactiveAt("status = $2")})::int AS total`, values: [at, status] };
-  if (status === "active") return { text: `SELECT ((${registeredBy}) - (${inactiveAt("true")}))::int AS total`, values: [at] };
+  if (status === "deactivated")
+    return { text: `SELECT (${inactiveAt("status = $2")})::int AS total`, values: [at, status] };
+  if (status === "active")
+    return { text: `SELECT ((${registeredBy}) - (${inactiveAt("true")}))::int AS total`, values: [at] };
   return { text: `SELECT (${registeredBy})::int AS total`, values: [at] };
 }
 
@@ -126,7 +136,9 @@ async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPositio
   }
   const where = filters.join(" AND ");
   const countValues = [...values];
-  const page = cursor ? ` AND (created_at, user_id) < (${parameter(cursor.createdAt)}::timestamptz, ${parameter(cursor.id)}::uuid)` : "";
+  const page = cursor
+    ? ` AND (created_at, user_id) < (${parameter(cursor.createdAt)}::timestamptz, ${parameter(cursor.id)}::uuid)`
+    : "";
   const [rows, [{ total } = { total: 0 }]] = await Promise.all([
     database.query<{
       id: string;
@@ -234,7 +246,10 @@ export async function getUserEvents(userId: string): Promise<EventView[]> {
   return events.map(viewOfEvent);
 }
 
-export async function readEventFeed(after: number, limit: number): Promise<{ items: EventView[]; lastPosition: number }> {
+export async function readEventFeed(
+  after: number,
+  limit: number,
+): Promise<{ items: EventView[]; lastPosition: number }> {
   const { store } = await getReadServices();
   const page = await store.readAll({ after, limit });
   return { items: page.events.map(viewOfEvent), lastPosition: page.lastPosition };

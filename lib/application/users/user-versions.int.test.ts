@@ -34,7 +34,13 @@ const stepArbitrary: fc.Arbitrary<{ user: number; step: Step }> = fc.record({
   user: fc.integer({ min: 0, max: 3 }),
   step: fc.oneof(
     { arbitrary: fc.record({ kind: fc.constant("rename" as const), name: names }), weight: 4 },
-    { arbitrary: fc.record({ kind: fc.constant("change-email" as const), local: fc.constantFrom("ada", "grace", "x_y") }), weight: 2 },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant("change-email" as const),
+        local: fc.constantFrom("ada", "grace", "x_y"),
+      }),
+      weight: 2,
+    },
     { arbitrary: fc.constant({ kind: "change-password" as const }), weight: 1 },
     { arbitrary: fc.constant({ kind: "deactivate" as const }), weight: 2 },
     { arbitrary: fc.constant({ kind: "reactivate" as const }), weight: 2 },
@@ -79,7 +85,11 @@ async function instantsAroundEvents(database: TestDatabase, most = 400): Promise
   );
   const step = Math.max(1, Math.floor(rows.length / most));
   const times = rows.filter((_, index) => index % step === 0).map((row) => row.recorded_at.getTime());
-  const instants = new Set([times[0]! - 60_000, ...times.flatMap((time) => [time - 1, time, time + 1]), Date.now() + 1000]);
+  const instants = new Set([
+    times[0]! - 60_000,
+    ...times.flatMap((time) => [time - 1, time, time + 1]),
+    Date.now() + 1000,
+  ]);
   return [...instants].sort((a, b) => a - b).map((time) => new Date(time));
 }
 
@@ -113,7 +123,13 @@ describe.each(testBackends())("the temporal index of user versions on $name", (b
         for (let index = 0; index < 4; index++) {
           const userId = crypto.randomUUID();
           await executeUserCommand(
-            { type: "RegisterUser", userId, name: `Start ${index}`, email: `start@u${index}.${domain}`, password: "long enough secret" },
+            {
+              type: "RegisterUser",
+              userId,
+              name: `Start ${index}`,
+              email: `start@u${index}.${domain}`,
+              password: "long enough secret",
+            },
             context,
           );
           ids.push(userId);
@@ -156,9 +172,10 @@ describe.each(testBackends())("the temporal index of user versions on $name", (b
       [third!.user_id],
     );
     await database.query("DELETE FROM user_versions WHERE user_id = $1 AND version = 1", [first!.user_id]);
-    await database.query("UPDATE user_versions SET name = 'Someone else', name_lower = 'someone else' WHERE user_id = $1", [
-      second!.user_id,
-    ]);
+    await database.query(
+      "UPDATE user_versions SET name = 'Someone else', name_lower = 'someone else' WHERE user_id = $1",
+      [second!.user_id],
+    );
     await database.query("UPDATE user_versions SET recorded_to = NULL WHERE user_id = $1", [third!.user_id]);
     const orphan = crypto.randomUUID();
     await database.query(

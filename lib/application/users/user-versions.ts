@@ -27,7 +27,9 @@ export interface UserVersionRow {
  * conflicts and is closed) so that the append stays one statement with one short prepared name.
  */
 export function recordUserVersions(userId: string, before: UserState, after: readonly UserState[]): Statement {
-  const made = after.flatMap((state, index) => (state.status === "unregistered" ? [] : [{ state, ordinal: index + 1 }]));
+  const made = after.flatMap((state, index) =>
+    state.status === "unregistered" ? [] : [{ state, ordinal: index + 1 }],
+  );
   // The open version, given again whole: the conflict closes it (and should it be missing, it is
   // written with its own event's time).
   const open = before.status === "unregistered" ? [] : [{ state: before, ordinal: 0 }];
@@ -95,7 +97,11 @@ const rowValues = (rows: readonly UserVersionRow[]) => [
 ];
 
 /** Of these users, the ones whose rows in the index differ from `rows` (what their events make). */
-async function usersThatDiffer(database: Queryable, userIds: readonly string[], rows: readonly UserVersionRow[]): Promise<string[]> {
+async function usersThatDiffer(
+  database: Queryable,
+  userIds: readonly string[],
+  rows: readonly UserVersionRow[],
+): Promise<string[]> {
   const differing = await database.query<{ user_id: string }>(
     `WITH ${timedRows}, stored AS (SELECT * FROM user_versions WHERE user_id = ANY($8::uuid[]))
      SELECT DISTINCT coalesce(timed.user_id, stored.user_id)::text AS user_id
@@ -112,7 +118,11 @@ async function usersThatDiffer(database: Queryable, userIds: readonly string[], 
  * users' keys are held in this transaction (decision 012), and a user forgotten since their events
  * were read gets "[erased]".
  */
-async function rewriteUsers(database: Database, events: readonly RecordedEvent[], userIds: readonly string[]): Promise<void> {
+async function rewriteUsers(
+  database: Database,
+  events: readonly RecordedEvent[],
+  userIds: readonly string[],
+): Promise<void> {
   await database.transaction(async (tx) => {
     const writable = await holdKeysForWriting(tx, [...events]);
     const rows = rowsByStream(writable).flatMap(userVersionRows);
@@ -202,7 +212,9 @@ export async function checkUserVersions(
         differing,
       );
       const again = (await eventsOf()).filter((event) => wanted.has(event.streamId));
-      check.stillDiffering.push(...(await usersThatDiffer(database, differing, rowsByStream(again).flatMap(userVersionRows))));
+      check.stillDiffering.push(
+        ...(await usersThatDiffer(database, differing, rowsByStream(again).flatMap(userVersionRows))),
+      );
     }
     options.onProgress?.(check.users, total);
   }
@@ -213,7 +225,9 @@ export async function checkUserVersions(
   );
   check.orphans = orphans.length;
   if (options.repair && orphans.length > 0) {
-    await database.query("DELETE FROM user_versions WHERE user_id = ANY($1::uuid[])", [orphans.map((row) => row.user_id)]);
+    await database.query("DELETE FROM user_versions WHERE user_id = ANY($1::uuid[])", [
+      orphans.map((row) => row.user_id),
+    ]);
   }
   return check;
 }

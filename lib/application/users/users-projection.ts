@@ -11,7 +11,11 @@ import { EmailTaken } from "../errors";
 export function upsertUserRow(state: RegisteredUser): Statement {
   // A forgotten user leaves the users table: nothing personal is kept outside the (erased) log.
   if (state.status === "forgotten") {
-    return { name: "users.forget", text: `DELETE FROM users WHERE id = $1::uuid AND EXISTS (SELECT 1 FROM appended)`, values: [state.id] };
+    return {
+      name: "users.forget",
+      text: `DELETE FROM users WHERE id = $1::uuid AND EXISTS (SELECT 1 FROM appended)`,
+      values: [state.id],
+    };
   }
   return {
     name: "users.upsert",

@@ -41,7 +41,14 @@ export const groupFields = {
 export type GroupField = keyof typeof groupFields;
 
 /** Fields with a value per user or per event: grouping by them would make a row per value, without bound. */
-export const unboundedGroupFields = ["data.userId", "data.name", "data.email", "data.reason", "metadata.reason", "streamId"] as const;
+export const unboundedGroupFields = [
+  "data.userId",
+  "data.name",
+  "data.email",
+  "data.reason",
+  "metadata.reason",
+  "streamId",
+] as const;
 
 export const periods = ["day", "week", "month"] as const;
 export type Period = (typeof periods)[number];
@@ -129,10 +136,14 @@ export interface TallyRow {
 const userIdOf = (streamId: string) => streamId.slice(streamId.indexOf("-") + 1);
 
 /** The rows a batch of events adds to a report's projection, summed per day, group (and user). */
-export function tally(definition: Pick<ReportDefinition, "eventTypes" | "filter" | "count" | "groupBy">, events: readonly ReportedEvent[]) {
+export function tally(
+  definition: Pick<ReportDefinition, "eventTypes" | "filter" | "count" | "groupBy">,
+  events: readonly ReportedEvent[],
+) {
   const rows = new Map<string, TallyRow>();
   for (const event of events) {
-    if (!(definition.eventTypes as readonly string[]).includes(event.type) || !matchesFilter(definition.filter, event)) continue;
+    if (!(definition.eventTypes as readonly string[]).includes(event.type) || !matchesFilter(definition.filter, event))
+      continue;
     const day = event.recordedAt.toISOString().slice(0, 10);
     const group = groupOf(definition.groupBy, event);
     const userKey = definition.count === "users" ? userIdOf(event.streamId) : "";

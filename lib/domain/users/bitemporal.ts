@@ -24,7 +24,9 @@ export function userStateAt(events: Iterable<RecordedUserEvent>, point: Bitempor
   const effective = instant(point.effectiveAt);
   const known = instant(point.knownAt);
   return foldUser(
-    inEffectiveOrder(events).filter((event) => instant(event.recordedAt) <= known && instant(effectiveAtOf(event)) <= effective),
+    inEffectiveOrder(events).filter(
+      (event) => instant(event.recordedAt) <= known && instant(effectiveAtOf(event)) <= effective,
+    ),
   );
 }
 

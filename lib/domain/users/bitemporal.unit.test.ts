@@ -31,9 +31,21 @@ const step: fc.Arbitrary<Step> = fc.record(
   {
     hoursLater: fc.integer({ min: 1, max: 48 }),
     command: fc.oneof(
-      fc.record({ type: fc.constant("RenameUser" as const), userId: fc.constant(userId), name: fc.constantFrom("Ada", "Grace", "Joan") }),
-      fc.record({ type: fc.constant("ChangeEmail" as const), userId: fc.constant(userId), email: fc.constantFrom("a@x.io", "b@x.io") }),
-      fc.record({ type: fc.constant("DeactivateUser" as const), userId: fc.constant(userId), reason: fc.constantFrom("left", "spam") }),
+      fc.record({
+        type: fc.constant("RenameUser" as const),
+        userId: fc.constant(userId),
+        name: fc.constantFrom("Ada", "Grace", "Joan"),
+      }),
+      fc.record({
+        type: fc.constant("ChangeEmail" as const),
+        userId: fc.constant(userId),
+        email: fc.constantFrom("a@x.io", "b@x.io"),
+      }),
+      fc.record({
+        type: fc.constant("DeactivateUser" as const),
+        userId: fc.constant(userId),
+        reason: fc.constantFrom("left", "spam"),
+      }),
       fc.record({ type: fc.constant("ReactivateUser" as const), userId: fc.constant(userId) }),
     ),
     // As a fraction of the time since registration: 0 is now, 1 the registration itself.
@@ -53,7 +65,10 @@ function historyOf(steps: Step[]): RecordedUserEvent[] {
     }
   };
   record(
-    decide({ type: "RegisterUser", userId, name: "Ada", email: "a@x.io", password: "long enough", passwordHash: "h" }, initialUserState),
+    decide(
+      { type: "RegisterUser", userId, name: "Ada", email: "a@x.io", password: "long enough", passwordHash: "h" },
+      initialUserState,
+    ),
     start,
   );
   let now = start;
@@ -71,7 +86,9 @@ function historyOf(steps: Step[]): RecordedUserEvent[] {
 }
 
 const shown = (state: UserState) =>
-  state.status === "unregistered" ? undefined : { name: state.name, email: state.email, status: state.status, version: state.version };
+  state.status === "unregistered"
+    ? undefined
+    : { name: state.name, email: state.email, status: state.status, version: state.version };
 
 describe("the user on two time axes", () => {
   it("at every (effective, known) pair is the brute-force fold, whether folded in effective or version order", () => {
@@ -79,7 +96,9 @@ describe("the user on two time axes", () => {
       fc.property(fc.array(step, { minLength: 1, maxLength: 10 }), (steps) => {
         const events = historyOf(steps);
         // Every instant where something happens, and just before each.
-        const instants = [...new Set(events.flatMap((event) => [event.recordedAt, effectiveAtOf(event)]).map(Date.parse))];
+        const instants = [
+          ...new Set(events.flatMap((event) => [event.recordedAt, effectiveAtOf(event)]).map(Date.parse)),
+        ];
         const points = [...instants, ...instants.map((time) => time - 1)];
         for (const effective of points) {
           for (const known of points) {
@@ -106,7 +125,11 @@ describe("the user on two time axes", () => {
     const now = { effectiveAt: iso(start + 48 * hour), knownAt: iso(start + 48 * hour) };
     expect(userStateAt(events, now)).toMatchObject({ name: "Grace", version: 3 });
     // Effective a day in, as known now: Joan (since 12 h in); as known then: still Ada.
-    expect(userStateAt(events, { effectiveAt: iso(start + 20 * hour), knownAt: now.knownAt })).toMatchObject({ name: "Joan" });
-    expect(userStateAt(events, { effectiveAt: iso(start + 20 * hour), knownAt: iso(start + 24 * hour) })).toMatchObject({ name: "Ada" });
+    expect(userStateAt(events, { effectiveAt: iso(start + 20 * hour), knownAt: now.knownAt })).toMatchObject({
+      name: "Joan",
+    });
+    expect(userStateAt(events, { effectiveAt: iso(start + 20 * hour), knownAt: iso(start + 24 * hour) })).toMatchObject(
+      { name: "Ada" },
+    );
   });
 });

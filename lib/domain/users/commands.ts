@@ -17,7 +17,14 @@ type Dated = { effectiveAt?: string };
 
 // The user id comes in on the command and a password arrives with its hash, made outside the
 // domain (hashing needs a random salt): decide stays deterministic.
-export type RegisterUser = { type: "RegisterUser"; userId: string; name: string; email: string; password: string; passwordHash: string };
+export type RegisterUser = {
+  type: "RegisterUser";
+  userId: string;
+  name: string;
+  email: string;
+  password: string;
+  passwordHash: string;
+};
 export type RenameUser = { type: "RenameUser"; userId: string; name: string } & Dated;
 export type ChangeEmail = { type: "ChangeEmail"; userId: string; email: string } & Dated;
 export type ChangePassword = { type: "ChangePassword"; userId: string; password: string; passwordHash: string };
@@ -31,7 +38,8 @@ export type ReactivateUser = { type: "ReactivateUser"; userId: string } & Dated;
 
 /** The right to erasure: the user's key is destroyed outside the domain; this records that it was. */
 export type ForgetUser = { type: "ForgetUser"; userId: string };
-export type UserCommand = RegisterUser | RenameUser | ChangeEmail | ChangePassword | DeactivateUser | ReactivateUser | ForgetUser;
+export type UserCommand =
+  RegisterUser | RenameUser | ChangeEmail | ChangePassword | DeactivateUser | ReactivateUser | ForgetUser;
 export type UserCommandType = UserCommand["type"];
 
 type Change = Exclude<UserCommand, RegisterUser | ForgetUser>;
@@ -53,8 +61,14 @@ export type DecisionContext = {
 export function decide(command: UserCommand, state: UserState, context: DecisionContext = {}): UserEvent[] {
   if (command.type === "RegisterUser") {
     if (state.status !== "unregistered") throw new UserAlreadyRegistered(state.id);
-    const [name, email] = valuesOrThrow(normaliseName(command.name), normaliseEmail(command.email), checkPasswordRule(command.password));
-    return [{ type: "user.registered", data: { userId: command.userId, name, email, passwordHash: command.passwordHash } }];
+    const [name, email] = valuesOrThrow(
+      normaliseName(command.name),
+      normaliseEmail(command.email),
+      checkPasswordRule(command.password),
+    );
+    return [
+      { type: "user.registered", data: { userId: command.userId, name, email, passwordHash: command.passwordHash } },
+    ];
   }
 
   if (state.status === "unregistered") throw new UserNotFound(command.userId);
@@ -64,8 +78,10 @@ export function decide(command: UserCommand, state: UserState, context: Decision
   if (!isDated(command) || command.effectiveAt === undefined) return decideOn(command, state);
 
   const effectiveAt = checkedEffectiveAt(command.effectiveAt, context.now, state);
-  if (Date.parse(effectiveAt) >= Date.parse(latestEffectiveAt(state))) return dated(decideOn(command, state), effectiveAt);
-  if (!context.history) throw new Error(`${command.type} effective at ${effectiveAt} needs the user's history to be decided`);
+  if (Date.parse(effectiveAt) >= Date.parse(latestEffectiveAt(state)))
+    return dated(decideOn(command, state), effectiveAt);
+  if (!context.history)
+    throw new Error(`${command.type} effective at ${effectiveAt} needs the user's history to be decided`);
   return decideBackdated(command, effectiveAt, state, context.history, context.now!);
 }
 
@@ -120,12 +136,16 @@ const latestInstant = Date.parse("9999-12-31T23:59:59.999Z");
 
 /** The command's effective instant, normalised, if it is one the user can take. */
 function checkedEffectiveAt(raw: string, now: string | undefined, state: RegisteredUser): string {
-  if (now === undefined) throw new Error("A command with effectiveAt needs the instant it is handled (DecisionContext.now)");
+  if (now === undefined)
+    throw new Error("A command with effectiveAt needs the instant it is handled (DecisionContext.now)");
   const at = isoInstant.test(raw) ? Date.parse(raw) : NaN;
   if (Number.isNaN(at) || at < 0 || at > latestInstant) {
-    throw new UserValidationFailed([{ path: "effectiveAt", message: "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z" }]);
+    throw new UserValidationFailed([
+      { path: "effectiveAt", message: "Must be an ISO 8601 instant like 2025-01-31T12:00:00Z" },
+    ]);
   }
-  if (at > Date.parse(now)) throw new UserValidationFailed([{ path: "effectiveAt", message: "Must not lie in the future" }]);
+  if (at > Date.parse(now))
+    throw new UserValidationFailed([{ path: "effectiveAt", message: "Must not lie in the future" }]);
   const effectiveAt = new Date(at).toISOString();
   if (at < Date.parse(state.createdAt)) throw new EffectiveBeforeRegistration(state.id, effectiveAt, state.createdAt);
   return effectiveAt;
@@ -164,7 +184,11 @@ function decideBackdated(
 /** Why `event` would not be allowed on a user in `state`, or undefined when it would. */
 // A deactivated user allows no change but of its status: reactivation, or a later deactivation that
 // now restates one moved earlier (the user left before we recorded). Forgetting is allowed on anyone.
-const allowedWhileDeactivated = new Set<RecordedUserEvent["type"]>(["user.reactivated", "user.deactivated", "user.forgotten"]);
+const allowedWhileDeactivated = new Set<RecordedUserEvent["type"]>([
+  "user.reactivated",
+  "user.deactivated",
+  "user.forgotten",
+]);
 
 function refusal(state: UserState, event: RecordedUserEvent): string | undefined {
   if (state.status !== "deactivated" || allowedWhileDeactivated.has(event.type)) return undefined;

@@ -31,7 +31,8 @@ const recorded = (history: UserEvent[]): RecordedUserEvent[] =>
   history.map((event, index) => ({ ...event, version: index + 1, recordedAt: `2025-01-0${index + 1}T00:00:00.000Z` }));
 
 const given = deciderSpecification({
-  decide: (command: UserCommand, state: UserState, history: UserEvent[]) => decide(command, state, { now, history: recorded(history) }),
+  decide: (command: UserCommand, state: UserState, history: UserEvent[]) =>
+    decide(command, state, { now, history: recorded(history) }),
   fold: (history: UserEvent[]) => foldUser(recorded(history)),
 });
 
@@ -59,7 +60,12 @@ describe("RegisterUser", () => {
     ["an empty name", { name: "   " }, "name", "Name must not be empty"],
     ["a name over 100 characters", { name: "x".repeat(101) }, "name", "Name must be at most 100 characters"],
     ["an invalid email", { email: "ada@" }, "email", "Email must be a valid address like name@example.com"],
-    ["an email with spaces", { email: "a da@example.com" }, "email", "Email must be a valid address like name@example.com"],
+    [
+      "an email with spaces",
+      { email: "a da@example.com" },
+      "email",
+      "Email must be a valid address like name@example.com",
+    ],
     ["a short password", { password: "1234567" }, "password", "Password must be at least 8 characters"],
   ])("refuses %s", (_, fields, path, message) =>
     given()
@@ -93,7 +99,8 @@ describe("RenameUser", () => {
   it("records nothing when the name does not change", () =>
     given(registered).when({ type: "RenameUser", userId, name: " Ada Lovelace " }).then([]));
 
-  it("refuses an empty name", () => given(registered).when({ type: "RenameUser", userId, name: "" }).thenFails(UserValidationFailed));
+  it("refuses an empty name", () =>
+    given(registered).when({ type: "RenameUser", userId, name: "" }).thenFails(UserValidationFailed));
 
   it("refuses a user that does not exist", () =>
     given().when({ type: "RenameUser", userId, name: "X" }).thenFails(UserNotFound, { userId }));
@@ -106,7 +113,9 @@ describe("ChangeEmail", () => {
   it("changes the email, lower-cased, remembering the previous one", () =>
     given(registered)
       .when({ type: "ChangeEmail", userId, email: "Ada@Analytical.Engine" })
-      .then([{ type: "user.email_changed", data: { email: "ada@analytical.engine", previousEmail: "ada@example.com" } }]));
+      .then([
+        { type: "user.email_changed", data: { email: "ada@analytical.engine", previousEmail: "ada@example.com" } },
+      ]));
 
   it("records nothing when only the case differs", () =>
     given(registered).when({ type: "ChangeEmail", userId, email: "ADA@example.com" }).then([]));
@@ -125,7 +134,9 @@ describe("ChangePassword", () => {
       .then([{ type: "user.password_changed", data: { passwordHash: "hash-2" } }]));
 
   it("refuses a short password", () =>
-    given(registered).when({ type: "ChangePassword", userId, password: "short", passwordHash: "h" }).thenFails(UserValidationFailed));
+    given(registered)
+      .when({ type: "ChangePassword", userId, password: "short", passwordHash: "h" })
+      .thenFails(UserValidationFailed));
 
   it("refuses a deactivated user", () =>
     given(registered, deactivated)
@@ -146,9 +157,12 @@ describe("DeactivateUser", () => {
     given(registered).when({ type: "DeactivateUser", userId, reason: " " }).thenFails(UserValidationFailed));
 
   it("refuses a user already deactivated: a deactivated user accepts only ReactivateUser", () =>
-    given(registered, deactivated).when({ type: "DeactivateUser", userId, reason: "again" }).thenFails(UserIsDeactivated));
+    given(registered, deactivated)
+      .when({ type: "DeactivateUser", userId, reason: "again" })
+      .thenFails(UserIsDeactivated));
 
-  it("refuses a user that does not exist", () => given().when({ type: "DeactivateUser", userId, reason: "x" }).thenFails(UserNotFound));
+  it("refuses a user that does not exist", () =>
+    given().when({ type: "DeactivateUser", userId, reason: "x" }).thenFails(UserNotFound));
 });
 
 describe("ReactivateUser", () => {
@@ -159,24 +173,34 @@ describe("ReactivateUser", () => {
 
   it("records nothing for an active user", () => given(registered).when({ type: "ReactivateUser", userId }).then([]));
 
-  it("refuses a user that does not exist", () => given().when({ type: "ReactivateUser", userId }).thenFails(UserNotFound));
+  it("refuses a user that does not exist", () =>
+    given().when({ type: "ReactivateUser", userId }).thenFails(UserNotFound));
 });
 
 describe("ForgetUser", () => {
   const forgotten: UserEvent = { type: "user.forgotten", data: {} };
 
-  it("records that an active user was forgotten", () => given(registered).when({ type: "ForgetUser", userId }).then([forgotten]));
+  it("records that an active user was forgotten", () =>
+    given(registered).when({ type: "ForgetUser", userId }).then([forgotten]));
 
   it("forgets a deactivated user too: erasure is owed to anyone", () =>
     given(registered, deactivated).when({ type: "ForgetUser", userId }).then([forgotten]));
 
-  it("records nothing when asked again", () => given(registered, forgotten).when({ type: "ForgetUser", userId }).then([]));
+  it("records nothing when asked again", () =>
+    given(registered, forgotten).when({ type: "ForgetUser", userId }).then([]));
 
   it("refuses every other change to a forgotten user", () => {
     given(registered, forgotten).when({ type: "RenameUser", userId, name: "Back" }).thenFails(UserIsForgotten);
     given(registered, forgotten).when({ type: "ReactivateUser", userId }).thenFails(UserIsForgotten);
     given(registered, forgotten)
-      .when({ type: "RegisterUser", userId, name: "A", email: "a@example.com", password: "long enough", passwordHash: "h" })
+      .when({
+        type: "RegisterUser",
+        userId,
+        name: "A",
+        email: "a@example.com",
+        password: "long enough",
+        passwordHash: "h",
+      })
       .thenFails(UserAlreadyRegistered);
   });
 
@@ -184,9 +208,19 @@ describe("ForgetUser", () => {
 
   it("leaves a state that holds no personal data", () => {
     const state = foldUser(
-      [registered, forgotten].map((event, index) => ({ ...event, version: index + 1, recordedAt: "2025-01-01T00:00:00.000Z" })),
+      [registered, forgotten].map((event, index) => ({
+        ...event,
+        version: index + 1,
+        recordedAt: "2025-01-01T00:00:00.000Z",
+      })),
     );
-    expect(state).toMatchObject({ status: "forgotten", name: "[erased]", email: "[erased]", passwordHash: "", version: 2 });
+    expect(state).toMatchObject({
+      status: "forgotten",
+      name: "[erased]",
+      email: "[erased]",
+      passwordHash: "",
+      version: 2,
+    });
   });
 });
 
@@ -196,7 +230,10 @@ describe("on the effective axis (effectiveAt: when the change took effect)", () 
     type: "user.renamed",
     data: { name, previousName, ...(effectiveAt === undefined ? {} : { effectiveAt }) },
   });
-  const deactivatedAt = (effectiveAt: string): UserEvent => ({ ...deactivated, data: { ...deactivated.data, effectiveAt } });
+  const deactivatedAt = (effectiveAt: string): UserEvent => ({
+    ...deactivated,
+    data: { ...deactivated.data, effectiveAt },
+  });
   const reactivatedAt = (effectiveAt: string): UserEvent => ({ type: "user.reactivated", data: { effectiveAt } });
 
   it("records the instant given, normalised to UTC", () =>

@@ -59,7 +59,9 @@ export class EffectiveBeforeRegistration extends UserDomainError {
     readonly effectiveAt: string,
     readonly registeredAt: string,
   ) {
-    super(`User ${userId} was registered at ${registeredAt}: no change of theirs can take effect earlier, at ${effectiveAt}`);
+    super(
+      `User ${userId} was registered at ${registeredAt}: no change of theirs can take effect earlier, at ${effectiveAt}`,
+    );
     this.name = "EffectiveBeforeRegistration";
   }
 }

@@ -13,13 +13,19 @@ export type UserRegistered = {
   data: { userId: string; name: string; email: string; passwordHash: string } & Effective;
 };
 export type UserRenamed = { type: "user.renamed"; data: { name: string; previousName: string } & Effective };
-export type UserEmailChanged = { type: "user.email_changed"; data: { email: string; previousEmail: string } & Effective };
+export type UserEmailChanged = {
+  type: "user.email_changed";
+  data: { email: string; previousEmail: string } & Effective;
+};
 export type UserPasswordChanged = { type: "user.password_changed"; data: { passwordHash: string } & Effective };
 /** Why a user was deactivated, by kind; "unspecified" only on events recorded before kinds existed. */
 export const deactivationCategories = ["requested", "policy", "inactivity", "other"] as const;
 export type DeactivationCategory = (typeof deactivationCategories)[number] | "unspecified";
 /** Schema version 2 added `category` (version 1: `{ reason }` only — see upcasters.ts). */
-export type UserDeactivated = { type: "user.deactivated"; data: { reason: string; category: DeactivationCategory } & Effective };
+export type UserDeactivated = {
+  type: "user.deactivated";
+  data: { reason: string; category: DeactivationCategory } & Effective;
+};
 export type UserReactivated = { type: "user.reactivated"; data: Effective };
 /** The user's key was destroyed: their personal data reads as "[erased]" from now on, everywhere. */
 export type UserForgotten = { type: "user.forgotten"; data: Effective };
@@ -28,7 +34,13 @@ export type UserForgotten = { type: "user.forgotten"; data: Effective };
 export const erasedValue = "[erased]";
 
 export type UserEvent =
-  UserRegistered | UserRenamed | UserEmailChanged | UserPasswordChanged | UserDeactivated | UserReactivated | UserForgotten;
+  | UserRegistered
+  | UserRenamed
+  | UserEmailChanged
+  | UserPasswordChanged
+  | UserDeactivated
+  | UserReactivated
+  | UserForgotten;
 
 export type UserEventType = UserEvent["type"];
 

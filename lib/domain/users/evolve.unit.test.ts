@@ -4,9 +4,19 @@ import { evolve, foldUser, initialUserState, type RecordedUserEvent, type UserEv
 const userId = "u-1";
 const at = (day: number) => `2025-03-${String(day).padStart(2, "0")}T10:00:00.000Z`;
 const history: RecordedUserEvent[] = [
-  { type: "user.registered", data: { userId, name: "Ada", email: "ada@example.com", passwordHash: "h1" }, version: 1, recordedAt: at(1) },
+  {
+    type: "user.registered",
+    data: { userId, name: "Ada", email: "ada@example.com", passwordHash: "h1" },
+    version: 1,
+    recordedAt: at(1),
+  },
   { type: "user.renamed", data: { name: "Ada King", previousName: "Ada" }, version: 2, recordedAt: at(2) },
-  { type: "user.email_changed", data: { email: "ada@king.org", previousEmail: "ada@example.com" }, version: 3, recordedAt: at(3) },
+  {
+    type: "user.email_changed",
+    data: { email: "ada@king.org", previousEmail: "ada@example.com" },
+    version: 3,
+    recordedAt: at(3),
+  },
   { type: "user.password_changed", data: { passwordHash: "h2" }, version: 4, recordedAt: at(4) },
   { type: "user.deactivated", data: { reason: "moved away", category: "requested" }, version: 5, recordedAt: at(5) },
   { type: "user.reactivated", data: {}, version: 6, recordedAt: at(6) },
@@ -40,7 +50,9 @@ describe("evolve", () => {
   it("ignores events that do not apply, so it is total", () => {
     expect(evolve(initialUserState, history[1]!)).toBe(initialUserState);
     const registered = foldUser(history.slice(0, 1));
-    expect(evolve(registered, { type: "user.unknown", data: {}, version: 2, recordedAt: at(2) } as never)).toBe(registered);
+    expect(evolve(registered, { type: "user.unknown", data: {}, version: 2, recordedAt: at(2) } as never)).toBe(
+      registered,
+    );
   });
 
   // A Record over every event type: a new type must bring its example, and then be handled.
@@ -82,22 +94,37 @@ describe("evolve", () => {
     });
 
     it("takes a backdated rename that is still the latest effective one", () => {
-      expect(foldUser([history[0]!, renamed("March", 2, 20, 5)])).toMatchObject({ name: "March", effectiveSince: { name: at(5) } });
+      expect(foldUser([history[0]!, renamed("March", 2, 20, 5)])).toMatchObject({
+        name: "March",
+        effectiveSince: { name: at(5) },
+      });
     });
 
     it("gives a tie on the effective instant to the higher version", () => {
-      expect(foldUser([history[0]!, renamed("First", 2, 10, 5), renamed("Second", 3, 20, 5)])).toMatchObject({ name: "Second" });
+      expect(foldUser([history[0]!, renamed("First", 2, 10, 5), renamed("Second", 3, 20, 5)])).toMatchObject({
+        name: "Second",
+      });
     });
 
     it("applies a just-decided event (no effectiveAt yet) after everything before it", () => {
-      const decided = { type: "user.renamed", data: { name: "Now", previousName: "?" }, version: 3, recordedAt: at(1) } as const;
+      const decided = {
+        type: "user.renamed",
+        data: { name: "Now", previousName: "?" },
+        version: 3,
+        recordedAt: at(1),
+      } as const;
       expect(foldUser([history[0]!, renamed("Later", 2, 10, 10), decided])).toMatchObject({ name: "Now" });
     });
 
     it("lets a backdated reactivation leave a later-effective deactivation in force", () => {
       const state = foldUser([
         history[0]!,
-        { type: "user.deactivated", data: { reason: "left", category: "other", effectiveAt: at(10) }, version: 2, recordedAt: at(10) },
+        {
+          type: "user.deactivated",
+          data: { reason: "left", category: "other", effectiveAt: at(10) },
+          version: 2,
+          recordedAt: at(10),
+        },
         { type: "user.reactivated", data: { effectiveAt: at(5) }, version: 3, recordedAt: at(12) },
       ]);
       expect(state).toMatchObject({ status: "deactivated", deactivationReason: "left" });

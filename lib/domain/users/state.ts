@@ -67,7 +67,8 @@ export function evolve(state: UserState, event: RecordedUserEvent): UserState {
     updatedAt: event.recordedAt > state.updatedAt ? event.recordedAt : state.updatedAt,
   };
   const takesEffect = (part: UserPart) =>
-    event.data.effectiveAt === undefined || Date.parse(event.data.effectiveAt) >= Date.parse(state.effectiveSince[part]);
+    event.data.effectiveAt === undefined ||
+    Date.parse(event.data.effectiveAt) >= Date.parse(state.effectiveSince[part]);
   const since = (part: UserPart) => ({ ...state.effectiveSince, [part]: effectiveAt });
   switch (event.type) {
     case "user.renamed":
@@ -75,13 +76,17 @@ export function evolve(state: UserState, event: RecordedUserEvent): UserState {
     case "user.email_changed":
       return takesEffect("email") ? { ...touched, email: event.data.email, effectiveSince: since("email") } : touched;
     case "user.password_changed":
-      return takesEffect("password") ? { ...touched, passwordHash: event.data.passwordHash, effectiveSince: since("password") } : touched;
+      return takesEffect("password")
+        ? { ...touched, passwordHash: event.data.passwordHash, effectiveSince: since("password") }
+        : touched;
     case "user.deactivated":
       return takesEffect("status")
         ? { ...touched, status: "deactivated", deactivationReason: event.data.reason, effectiveSince: since("status") }
         : touched;
     case "user.reactivated":
-      return takesEffect("status") ? { ...touched, status: "active", deactivationReason: null, effectiveSince: since("status") } : touched;
+      return takesEffect("status")
+        ? { ...touched, status: "active", deactivationReason: null, effectiveSince: since("status") }
+        : touched;
     case "user.forgotten":
       // Erasure wins whatever the dates: nothing personal stays readable.
       return {

@@ -31,7 +31,9 @@ export class UnknownSchemaVersion extends Error {
     readonly type: string,
     readonly schemaVersion: number,
   ) {
-    super(`No upcaster from ${type} schema version ${schemaVersion} to ${userEventSchemaVersions[type as UserEventType]}`);
+    super(
+      `No upcaster from ${type} schema version ${schemaVersion} to ${userEventSchemaVersions[type as UserEventType]}`,
+    );
     this.name = "UnknownSchemaVersion";
   }
 }
@@ -41,7 +43,12 @@ export class UnknownSchemaVersion extends Error {
  * there: a change written without one took effect when it was recorded. Events written before schema
  * versions were recorded count as version 1; types other than users' pass through.
  */
-export function upcastUserEventData(type: string, schemaVersion: number | undefined, data: Data, recorded: Recorded): Data {
+export function upcastUserEventData(
+  type: string,
+  schemaVersion: number | undefined,
+  data: Data,
+  recorded: Recorded,
+): Data {
   if (!Object.hasOwn(userEventSchemaVersions, type)) return data;
   const current = userEventSchemaVersions[type as UserEventType];
   let upcast = data;

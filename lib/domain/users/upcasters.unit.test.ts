@@ -21,9 +21,15 @@ describe("upcasting user events", () => {
     });
   });
 
-  it.each(["user.registered", "user.renamed", "user.email_changed", "user.password_changed", "user.reactivated", "user.forgotten"])(
-    "reads a version 1 %s as effective when it was recorded",
-    (type) => expect(upcastUserEventData(type, 1, {}, recorded)).toEqual({ effectiveAt: recorded.recordedAt }),
+  it.each([
+    "user.registered",
+    "user.renamed",
+    "user.email_changed",
+    "user.password_changed",
+    "user.reactivated",
+    "user.forgotten",
+  ])("reads a version 1 %s as effective when it was recorded", (type) =>
+    expect(upcastUserEventData(type, 1, {}, recorded)).toEqual({ effectiveAt: recorded.recordedAt }),
   );
 
   it("reads a current event written without effectiveAt (effective when recorded) with its recorded time", () => {
@@ -36,7 +42,9 @@ describe("upcasting user events", () => {
 
   it("leaves a current event that has its effectiveAt untouched (the same object), backdated or not", () => {
     const backdated = { reason: "spam", category: "policy", effectiveAt: "2025-01-01T00:00:00.000Z" };
-    expect(upcastUserEventData("user.deactivated", userEventSchemaVersions["user.deactivated"], backdated, recorded)).toBe(backdated);
+    expect(
+      upcastUserEventData("user.deactivated", userEventSchemaVersions["user.deactivated"], backdated, recorded),
+    ).toBe(backdated);
   });
 
   it("passes other streams' events through, and refuses a version it has no path from", () => {

@@ -2,7 +2,12 @@
 // with (lib/validation) and the ones that describe their answers (./response-schemas). Nothing here
 // is a second copy of a shape: a change to a schema changes the document.
 import { z } from "zod";
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from "zod-openapi";
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponsesObject,
+} from "zod-openapi";
 import { apiScopes, scopeDescriptions, type ApiScope } from "../../domain/access/scopes";
 import { errorTable, type ErrorCode } from "../errors";
 import { problemType } from "../problem";
@@ -32,14 +37,17 @@ const json = (schema: z.ZodType) => ({ "application/json": { schema } });
 /** Responses for the errors an operation can answer with, grouped by status. */
 function problems(...codes: ErrorCode[]): ZodOpenApiResponsesObject {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) byStatus.set(errorTable[code].status, [...(byStatus.get(errorTable[code].status) ?? []), code]);
+  for (const code of codes)
+    byStatus.set(errorTable[code].status, [...(byStatus.get(errorTable[code].status) ?? []), code]);
   return Object.fromEntries(
     [...byStatus].map(([status, group]) => [
       String(status),
       {
         description: group.map((code) => `${errorTable[code].title} (${problemType(code)})`).join("; "),
         content: { "application/problem+json": { schema: answers.problem } },
-        ...(status === 503 || status === 429 ? { headers: z.object({ "retry-after": z.string().meta({ description: "Seconds" }) }) } : {}),
+        ...(status === 503 || status === 429
+          ? { headers: z.object({ "retry-after": z.string().meta({ description: "Seconds" }) }) }
+          : {}),
       },
     ]),
   );
@@ -47,7 +55,13 @@ function problems(...codes: ErrorCode[]): ZodOpenApiResponsesObject {
 
 // Every authenticated operation can answer these.
 const always: ErrorCode[] = ["unauthenticated", "database_unavailable", "internal_error"];
-const changing: ErrorCode[] = [...always, "csrf_failed", "payload_too_large", "unsupported_media_type", "malformed_json"];
+const changing: ErrorCode[] = [
+  ...always,
+  "csrf_failed",
+  "payload_too_large",
+  "unsupported_media_type",
+  "malformed_json",
+];
 
 const userIdParam = z.object({
   id: z.string().meta({ description: "The user's id (a UUID)", examples: ["0b6f6a1e-4a44-4c8f-9d7e-2f0c3f6e9a10"] }),
@@ -58,9 +72,12 @@ const commandHeaders = z.object({
     .string()
     .regex(/^(?:W\/)?"\d{1,9}"$/)
     .optional()
-    .meta({ description: 'The ETag you last read, like "3": the command is refused with 412 if the user changed since' }),
+    .meta({
+      description: 'The ETag you last read, like "3": the command is refused with 412 if the user changed since',
+    }),
   "idempotency-key": z.string().max(200).optional().meta({
-    description: "Retrying with the same key replays the first answer and records nothing again (header idempotent-replayed: true)",
+    description:
+      "Retrying with the same key replays the first answer and records nothing again (header idempotent-replayed: true)",
   }),
   "x-correlation-id": z.string().max(200).optional().meta({
     description:
@@ -137,7 +154,9 @@ function userCommand(
   };
 }
 
-const savedReportIdParam = z.object({ id: z.string().meta({ description: "The saved report's id (a whole number)", examples: ["1"] }) });
+const savedReportIdParam = z.object({
+  id: z.string().meta({ description: "The saved report's id (a whole number)", examples: ["1"] }),
+});
 
 const csv = (description: string) => ({ "text/csv": { schema: z.string().meta({ description }) } });
 
@@ -169,7 +188,13 @@ const paths: ZodOpenApiPathsObject = {
           headers: userAnswerHeaders.extend({ location: z.string() }),
           content: json(answers.user),
         },
-        ...problems(...changing, "validation_failed", "email_taken", "idempotent_request_in_progress", "idempotency_key_reused"),
+        ...problems(
+          ...changing,
+          "validation_failed",
+          "email_taken",
+          "idempotent_request_in_progress",
+          "idempotency_key_reused",
+        ),
       },
     },
   },
@@ -184,7 +209,9 @@ const paths: ZodOpenApiPathsObject = {
         path: userIdParam,
         query: userPointQuery,
         header: z
-          .object({ "if-none-match": z.string().optional().meta({ description: "An ETag: 304 when the user is still at it" }) })
+          .object({
+            "if-none-match": z.string().optional().meta({ description: "An ETag: 304 when the user is still at it" }),
+          })
           .extend(replicaReadHeaders.shape),
       },
       responses: {
@@ -300,10 +327,15 @@ const paths: ZodOpenApiPathsObject = {
       tags: ["Users"],
       operationId: "exportUser",
       summary: "Everything Rewind holds on a user, as a JSON attachment (subject access request)",
-      description: "The user's current state and whole history (their events, password hashes redacted), for a subject access request.",
+      description:
+        "The user's current state and whole history (their events, password hashes redacted), for a subject access request.",
       requestParams: { path: userIdParam, header: replicaReadHeaders },
       responses: {
-        "200": { description: "The user and their whole history", headers: logPositionAnswer, content: json(answers.userExport) },
+        "200": {
+          description: "The user and their whole history",
+          headers: logPositionAnswer,
+          content: json(answers.userExport),
+        },
         ...problems(...always, "validation_failed", "user_not_found"),
       },
     },
@@ -336,7 +368,9 @@ const paths: ZodOpenApiPathsObject = {
         "Reconnecting clients send Last-Event-ID and miss nothing; a comment line is sent every 15 s.",
       requestParams: {
         query: eventStreamQuery,
-        header: z.object({ "last-event-id": z.string().optional().meta({ description: "The last position received; overrides ?after=" }) }),
+        header: z.object({
+          "last-event-id": z.string().optional().meta({ description: "The last position received; overrides ?after=" }),
+        }),
       },
       responses: {
         "200": { description: "An endless stream of events", content: { "text/event-stream": { schema: z.string() } } },
@@ -351,7 +385,10 @@ const paths: ZodOpenApiPathsObject = {
       summary: "Every asynchronous projection: checkpoint, lag, last error, rebuild progress",
       description:
         "For each projection: the position it has applied up to, how far it is behind the log in events and seconds, its last error if a batch failed, and the progress of a rebuild under way.",
-      responses: { "200": { description: "The projections", content: json(answers.projectionList) }, ...problems(...always) },
+      responses: {
+        "200": { description: "The projections", content: json(answers.projectionList) },
+        ...problems(...always),
+      },
     },
   },
   "/api/projections/{name}/rebuild": {
@@ -383,7 +420,10 @@ const paths: ZodOpenApiPathsObject = {
       responses: {
         "200": {
           description: "A page of the report (JSON), or the whole report (CSV)",
-          content: { ...json(answers.nameChangesReport), ...csv("user_id,current_name,renames,first_rename_at,last_rename_at,names") },
+          content: {
+            ...json(answers.nameChangesReport),
+            ...csv("user_id,current_name,renames,first_rename_at,last_rename_at,names"),
+          },
         },
         ...problems(...always, "validation_failed"),
       },
@@ -400,7 +440,10 @@ const paths: ZodOpenApiPathsObject = {
       responses: {
         "200": {
           description: "One point per bucket, and the totals",
-          content: { ...json(answers.activityReport), ...csv("start,registrations,renames,email_changes,deactivations") },
+          content: {
+            ...json(answers.activityReport),
+            ...csv("start,registrations,renames,email_changes,deactivations"),
+          },
         },
         ...problems(...always, "validation_failed"),
       },
@@ -429,7 +472,10 @@ const paths: ZodOpenApiPathsObject = {
       operationId: "listSavedReports",
       summary: "The saved reports: definitions declared on the dashboard",
       description: "Each saved report's definition, revision and the projection that keeps it.",
-      responses: { "200": { description: "Every saved report", content: json(answers.savedReportList) }, ...problems(...always) },
+      responses: {
+        "200": { description: "Every saved report", content: json(answers.savedReportList) },
+        ...problems(...always),
+      },
     },
     post: {
       tags: ["Reports"],
@@ -527,7 +573,10 @@ const paths: ZodOpenApiPathsObject = {
       summary: "The API tokens (never their secrets)",
       description:
         "Each token's id and name, who created it and when, when it was last used and when it was revoked. Only a hash of each secret is stored.",
-      responses: { "200": { description: "Every token, revoked ones too", content: json(answers.apiTokenList) }, ...problems(...always) },
+      responses: {
+        "200": { description: "Every token, revoked ones too", content: json(answers.apiTokenList) },
+        ...problems(...always),
+      },
     },
     post: {
       tags: ["Access"],
@@ -565,7 +614,11 @@ const paths: ZodOpenApiPathsObject = {
       security: [],
       requestBody: { required: true, content: json(signInBody) },
       responses: {
-        "200": { description: "Signed in", headers: z.object({ "set-cookie": z.string() }), content: json(answers.signedIn) },
+        "200": {
+          description: "Signed in",
+          headers: z.object({ "set-cookie": z.string() }),
+          content: json(answers.signedIn),
+        },
         ...problems(
           "validation_failed",
           "malformed_json",
@@ -603,7 +656,8 @@ const paths: ZodOpenApiPathsObject = {
       tags: ["Operations"],
       operationId: "getHealth",
       summary: "Liveness: the process is up (does not touch the database)",
-      description: "For a liveness probe: answers 200 as long as the server process can answer at all, whatever the state of the database.",
+      description:
+        "For a liveness probe: answers 200 as long as the server process can answer at all, whatever the state of the database.",
       security: [],
       responses: { "200": { description: "Up", content: json(answers.health) } },
     },
@@ -613,7 +667,8 @@ const paths: ZodOpenApiPathsObject = {
       tags: ["Operations"],
       operationId: "getReadiness",
       summary: "Readiness: the database answers, every migration is applied, no projection is failing",
-      description: "For a readiness probe or load balancer: 503 with Retry-After and the failing check's reason while any check fails.",
+      description:
+        "For a readiness probe or load balancer: 503 with Retry-After and the failing check's reason while any check fails.",
       security: [],
       responses: {
         "200": { description: "Ready for traffic", content: json(answers.readiness) },
@@ -642,16 +697,23 @@ const paths: ZodOpenApiPathsObject = {
       tags: ["Operations"],
       operationId: "getOpenApiDocument",
       summary: "This document",
-      description: "The OpenAPI 3.1 description of this API, generated from the schemas the route handlers validate with.",
+      description:
+        "The OpenAPI 3.1 description of this API, generated from the schemas the route handlers validate with.",
       security: [],
-      responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
+      responses: {
+        "200": {
+          description: "OpenAPI 3.1",
+          content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+        },
+      },
     },
   },
   "/api/bench/echo": {
     post: {
       tags: ["Operations"],
       operationId: "echoForBenchmark",
-      summary: "The HTTP benchmark's baseline: answers the JSON body it got (404 unless the server runs with REWIND_BENCH_ROUTES=1)",
+      summary:
+        "The HTTP benchmark's baseline: answers the JSON body it got (404 unless the server runs with REWIND_BENCH_ROUTES=1)",
       description:
         "Parses the JSON body and answers it, touching nothing else: the cost of the HTTP stack alone, against which the benchmark measures the other routes.",
       requestBody: { required: true, content: { "application/json": { schema: z.unknown() } } },

@@ -3,7 +3,14 @@
 // can drift from what the handlers send.
 import { z } from "zod";
 import { apiScopes } from "../../domain/access/scopes";
-import { countKinds, filterFields, groupFields, periods, presenceOperators, valueOperators } from "../../domain/reports/saved-reports";
+import {
+  countKinds,
+  filterFields,
+  groupFields,
+  periods,
+  presenceOperators,
+  valueOperators,
+} from "../../domain/reports/saved-reports";
 import { userEventTypes } from "../../domain/users/events";
 
 const isoInstant = z.iso.datetime({ offset: true });
@@ -13,11 +20,15 @@ const wholeNumber = z.number().int().min(0);
 
 export const problem = z
   .looseObject({
-    type: z.string().meta({ description: "A URI naming the kind of problem, e.g. https://rewind.dev/problems/validation-failed" }),
+    type: z
+      .string()
+      .meta({ description: "A URI naming the kind of problem, e.g. https://rewind.dev/problems/validation-failed" }),
     title: z.string(),
     status: z.number().int().min(400).max(599),
     detail: z.string(),
-    correlationId: z.string().meta({ description: "Quote it when reporting a problem: the server log has the same id" }),
+    correlationId: z
+      .string()
+      .meta({ description: "Quote it when reporting a problem: the server log has the same id" }),
     errors: z
       .array(z.strictObject({ path: z.string(), message: z.string() }))
       .optional()
@@ -48,7 +59,10 @@ export const user = z
 export const userList = z
   .strictObject({
     items: z.array(user),
-    nextCursor: z.string().nullable().meta({ description: "Pass as ?cursor= for the next page; null on the last page" }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as ?cursor= for the next page; null on the last page" }),
     total: wholeNumber.meta({ description: "Users matching the filters, on every page" }),
   })
   .meta({ id: "UserList" });
@@ -75,11 +89,15 @@ export const userEvents = z.strictObject({ items: z.array(event) }).meta({ id: "
 export const eventFeedPage = z
   .strictObject({
     items: z.array(event),
-    nextAfter: wholeNumber.meta({ description: "Pass as ?after= to read on; the same value when nothing new was there" }),
+    nextAfter: wholeNumber.meta({
+      description: "Pass as ?after= to read on; the same value when nothing new was there",
+    }),
   })
   .meta({ id: "EventFeedPage" });
 
-export const userExport = z.strictObject({ exportedAt: isoInstant, user, events: z.array(event) }).meta({ id: "UserExport" });
+export const userExport = z
+  .strictObject({ exportedAt: isoInstant, user, events: z.array(event) })
+  .meta({ id: "UserExport" });
 
 const projectionState = z.enum(["up to date", "catching up", "rebuilding", "failing"]);
 
@@ -101,7 +119,9 @@ export const projection = z
 
 export const projectionList = z.strictObject({ items: z.array(projection) }).meta({ id: "ProjectionList" });
 
-export const rebuildStarted = z.strictObject({ name: z.string(), status: z.literal("rebuilding") }).meta({ id: "RebuildStarted" });
+export const rebuildStarted = z
+  .strictObject({ name: z.string(), status: z.literal("rebuilding") })
+  .meta({ id: "RebuildStarted" });
 
 export const freshness = z
   .strictObject({
@@ -130,7 +150,9 @@ export const nameChangesReport = z
         renames: z.number().int().min(1),
         firstRenameAt: isoInstant,
         lastRenameAt: isoInstant,
-        names: z.array(z.string()).meta({ description: "The name before the window's first rename, then each new name in order" }),
+        names: z
+          .array(z.string())
+          .meta({ description: "The name before the window's first rename, then each new name in order" }),
       }),
     ),
     freshness,
@@ -157,15 +179,23 @@ export const activityReport = z
 
 export const cohortReport = z
   .strictObject({
-    window: z.strictObject({ from: z.string().meta({ examples: ["2025-01"] }), to: z.string().meta({ examples: ["2026-01"] }) }),
+    window: z.strictObject({
+      from: z.string().meta({ examples: ["2025-01"] }),
+      to: z.string().meta({ examples: ["2026-01"] }),
+    }),
     asOf: isoInstant.nullable(),
     cohorts: z.array(
       z.strictObject({
         cohort: z.string().meta({ description: "The registration month", examples: ["2025-03"] }),
         size: wholeNumber.meta({ description: "Users who registered that month" }),
         retention: z
-          .array(z.strictObject({ months: z.number().int().min(1), active: wholeNumber, share: z.number().min(0).max(1) }))
-          .meta({ description: "At the start of each later month that had begun: how many of the cohort were active, and their share" }),
+          .array(
+            z.strictObject({ months: z.number().int().min(1), active: wholeNumber, share: z.number().min(0).max(1) }),
+          )
+          .meta({
+            description:
+              "At the start of each later month that had begun: how many of the cohort were active, and their share",
+          }),
       }),
     ),
     freshness,
@@ -196,7 +226,9 @@ export const savedReport = z
     name: z.string(),
     definition: reportDefinition,
     revision: z.number().int().min(1).meta({ description: "Raised by every edit, which rebuilds the report" }),
-    projection: z.string().meta({ description: "The projection that keeps it (see GET /api/projections)", examples: ["saved_report_1"] }),
+    projection: z
+      .string()
+      .meta({ description: "The projection that keeps it (see GET /api/projections)", examples: ["saved_report_1"] }),
     createdBy: z.string(),
     createdAt: isoInstant,
     updatedAt: isoInstant,
@@ -247,8 +279,18 @@ export const auditPage = z.strictObject({ items: z.array(event), nextCursor }).m
 
 export const session = z
   .discriminatedUnion("kind", [
-    z.strictObject({ kind: z.literal("admin"), email: z.string(), actor: z.string(), scopes: z.array(z.enum(apiScopes)) }),
-    z.strictObject({ kind: z.literal("token"), name: z.string(), actor: z.string(), scopes: z.array(z.enum(apiScopes)) }),
+    z.strictObject({
+      kind: z.literal("admin"),
+      email: z.string(),
+      actor: z.string(),
+      scopes: z.array(z.enum(apiScopes)),
+    }),
+    z.strictObject({
+      kind: z.literal("token"),
+      name: z.string(),
+      actor: z.string(),
+      scopes: z.array(z.enum(apiScopes)),
+    }),
   ])
   .meta({ id: "Session" });
 

@@ -8,7 +8,12 @@ import { createEventStore } from "../../eventstore";
 import type { Projection } from "../projection";
 import { runBatch } from "../runner";
 
-const [target, signalFile, projectionModule, projectionExport] = process.argv.slice(2) as [string, string, string, string];
+const [target, signalFile, projectionModule, projectionExport] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+];
 const projection = ((await import(projectionModule)) as Record<string, Projection>)[projectionExport];
 if (!projection) throw new Error(`${projectionModule} exports no projection ${projectionExport}`);
 const database: Database = target.startsWith("postgres")

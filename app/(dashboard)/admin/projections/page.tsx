@@ -14,7 +14,8 @@ export default async function ProjectionsPage() {
           Projections
         </h1>
         <p className="mt-1 text-slate-600">
-          Read models built from the event log after the fact. A rebuild replays every event into a fresh copy and swaps it in.
+          Read models built from the event log after the fact. A rebuild replays every event into a fresh copy and swaps
+          it in.
         </p>
       </div>
       <ProjectionsTable initial={initial} />

@@ -16,8 +16,9 @@ export default async function ApiTokensPage() {
           API tokens
         </h1>
         <p className="mt-1 text-slate-600">
-          Other services call the API with <code>Authorization: Bearer …</code>. A token may do only what its scopes allow, chosen when it
-          is created. It is shown once; only its hash is kept. Revoking one refuses its next request and ends its open event streams.
+          Other services call the API with <code>Authorization: Bearer …</code>. A token may do only what its scopes
+          allow, chosen when it is created. It is shown once; only its hash is kept. Revoking one refuses its next
+          request and ends its open event streams.
         </p>
       </div>
       <ApiTokensPanel initial={initial} />

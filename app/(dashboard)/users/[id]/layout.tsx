@@ -10,7 +10,13 @@ export const dynamic = "force-dynamic";
 // "No such user" is decided here, before the page's loading.tsx starts streaming: once it streams,
 // the 200 is sent and a not-found could only be drawn, not answered with 404. The not-found UI is
 // one segment up (users/not-found.tsx), since a segment's own boundary sits inside its layout.
-export default async function UserLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {
+export default async function UserLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ id: string }>;
+}) {
   // Layouts render alongside their parents: this one must not read a user for a visitor either.
   await requireSignedIn();
   const { id } = await params;

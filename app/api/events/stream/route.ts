@@ -36,7 +36,8 @@ export const GET = route("read", async (request, _params, { principal }) => {
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
       try {
         for await (const events of followEventsWhileAuthorized(principal, after, stopped.signal)) {
-          for (const event of events) send(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+          for (const event of events)
+            send(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         }
       } catch (error) {
         logger().error({ err: error }, "event stream stopped");

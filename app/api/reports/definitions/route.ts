@@ -5,7 +5,9 @@ import { readJsonBody } from "@/lib/http/request";
 import { otherMethodsNotAllowed, route } from "@/lib/http/route";
 import { reportDefinition } from "@/lib/validation/saved-reports";
 
-export const GET = route("admin", async () => Response.json({ items: await savedReports() }, { headers: { "cache-control": "no-store" } }));
+export const GET = route("admin", async () =>
+  Response.json({ items: await savedReports() }, { headers: { "cache-control": "no-store" } }),
+);
 
 export const POST = route("admin", async (request, _params, { principal }) => {
   const report = await saveReport(await readJsonBody(request, reportDefinition), actorOf(principal));

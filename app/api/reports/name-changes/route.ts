@@ -1,5 +1,9 @@
 // GET /api/reports/name-changes — users who changed their name in a window (JSON, or CSV streamed)
-import { nameChangesCsvHeader, nameChangesPage, streamNameChangesCsv } from "@/lib/application/reports/name-changes-report";
+import {
+  nameChangesCsvHeader,
+  nameChangesPage,
+  streamNameChangesCsv,
+} from "@/lib/application/reports/name-changes-report";
 import { reportFreshness } from "@/lib/application/reports/freshness";
 import { parseQuery } from "@/lib/http/request";
 import { otherMethodsNotAllowed, route } from "@/lib/http/route";

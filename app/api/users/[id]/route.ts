@@ -12,10 +12,12 @@ export const GET = route<{ id: string }>(
   async (request, params) => {
     const userId = userIdFrom(params.id);
     const point = parseQuery(request, userPointQuery);
-    if (point.version !== undefined) return userResponse(await getUserAt(userId, { version: point.version }), { request });
+    if (point.version !== undefined)
+      return userResponse(await getUserAt(userId, { version: point.version }), { request });
     if (point.at !== undefined)
       return userResponse(await getUserAt(userId, { effectiveAt: point.at, knownAt: point.knownAt }), { request });
-    if (point.knownAt !== undefined) return userResponse(await getUserAt(userId, { knownAt: point.knownAt }), { request });
+    if (point.knownAt !== undefined)
+      return userResponse(await getUserAt(userId, { knownAt: point.knownAt }), { request });
     return userResponse(await getUser(userId), { request });
   },
   { mayReadReplica: timeTravel },

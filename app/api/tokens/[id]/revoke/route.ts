@@ -9,10 +9,15 @@ import { apiTokenIdPattern } from "@/lib/validation/auth";
 
 export const POST = route<{ id: string }>("admin", async (_request, { id }, { principal, correlationId }) => {
   const admin = requireAdmin(principal, "Only a signed-in admin revokes API tokens");
-  if (!apiTokenIdPattern.test(id)) throw new HttpError("token_not_found", `There is no API token ${JSON.stringify(id).slice(0, 80)}`);
+  if (!apiTokenIdPattern.test(id))
+    throw new HttpError("token_not_found", `There is no API token ${JSON.stringify(id).slice(0, 80)}`);
   const { database } = await getServices();
   const revoked = await revokeApiToken(database, id);
-  await recordAdminAction(admin, { type: "admin.api_token_revoked", data: { tokenId: revoked.id, name: revoked.name } }, correlationId);
+  await recordAdminAction(
+    admin,
+    { type: "admin.api_token_revoked", data: { tokenId: revoked.id, name: revoked.name } },
+    correlationId,
+  );
   return Response.json(revoked, { headers: { "cache-control": "no-store" } });
 });
 

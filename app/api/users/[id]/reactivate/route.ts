@@ -7,7 +7,8 @@ import { userCommandRoute } from "@/lib/http/user-command-route";
 export const POST = userCommandRoute(
   "write",
   reactivateUserBody,
-  (userId, body, context) => executeUserCommand({ type: "ReactivateUser", userId, effectiveAt: body?.effectiveAt }, context),
+  (userId, body, context) =>
+    executeUserCommand({ type: "ReactivateUser", userId, effectiveAt: body?.effectiveAt }, context),
   {
     bodyOptional: true,
   },
