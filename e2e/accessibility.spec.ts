@@ -90,6 +90,8 @@ test.describe("signed in", () => {
 test("reports: the new-report form with its problems, and a saved report, have no serious or critical accessibility violation", async ({
   page,
 }) => {
+  // Two axe scans and a report catching up over the whole log: more than one step's default 30 s.
+  test.setTimeout(90_000);
   const name = `A11y report ${unique()}`;
   await page.goto("/reports");
   const form = await defineDeactivationsByCategory(page, name);

@@ -36,7 +36,8 @@ test("export a user's data, then forget them: every name and email reads [erased
   await page.reload();
   await page.locator("[data-interactive]").waitFor();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("[erased]");
-  await expect(page.getByText("Forgotten: personal data erased")).toBeVisible();
+  // On the timeline (the state card's provenance lines name that event too).
+  await expect(page.getByRole("list").getByText("Forgotten: personal data erased")).toBeVisible();
   expect(await page.content()).not.toContain(`Gdpr Renamed ${tag}`);
   expect(await page.content()).not.toContain(`gdpr-${tag}@example.com`);
   await page.screenshot({ path: "e2e/screenshots/forgotten-user.png", fullPage: true });

@@ -4,6 +4,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { apiFetch, type ApiError } from "@/lib/client/api";
 import type { EventLogPage } from "@/lib/application/event-log";
+import { LoadMoreButton } from "../load-more-button";
 import { EventEntries } from "./event-entries";
 import { FilterForm, useUrlFilters, type FilterField } from "./filter-fields";
 
@@ -70,18 +71,7 @@ export function AuditView() {
         )}
         {entries.length > 0 && <EventEntries events={entries} label="Audit entries, newest first" />}
       </div>
-      {query.hasNextPage && (
-        <div className="flex justify-center">
-          <button
-            type="button"
-            onClick={() => query.fetchNextPage()}
-            disabled={query.isFetchingNextPage}
-            className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium shadow-sm hover:bg-slate-50 disabled:opacity-60"
-          >
-            {query.isFetchingNextPage ? "Loading…" : "Older entries"}
-          </button>
-        </div>
-      )}
+      <LoadMoreButton query={query} label="Older entries" />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import type { EventView } from "@/lib/application/users/user-queries";
 import { adminActionTypes } from "@/lib/domain/access/admin-action-types";
 import { userEventTypes } from "@/lib/domain/users";
 import { userIdPattern } from "@/lib/validation/users";
+import { LoadMoreButton } from "../load-more-button";
 import { useLiveEvents, type LiveEvent } from "../use-live-events";
 import { EventEntries } from "./event-entries";
 import { FilterForm, useUrlFilters, type FilterField } from "./filter-fields";
@@ -140,18 +141,7 @@ function EventLog({ filters }: { filters: Filters }) {
         )}
         {events.length > 0 && <EventEntries events={events} label="Events, newest first" highlight={freshPositions} />}
       </div>
-      {query.hasNextPage && (
-        <div className="flex justify-center">
-          <button
-            type="button"
-            onClick={() => query.fetchNextPage()}
-            disabled={query.isFetchingNextPage}
-            className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium shadow-sm hover:bg-slate-50 disabled:opacity-60"
-          >
-            {query.isFetchingNextPage ? "Loading…" : "Older events"}
-          </button>
-        </div>
-      )}
+      <LoadMoreButton query={query} label="Older events" />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { useState, type SubmitEvent } from "react";
 import { apiFetch, type ApiError } from "@/lib/client/api";
 import type { UserList as UserListPage } from "@/lib/application/users/user-queries";
 import type { UserView } from "@/lib/application/users/user-view";
+import { LoadMoreButton } from "../load-more-button";
 import { AbsoluteTime, RelativeTime } from "../relative-time";
 import { StatusBadge } from "../status-badge";
 import { TableHead } from "../table-head";
@@ -198,18 +199,7 @@ export function UserList({ filters, initialPage }: { filters: UserListFilters; i
           </tbody>
         </table>
       </div>
-      {query.hasNextPage && (
-        <div className="flex justify-center">
-          <button
-            type="button"
-            onClick={() => query.fetchNextPage()}
-            disabled={query.isFetchingNextPage}
-            className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium shadow-sm hover:bg-slate-50 disabled:opacity-60"
-          >
-            {query.isFetchingNextPage ? "Loading…" : `Show more (${users.length} of ${total})`}
-          </button>
-        </div>
-      )}
+      <LoadMoreButton query={query} label={`Show more (${users.length} of ${total})`} />
     </div>
   );
 }
