@@ -1,0 +1,95 @@
+// Folding a stream into a state, from its nearest snapshot when the fold keeps them.
+import type { Queryable } from "../db/database";
+import { maxStreamVersion, type EventRow, type StoreContext } from "./event-rows";
+import { readStream } from "./reads";
+import { saveSnapshotsStatement, snapshotAndEventsStatement } from "./sql";
+import type { AggregateResult, Fold, ReadStreamOptions, RecordedEvent } from "./types";
+import { checkInstant, checkStreamId, checkVersionBound } from "./validate";
+
+export interface SnapshotKeeping {
+  /** Runs in the transaction that writes a stream's snapshots: false keeps none (see EventStoreOptions). */
+  mayKeepSnapshots?: (tx: Queryable, streamId: string) => Promise<boolean>;
+  onSnapshotFailed: (streamId: string, error: unknown) => void;
+}
+
+interface TakenSnapshot {
+  version: number;
+  state: unknown;
+  maxRecordedAt: number;
+}
+
+export async function aggregateStream<State>(
+  context: StoreContext & SnapshotKeeping,
+  streamId: string,
+  fold: Fold<State>,
+  options: Pick<ReadStreamOptions, "toVersion" | "until"> = {},
+): Promise<AggregateResult<State>> {
+  checkStreamId(streamId);
+  const toVersion = checkVersionBound("toVersion", options.toVersion) ?? maxStreamVersion;
+  const until = checkInstant("until", options.until) ?? null;
+  const snapshots = fold.snapshots;
+
+  let state = fold.initialState;
+  let version = 0;
+  let maxRecordedAt = 0;
+  let events: RecordedEvent[];
+  if (snapshots) {
+    const rows = await context.database.query<EventRow & { is_snapshot: boolean }>({
+      name: "rewind.snapshot_and_events",
+      text: snapshotAndEventsStatement,
+      values: [streamId, snapshots.name, snapshots.version, toVersion, until],
+    });
+    const nearest = rows[0]?.is_snapshot ? rows[0] : undefined;
+    if (nearest) {
+      state = nearest.data as State;
+      version = nearest.version;
+      maxRecordedAt = nearest.recorded_at.getTime();
+    }
+    events = await context.read(nearest ? rows.slice(1) : rows);
+  } else {
+    events = await readStream(context, streamId, { toVersion, until: until ?? undefined });
+  }
+
+  const taken: TakenSnapshot[] = [];
+  // A snapshot is only true when every version up to it was folded (a fold up to an instant may skip some).
+  let contiguous = true;
+  for (const event of events) {
+    contiguous &&= event.version === version + 1;
+    state = fold.evolve(state, event);
+    version = event.version;
+    maxRecordedAt = Math.max(maxRecordedAt, event.recordedAt.getTime());
+    if (snapshots && contiguous && version % snapshots.every === 0) taken.push({ version, state, maxRecordedAt });
+  }
+  if (snapshots && taken.length > 0) await saveSnapshots(context, streamId, snapshots, taken);
+  return { state, version };
+}
+
+async function saveSnapshots(
+  context: StoreContext & SnapshotKeeping,
+  streamId: string,
+  fold: { name: string; version: number },
+  taken: TakenSnapshot[],
+): Promise<void> {
+  const save = (on: Queryable) =>
+    on.query({
+      name: "rewind.save_snapshots",
+      text: saveSnapshotsStatement,
+      values: [
+        streamId,
+        fold.name,
+        fold.version,
+        taken.map((snapshot) => snapshot.version),
+        taken.map((snapshot) => JSON.stringify(snapshot.state)),
+        taken.map((snapshot) => new Date(snapshot.maxRecordedAt)),
+      ],
+    });
+  const { database, mayKeepSnapshots } = context;
+  // Derived data: failing to keep one costs only speed, so a failure here is not the reader's.
+  await (
+    mayKeepSnapshots
+      ? database.transaction(async (tx) => {
+          if (await mayKeepSnapshots(tx, streamId)) await save(tx);
+        })
+      : save(database)
+  ).catch((error: unknown) => context.onSnapshotFailed(streamId, error));
+}
