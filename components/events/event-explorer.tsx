@@ -7,6 +7,7 @@ import { apiFetch, type ApiError } from "@/lib/client/api";
 import type { EventLogPage } from "@/lib/application/event-log";
 import type { EventView } from "@/lib/application/users/user-queries";
 import { adminActionTypes } from "@/lib/domain/access/admin-action-types";
+import { savedReportEventTypes } from "@/lib/domain/reports/saved-reports";
 import { userEventTypes } from "@/lib/domain/users";
 import { userIdPattern } from "@/lib/validation/users";
 import { LoadMoreButton } from "../load-more-button";
@@ -14,7 +15,7 @@ import { useLiveEvents, type LiveEvent } from "../use-live-events";
 import { EventEntries } from "./event-entries";
 import { FilterForm, useUrlFilters, type FilterField } from "./filter-fields";
 
-const eventTypes: readonly string[] = [...userEventTypes, ...adminActionTypes];
+const eventTypes: readonly string[] = [...userEventTypes, ...adminActionTypes, ...savedReportEventTypes];
 
 const filterNames = ["type", "actor", "stream", "from", "to", "position"] as const;
 type Filters = ReturnType<typeof useUrlFilters<(typeof filterNames)[number]>>;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureFirstAdmin } from "@/lib/application/auth/admins";
 import { closeDatabase, getDatabase, provideDatabase } from "@/lib/db";
-import { api, newUserInput } from "@/lib/testing/api";
+import { api, call, newUserInput } from "@/lib/testing/api";
 import { testBackends } from "@/lib/testing/databases";
 
 describe.each(testBackends())("audit trail on $name", (backend) => {
@@ -126,6 +126,43 @@ describe.each(testBackends())("audit trail on $name", (backend) => {
       })
     ).body;
     expect(empty.items).toEqual([]);
+  });
+
+  it("records who defined, changed and deleted a saved report, with its definition", async () => {
+    const before = new Date();
+    await new Promise((done) => setTimeout(done, 5));
+    const definition = {
+      name: "Audited report",
+      eventTypes: ["user.deactivated"],
+      count: "events",
+      period: "month",
+      groupBy: "data.category",
+    };
+    const saved = await api.post("/api/reports/definitions", definition, {
+      headers: { ...session, "x-correlation-id": "report-define-1" },
+    });
+    expect(saved.status).toBe(201);
+    const id = (saved.body as { id: number }).id;
+    expect(
+      (await api.put(`/api/reports/definitions/${id}`, { ...definition, period: "week" }, { headers: session })).status,
+    ).toBe(200);
+    expect((await call("DELETE", `/api/reports/definitions/${id}`, { headers: session })).status).toBe(204);
+
+    const { items } = (
+      await api.get(`/api/audit?actor=admin:${encodeURIComponent(email)}&from=${before.toISOString()}`, {
+        headers: session,
+      })
+    ).body;
+    type Entry = { type: string; streamId: string; data: Record<string, unknown>; metadata: Record<string, unknown> };
+    expect(items.map((event: Entry) => [event.type, event.streamId, event.data.name])).toEqual([
+      ["report.deleted", `report-${id}`, "Audited report"],
+      ["report.redefined", `report-${id}`, "Audited report"],
+      ["report.defined", `report-${id}`, "Audited report"],
+    ]);
+    const [, redefined, defined] = items as Entry[];
+    expect(defined!.data).toMatchObject({ reportId: id, revision: 1, definition: { period: "month" } });
+    expect(defined!.metadata.correlationId).toBe("report-define-1");
+    expect(redefined!.data).toMatchObject({ reportId: id, revision: 2, definition: { period: "week" } });
   });
 
   it("downloads the whole trail of an actor as CSV, every cell that could run as a formula neutralised", async () => {

@@ -120,14 +120,17 @@ export async function updateSavedReport(
   return toSavedReport(row);
 }
 
-/** Deletes a report with its checkpoint, its table and any copy a rebuild was filling. */
-export async function deleteSavedReport(database: Database, id: number): Promise<void> {
-  await database.transaction(async (tx) => {
-    const deleted = await tx.query("DELETE FROM report_definitions WHERE id = $1 RETURNING id", [id]);
-    if (deleted.length === 0) throw new SavedReportNotFound(String(id));
+/** Deletes a report with its checkpoint, its table and any copy a rebuild was filling; answers its name. */
+export async function deleteSavedReport(database: Database, id: number): Promise<string> {
+  return database.transaction(async (tx) => {
+    const [deleted] = await tx.query<{ name: string }>("DELETE FROM report_definitions WHERE id = $1 RETURNING name", [
+      id,
+    ]);
+    if (!deleted) throw new SavedReportNotFound(String(id));
     const table = savedReportTable(id);
     await tx.query("DELETE FROM projection_checkpoints WHERE name = $1", [table]);
     await tx.exec(`DROP TABLE IF EXISTS "${table}"; DROP TABLE IF EXISTS "${table}__rebuild"`);
+    return deleted.name;
   });
 }
 

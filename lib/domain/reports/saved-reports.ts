@@ -4,6 +4,14 @@
 // one event at a time. Nothing a user types ever runs: the catalogues are the whole language.
 import type { UserEventType } from "../users/events";
 
+/**
+ * What the log records of a saved report's life, in its stream report-<id>: a definition is a
+ * decision about what the product measures, so it is audited like every other change.
+ */
+export const savedReportEventTypes = ["report.defined", "report.redefined", "report.deleted"] as const;
+
+export type SavedReportEventType = (typeof savedReportEventTypes)[number];
+
 /** A field a filter can test. Personal fields can only be tested for being set, never for their value. */
 export const filterFields = {
   "data.category": { label: "Deactivation category", personal: false },

@@ -9,8 +9,9 @@ export const GET = route("admin", async () =>
   Response.json({ items: await savedReports() }, { headers: { "cache-control": "no-store" } }),
 );
 
-export const POST = route("admin", async (request, _params, { principal }) => {
-  const report = await saveReport(await readJsonBody(request, reportDefinition), actorOf(principal));
+export const POST = route("admin", async (request, _params, { principal, correlationId }) => {
+  const definition = await readJsonBody(request, reportDefinition);
+  const report = await saveReport(definition, { actor: actorOf(principal), correlationId });
   return Response.json(report, {
     status: 201,
     headers: { location: `/api/reports/definitions/${report.id}`, "cache-control": "no-store" },
