@@ -6,13 +6,11 @@
 //   (stream_id, version) guard that optimistic concurrency rests on is lost: it needs a stream-head
 //   table first (the guide says so; this shows why).
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, type Database } from "../db/database";
-import { migrate } from "../db/migrate";
 import { testBackends } from "../testing/databases";
 import { feedShowsEverything } from "../testing/projections";
-import { clusterUnavailableReason, createCluster, createReplica, type Cluster } from "../testing/pg-cluster";
+import { clusterUnavailableReason, createMigratedPrimaryAndReplica, type Cluster } from "../testing/pg-cluster";
 import { createEventStore, WrongExpectedVersion, type EventStore, type Fold, type RecordedEvent } from "./index";
 
 const unavailable = clusterUnavailableReason();
@@ -75,14 +73,8 @@ describe.skipIf(unavailable)(`a streaming read replica${unavailable ? ` (skipped
   let replica: Database;
 
   beforeAll(async () => {
-    primaryCluster = await createCluster();
-    const admin = new pg.Client({ connectionString: primaryCluster.url() });
-    await admin.connect();
-    await admin.query("CREATE DATABASE rewind");
-    await admin.end();
+    ({ primary: primaryCluster, replica: replicaCluster } = await createMigratedPrimaryAndReplica());
     primary = createPostgresDatabase(primaryCluster.url("rewind"));
-    await migrate(primary);
-    replicaCluster = await createReplica(primaryCluster);
     replica = createPostgresDatabase(replicaCluster.url("rewind"));
   }, 120_000);
 

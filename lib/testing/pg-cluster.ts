@@ -6,6 +6,9 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, sta
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
+import { createPostgresDatabase } from "../db/database";
+import { migrate } from "../db/migrate";
 
 /** The newest of the machine's PostgreSQL installations that has `tool`, or POSTGRES_BIN_DIR if set. */
 function binDirectoryWith(tool: string): string | undefined {
@@ -197,4 +200,23 @@ export async function createReplica(primary: Cluster): Promise<Cluster> {
   const replica = clusterAt(dataDir, await freePort(), root);
   replica.start();
   return replica;
+}
+
+/**
+ * A primary whose database `rewind` holds Rewind's schema, and a streaming replica of it (taken
+ * after the migration, so it starts with the schema): both started.
+ */
+export async function createMigratedPrimaryAndReplica(): Promise<{ primary: Cluster; replica: Cluster }> {
+  const primary = await createCluster();
+  const admin = new pg.Client({ connectionString: primary.url() });
+  await admin.connect();
+  await admin.query("CREATE DATABASE rewind");
+  await admin.end();
+  const database = createPostgresDatabase(primary.url("rewind"));
+  try {
+    await migrate(database);
+  } finally {
+    await database.close();
+  }
+  return { primary, replica: await createReplica(primary) };
 }

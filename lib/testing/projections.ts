@@ -2,7 +2,7 @@
 // older transaction runs on the same PostgreSQL server — other test files' included — so "no batch
 // left" alone can stop short: these first wait until the feed shows every event committed.
 import type { Database } from "../db/database";
-import type { EventStore } from "../eventstore";
+import type { EventStore, RecordedEvent } from "../eventstore";
 import type { Projection } from "../projections/projection";
 import { runBatch } from "../projections/runner";
 
@@ -30,4 +30,16 @@ export async function catchUp(
 ): Promise<void> {
   await feedShowsEverything(database);
   while ((await runBatch(database, store, projection, batchSize)) > 0);
+}
+
+/** Every event of the log in feed order, once the feed shows them all: what a brute-force check folds. */
+export async function everyEvent(database: Database, store: EventStore): Promise<RecordedEvent[]> {
+  await feedShowsEverything(database);
+  const events: RecordedEvent[] = [];
+  for (let after = 0; ;) {
+    const page = await store.readAll({ after, limit: 1000 });
+    if (page.events.length === 0) return events;
+    events.push(...page.events);
+    after = page.lastPosition;
+  }
 }

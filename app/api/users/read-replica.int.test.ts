@@ -1,15 +1,13 @@
 // Reads from a streaming replica (DATABASE_REPLICA_URL, docs/SCALING.md §2): the time-travel and
 // history reads go to the replica, but a client that sends back the log position of a command's
 // answer never sees a state older than that command; a replica that is down costs reads nothing.
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "@/lib/db";
 import { createPostgresDatabase, type Database } from "@/lib/db/database";
-import { migrate } from "@/lib/db/migrate";
 import { logger, useLogger } from "@/lib/observability/logger";
 import { captureLog } from "@/lib/testing/captured-log";
 import { api, newUserInput } from "@/lib/testing/api";
-import { clusterUnavailableReason, createCluster, createReplica, type Cluster } from "@/lib/testing/pg-cluster";
+import { clusterUnavailableReason, createMigratedPrimaryAndReplica, type Cluster } from "@/lib/testing/pg-cluster";
 
 const unavailable = clusterUnavailableReason();
 const positionHeader = "rewind-log-position";
@@ -40,14 +38,8 @@ describe.skipIf(unavailable)(`reads from a streaming replica${unavailable ? ` (s
   };
 
   beforeAll(async () => {
-    primaryCluster = await createCluster();
-    const admin = new pg.Client({ connectionString: primaryCluster.url() });
-    await admin.connect();
-    await admin.query("CREATE DATABASE rewind");
-    await admin.end();
+    ({ primary: primaryCluster, replica: replicaCluster } = await createMigratedPrimaryAndReplica());
     primary = createPostgresDatabase(primaryCluster.url("rewind"));
-    await migrate(primary);
-    replicaCluster = await createReplica(primaryCluster);
     replica = createPostgresDatabase(replicaCluster.url("rewind"), { connectTimeoutMs: 1_000 });
     provideDatabase(primary, replica);
   }, 120_000);

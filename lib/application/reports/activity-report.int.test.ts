@@ -19,6 +19,19 @@ const get = async (query: string) => {
   return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
 };
 
+/** Each point of the answer holds the brute force's counts for its period (zero where it found none). */
+function expectEachPointCounted(points: ActivityPoint[], expected: Map<string, Record<string, number>>) {
+  for (const { start, ...series } of points) {
+    expect(series, start).toEqual({
+      registrations: 0,
+      renames: 0,
+      emailChanges: 0,
+      deactivations: 0,
+      ...expected.get(start),
+    });
+  }
+}
+
 async function bruteForce(from: string, to: string, bucket: "day" | "week" | "month", asOf?: Date) {
   const { store, database } = await getServices();
   await feedShowsEverything(database);
@@ -68,16 +81,7 @@ describe.each(testBackends())("activity report on $name", (backend) => {
         freshness: { state: string };
       };
       const expected = await bruteForce(from, to, bucket);
-      for (const point of body.points) {
-        const { start, ...series } = point;
-        expect(series, start).toEqual({
-          registrations: 0,
-          renames: 0,
-          emailChanges: 0,
-          deactivations: 0,
-          ...expected.get(start),
-        });
-      }
+      expectEachPointCounted(body.points, expected);
       expect([...expected.keys()].every((start) => body.points.some((point) => point.start === start))).toBe(true);
       const starts = body.points.map((point) => point.start);
       expect(starts).toEqual([...starts].sort());
@@ -105,16 +109,7 @@ describe.each(testBackends())("activity report on $name", (backend) => {
     const body = JSON.parse(text) as { points: ActivityPoint[] };
     const expected = await bruteForce(from, to, "day", asOf);
     expect(expected.size).toBeGreaterThan(30);
-    for (const point of body.points) {
-      const { start, ...series } = point;
-      expect(series, start).toEqual({
-        registrations: 0,
-        renames: 0,
-        emailChanges: 0,
-        deactivations: 0,
-        ...expected.get(start),
-      });
-    }
+    expectEachPointCounted(body.points, expected);
     const asOfDay = asOf.toISOString().slice(0, 10);
     const thatDay = body.points.find((point) => point.start === asOfDay)!;
     expect(thatDay.renames).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { closeDatabase, provideDatabase } from "../../db";
 import type { RecordedEvent } from "../../eventstore";
 import { api, call } from "../../testing/api";
 import { testBackends } from "../../testing/databases";
-import { catchUp, feedShowsEverything } from "../../testing/projections";
+import { catchUp, everyEvent as everyEventIn } from "../../testing/projections";
 import { getServices } from "../services";
 import { cohortsProjection } from "../users/cohorts-projection";
 import { seedDemoUsers } from "../users/seed-demo-users";
@@ -15,14 +15,7 @@ const now = new Date();
 
 async function everyEvent(): Promise<RecordedEvent[]> {
   const { database, store } = await getServices();
-  await feedShowsEverything(database);
-  const events: RecordedEvent[] = [];
-  for (let after = 0; ;) {
-    const page = await store.readAll({ after, limit: 1000 });
-    if (page.events.length === 0) return events;
-    events.push(...page.events);
-    after = page.lastPosition;
-  }
+  return everyEventIn(database, store);
 }
 
 const monthOf = (date: Date) => date.toISOString().slice(0, 7);

@@ -9,7 +9,7 @@ import type { ReportDefinition } from "../../domain/reports/saved-reports";
 import { api, call, newUserInput } from "../../testing/api";
 import { testBackends, type TestDatabase } from "../../testing/databases";
 import { periodStart } from "../../testing/periods";
-import { catchUp, feedShowsEverything } from "../../testing/projections";
+import { catchUp, everyEvent as everyEventIn } from "../../testing/projections";
 import { getServices } from "../services";
 import { seedDemoUsers } from "../users/seed-demo-users";
 import {
@@ -25,14 +25,7 @@ const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).to
 
 async function everyEvent(): Promise<RecordedEvent[]> {
   const { database, store } = await getServices();
-  await feedShowsEverything(database);
-  const events: RecordedEvent[] = [];
-  for (let after = 0; ;) {
-    const page = await store.readAll({ after, limit: 1000 });
-    if (page.events.length === 0) return events;
-    events.push(...page.events);
-    after = page.lastPosition;
-  }
+  return everyEventIn(database, store);
 }
 
 /** What the report should say, counted by hand from every event in the log. */
