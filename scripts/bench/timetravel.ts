@@ -2,9 +2,10 @@
 // beside the fold it replaced (every user stream folded up to the instant) on the same data, in the
 // same run. Seeds once: the database `--database` (default rewind_timetravel_<users>) on the server of
 // DATABASE_URL is kept and reused by the next run; drop it by hand when done.
-// Usage: DATABASE_URL=postgresql://… npm run bench:timetravel -- [--users 100000] [--repeats 40] [--fold-repeats 3] [--verify]
+// It seeds in bulk (the same rows as the store's seeder, lib/application/users/seed-demo-users-in-bulk.ts).
+// Usage: DATABASE_URL=postgresql://… npm run bench:timetravel -- [--users 100000] [--repeats 40] [--fold-repeats 3] [--verify] [--seed-only]
 import pg from "pg";
-import { seedDemoUsers } from "../../lib/application/users/seed-demo-users";
+import { seedDemoUsersInBulk } from "../../lib/application/users/seed-demo-users-in-bulk";
 import { decodeCursor, listUsers, type UserListQuery } from "../../lib/application/users/user-queries";
 import { checkUserVersions } from "../../lib/application/users/user-versions";
 import { closeDatabase, provideDatabase } from "../../lib/db";
@@ -57,8 +58,10 @@ try {
   provideDatabase(database);
   if (!seededBefore) {
     const started = performance.now();
-    const report = await seedDemoUsers(database, { users, months: 12, seed: 18, now: new Date() }, (done, total) =>
-      process.stderr.write(`\rseeding ${done}/${total} users`),
+    const report = await seedDemoUsersInBulk(
+      database,
+      { users, months: 12, seed: 18, now: new Date() },
+      (done, total) => process.stderr.write(`\rseeding ${done}/${total} users`),
     );
     process.stderr.write("\n");
     await database.query("VACUUM ANALYZE");
@@ -70,6 +73,7 @@ try {
       `Seeded ${report.users} users, ${report.events} events in ${fixed((performance.now() - started) / 1000)} s`,
     );
   } else console.log(`Reusing the seeded database ${databaseName}`);
+  if (flags.has("seed-only")) process.exit(0);
 
   const [{ server_version: serverVersion } = { server_version: "?" }] = await database.query<{
     server_version: string;
