@@ -34,7 +34,8 @@ async function contentOf(database: TestDatabase) {
   );
   const events = await decryptPersonalData(database, rows.map(toRecordedEvent));
   const positionsRise = rows.every(
-    (row, index) => index === 0 || rows[index - 1]!.stream_id !== row.stream_id || rows[index - 1]!.position < row.position,
+    (row, index) =>
+      index === 0 || rows[index - 1]!.stream_id !== row.stream_id || rows[index - 1]!.position < row.position,
   );
   const sealed = rows.every((row) => !JSON.stringify(row.data).includes("@example"));
   const comparable = await Promise.all(
@@ -43,7 +44,13 @@ async function contentOf(database: TestDatabase) {
       expect(eventId).toMatch(/^[0-9a-f-]{36}$/);
       const { passwordHash, ...data } = event.data as { passwordHash?: string };
       const password = passwordHash === undefined ? {} : { password: await passwordOf(passwordHash) };
-      return { ...event, position: undefined, data: { ...data, ...password }, metadata, commandId: rows[index]!.command_id };
+      return {
+        ...event,
+        position: undefined,
+        data: { ...data, ...password },
+        metadata,
+        commandId: rows[index]!.command_id,
+      };
     }),
   );
   expect(comparable.filter((event) => "password" in event.data && !event.data.password)).toEqual([]);

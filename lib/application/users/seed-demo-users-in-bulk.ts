@@ -28,7 +28,15 @@ interface Batch {
     recordedAt: Date[];
   };
   keys: { userId: string[]; key: string[] };
-  views: { id: string[]; name: string[]; email: string[]; status: string[]; version: number[]; createdAt: string[]; updatedAt: string[] };
+  views: {
+    id: string[];
+    name: string[];
+    email: string[];
+    status: string[];
+    version: number[];
+    createdAt: string[];
+    updatedAt: string[];
+  };
   versions: {
     userId: string[];
     version: number[];
