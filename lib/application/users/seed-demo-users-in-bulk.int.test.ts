@@ -70,7 +70,8 @@ describe.each(testBackends())("the bulk demo seed on $name", (backend) => {
   let bulk: TestDatabase;
   beforeAll(async () => {
     [slow, bulk] = await Promise.all([backend.open(), backend.open()]);
-  });
+    // Two databases to open and migrate: minutes on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     await Promise.all([slow?.close(), bulk?.close()]);
   });
@@ -94,7 +95,7 @@ describe.each(testBackends())("the bulk demo seed on $name", (backend) => {
     expect((await checkUserVersions(bulk, { repair: false })).differing).toEqual([]);
     const feed = await createEventStore(bulk).readAll({ limit: 10_000 });
     expect(feed.events.length).toBe(viaStore.events);
-  });
+  }, 300_000);
 
   it("refuses to seed the same users twice", async () => {
     await expect(seedDemoUsersInBulk(bulk, options)).rejects.toBeInstanceOf(AlreadySeeded);

@@ -177,8 +177,9 @@ async function writeBatch(tx: Queryable, batch: Batch) {
 
 /**
  * Seeds the same users as `seedDemoUsers(database, options)`, in batches of `usersPerBatch` users,
- * one transaction each. The next batch is prepared (generated, encrypted, serialised) while the
- * previous one is written.
+ * one transaction each. Batches are prepared (generated, encrypted, serialised) while earlier ones
+ * are written: on PostgreSQL two at a time, each in its own transaction (a stream is always whole in
+ * one batch, so its positions rise with its versions; the feed orders batches by transaction).
  */
 export async function seedDemoUsersInBulk(
   database: Database,
@@ -187,17 +188,19 @@ export async function seedDemoUsersInBulk(
 ): Promise<SeedReport> {
   const started = performance.now();
   const usersPerBatch = options.usersPerBatch ?? (database.backend === "postgres" ? 2000 : 500);
+  // PGlite runs one transaction at a time: a second writer would only queue.
+  const maxWriting = database.backend === "postgres" ? 2 : 1;
   const commandId = `demo-seed-${options.seed}`;
   const passwordHashes = await Promise.all(demoPasswords.map(hashPassword));
   const histories = generateDemoHistories(options, passwordHashes);
   let users = 0;
   let events = 0;
-  let writing: Promise<void> = Promise.resolve();
+  const writing: Promise<void>[] = [];
   let batch = emptyBatch();
   let checkedFirst = false;
 
   const flush = async (full: Batch) => {
-    await writing;
+    while (writing.length >= maxWriting) await writing.shift();
     if (!checkedFirst) {
       checkedFirst = true;
       const [taken] = await database.query("SELECT 1 FROM events WHERE stream_id = $1 AND version = 1", [
@@ -205,15 +208,16 @@ export async function seedDemoUsersInBulk(
       ]);
       if (taken) throw new AlreadySeeded(options.seed);
     }
-    writing = database
+    const written = database
       .transaction((tx) => writeBatch(tx, full))
       .then(() => {
         users += full.users;
         events += full.events.streamId.length;
         onProgress(users, options.users);
       });
-    // A failure surfaces at the next flush or at the end; keep it from being reported as unhandled meanwhile.
-    writing.catch(() => {});
+    // A failure surfaces when it is awaited (next flushes, or the end); not reported as unhandled meanwhile.
+    written.catch(() => {});
+    writing.push(written);
   };
 
   for (const history of histories) {
@@ -224,6 +228,6 @@ export async function seedDemoUsersInBulk(
     }
   }
   if (batch.users > 0) await flush(batch);
-  await writing;
+  await Promise.all(writing);
   return { users, events, seconds: (performance.now() - started) / 1000 };
 }
