@@ -2,6 +2,7 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { createPGliteDatabase, createPostgresDatabase, type Database } from "./database";
 import type { DatabaseConfig } from "../env";
 
@@ -38,7 +39,9 @@ async function claimDataDir(dataDir: string): Promise<() => Promise<void>> {
 export async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
   // int8 as a JS number, as on the PostgreSQL side (lib/db/database.ts).
   const parsers = { 20: (value: string) => Number(value) };
-  const pglite = dataDir ? new PGlite(dataDir, { parsers }) : new PGlite({ parsers });
+  // Extensions the migrations create (CREATE EXTENSION) must be loaded into PGlite first.
+  const options = { parsers, extensions: { pg_trgm } };
+  const pglite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await pglite.waitReady;
   return pglite;
 }

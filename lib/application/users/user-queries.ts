@@ -130,9 +130,10 @@ async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPositio
   const filters = ["created_at <= $1", "recorded_from <= $1", "(recorded_to IS NULL OR recorded_to > $1)"];
   if (query.status) filters.push(`status = ${parameter(query.status)}`);
   if (query.q) {
-    // Lower-cased as the fold did it (JavaScript's toLowerCase), and matched as a plain substring.
-    const needle = parameter(query.q.toLowerCase());
-    filters.push(`(strpos(name_lower, ${needle}) > 0 OR strpos(email, ${needle}) > 0)`);
+    // Lower-cased as the fold did it (JavaScript's toLowerCase), and matched as a plain substring: a
+    // LIKE with its wildcards escaped, which the trigram indexes serve (docs/decisions/027).
+    const pattern = parameter(`%${escapeLike(query.q.toLowerCase())}%`);
+    filters.push(`(name_lower LIKE ${pattern} OR email LIKE ${pattern})`);
   }
   const where = filters.join(" AND ");
   const countValues = [...values];
