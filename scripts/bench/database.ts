@@ -11,7 +11,8 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-export async function createBenchDatabase(script: string): Promise<BenchDatabase> {
+/** `template`: the new database starts as a copy of that one (an already seeded database, kept as it is). */
+export async function createBenchDatabase(script: string, template?: string): Promise<BenchDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     console.error(
@@ -30,6 +31,8 @@ export async function createBenchDatabase(script: string): Promise<BenchDatabase
       await client.end();
     }
   };
-  await onServer(`CREATE DATABASE ${name}`);
+  if (template !== undefined && !/^[a-z_][a-z0-9_]*$/.test(template))
+    throw new Error(`${template} is not a plain lower-case database name`);
+  await onServer(`CREATE DATABASE ${name}${template === undefined ? "" : ` TEMPLATE ${template}`}`);
   return { url, onServer, drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

@@ -1,6 +1,8 @@
 // `npm run bench:reports`: the reports on ~1M events (100,000 users) in PostgreSQL, each beside the
 // naive answer in the same run — the same question asked of the events table directly.
-// Usage: DATABASE_URL=postgresql://… npm run bench:reports -- [--users 100000] [--repeats 20]
+// Usage: DATABASE_URL=postgresql://… npm run bench:reports -- [--users 100000] [--repeats 20] [--from-database NAME]
+// Seeds in bulk (lib/application/users/seed-demo-users-in-bulk.ts); --from-database starts instead from a copy of a
+// database bench:timetravel seeded (e.g. rewind_timetravel_100000), which stays as it is.
 
 import pg from "pg";
 import { GET as activityRoute } from "../../app/api/reports/activity/route";
@@ -10,7 +12,7 @@ import { createApiToken } from "../../lib/application/auth/api-tokens";
 import { getServices } from "../../lib/application/services";
 import { activityProjection, activitySeries } from "../../lib/application/users/activity-projection";
 import { nameChangesProjection } from "../../lib/application/users/name-changes-projection";
-import { seedDemoUsers } from "../../lib/application/users/seed-demo-users";
+import { seedDemoUsersInBulk } from "../../lib/application/users/seed-demo-users-in-bulk";
 import { closeDatabase, provideDatabase } from "../../lib/db";
 import { createPostgresDatabase } from "../../lib/db/database";
 import { migrate } from "../../lib/db/migrate";
@@ -52,7 +54,8 @@ const naiveActivity = `
 SELECT date_trunc('week', recorded_at) AS start, type, count(*) FROM events
  WHERE type = ANY($1::text[]) AND recorded_at >= $2 AND recorded_at < $3 GROUP BY 1, 2 ORDER BY 1`;
 
-const bench = await createBenchDatabase("bench:reports");
+const template = flags.get("from-database");
+const bench = await createBenchDatabase("bench:reports", template);
 const benchUrl = bench.url;
 try {
   const database = createPostgresDatabase(benchUrl, { maxConnections: 8 });
@@ -69,7 +72,10 @@ try {
     [admin!.email],
   );
   authorization = `Bearer ${(await createApiToken(database, "benchmark", ["read"], adminId)).token}`;
-  const seeded = await seedDemoUsers(database, { users, months: 12, seed: 9, now: new Date() });
+  const seeded =
+    template === undefined
+      ? await seedDemoUsersInBulk(database, { users, months: 12, seed: 9, now: new Date() })
+      : (await database.query<{ users: number; events: number }>("SELECT users, events FROM bench_seeded"))[0]!;
   for (const projection of [nameChangesProjection, activityProjection])
     await rebuildProjection(services, projection, { batchSize: 2000 });
 
