@@ -42,6 +42,8 @@ const commands = (page: Page) => page.getByRole("region", { name: "Change this u
 async function rename(page: Page, name: string) {
   await commands(page).getByLabel("Name").fill(name);
   await commands(page).getByRole("button", { name: "Rename" }).click();
+  // Previewed first (decision 026): recorded once confirmed.
+  await commands(page).getByRole("button", { name: "Record" }).click();
   await expect(commands(page).getByRole("status")).toHaveText("Renamed.");
 }
 
