@@ -18,6 +18,7 @@ test("a change made with a reason shows who made it and why in the timeline, and
   await commands.getByLabel("Why (optional, kept in the audit trail)").fill(`ticket ${tag}`);
   await commands.getByLabel("Name").fill(`Audited ${tag}`);
   await commands.getByRole("button", { name: "Rename" }).click();
+  await commands.getByRole("button", { name: "Record" }).click();
   await expect(commands.getByRole("status")).toHaveText("Renamed.");
 
   const timeline = page.getByRole("list").filter({ has: page.getByTestId("audit") });
@@ -33,6 +34,7 @@ test("a change made with a reason shows who made it and why in the timeline, and
   await commands.getByLabel("Kind of deactivation").selectOption("policy");
   await commands.getByLabel("Reason for deactivation").fill("spam");
   await commands.getByRole("button", { name: "Deactivate" }).click();
+  await commands.getByRole("button", { name: "Record" }).click();
   await expect(commands.getByRole("status")).toHaveText("Deactivated.");
   await expect(timeline.getByRole("listitem").filter({ hasText: "Deactivated (policy)" })).toContainText("spam");
 

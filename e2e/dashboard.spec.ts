@@ -42,6 +42,8 @@ const commands = (page: Page) => page.getByRole("region", { name: "Change this u
 async function rename(page: Page, name: string) {
   await commands(page).getByLabel("Name").fill(name);
   await commands(page).getByRole("button", { name: "Rename" }).click();
+  // Previewed first (decision 026): recorded once confirmed.
+  await commands(page).getByRole("button", { name: "Record" }).click();
   await expect(commands(page).getByRole("status")).toHaveText("Renamed.");
 }
 
@@ -66,7 +68,9 @@ test("create a user, rename twice, and travel through its history with the slide
   await expect(slider(page)).toHaveValue("3");
   await expect(page.getByRole("region", { name: /Event timeline/ }).getByRole("listitem")).toHaveCount(3);
 
-  // Drag the thumb from the right end to the left end: version 1, the first name.
+  // Drag the thumb from the right end to the left end: version 1, the first name. (Recording the
+  // second rename from its preview left the page scrolled down to the form: back up to the slider.)
+  await slider(page).scrollIntoViewIfNeeded();
   const box = (await slider(page).boundingBox())!;
   await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
   await page.mouse.down();

@@ -30,6 +30,7 @@ test("a rename in one browser appears in another without reload, on the user pag
     const commands = editor.getByRole("region", { name: "Change this user" });
     await commands.getByLabel("Name").fill(`Live renamed ${tag}`);
     await commands.getByRole("button", { name: "Rename" }).click();
+    await commands.getByRole("button", { name: "Record" }).click();
     await expect(commands.getByRole("status")).toHaveText("Renamed.");
 
     await expect(watcher.getByRole("heading", { level: 1 })).toHaveText(`Live renamed ${tag}`, { timeout: 5000 });

@@ -140,6 +140,12 @@ describe.each(testBackends())("secrets on $name", (backend) => {
       ...operationsOf("delete"),
     ];
     expect(documented.filter((template) => !(template in commands) && !sentApart.has(template))).toEqual([]);
+    // Dry runs (decision 026) show the events they would record: a password's hash must not be among them.
+    await record("dry run POST /api/users", api.post("/api/users?dryRun=true", newUserInput()));
+    await record(
+      "dry run change-password",
+      api.post(`/api/users/${user.id}/change-password?dryRun=true`, { password: "yet another long password" }),
+    );
     for (const [template, send] of Object.entries(commands)) await record(`command ${template}`, send());
 
     // Every GET the document lists; the time-travel and CSV variants of those that have them.

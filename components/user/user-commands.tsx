@@ -5,6 +5,7 @@ import { memo, useState, type SubmitEvent } from "react";
 import { ApiError, apiFetch, checkedBody } from "@/lib/client/api";
 import type { UserView } from "@/lib/application/users/user-view";
 import { ApiErrorAlert } from "../api-error-alert";
+import { actionOf, CommandPreview, useCommandPreview } from "./command-preview";
 import { deactivationCategories } from "@/lib/domain/users/events";
 import { Field } from "../field";
 import {
@@ -42,6 +43,8 @@ export const UserCommands = memo(function UserCommands({
   const [why, setWhy] = useState("");
   const [success, setSuccess] = useState<string | null>(null);
 
+  // Every change is previewed first (a dry run) and recorded only once the admin confirms it.
+  const preview = useCommandPreview<Command & { done: string }>(user, (path) => bodySchemas[path]);
   const run = useMutation<UserView, ApiError, Command & { done: string }>({
     mutationFn: async ({ path, body }) =>
       (
@@ -52,6 +55,7 @@ export const UserCommands = memo(function UserCommands({
         })
       ).body,
     onSuccess: async (updated, { done }) => {
+      preview.close();
       setSuccess(done);
       setName(updated.name);
       setEmail(updated.email);
@@ -61,15 +65,18 @@ export const UserCommands = memo(function UserCommands({
     },
     onMutate: () => setSuccess(null),
   });
-  const error = run.error;
+  const error = preview.error ?? run.error;
   const stale = error?.status === 412;
   const withWhy = (body: Record<string, string>) => (why.trim() ? { ...body, reason: why.trim() } : body);
   const submit = (command: Command & { done: string }) => (event: SubmitEvent) => {
     event.preventDefault();
-    run.mutate(command);
+    setSuccess(null);
+    run.reset();
+    preview.request(command);
   };
   const reload = async () => {
     run.reset();
+    preview.close();
     await onChanged();
   };
   const fieldError = (path: string) => (error && !stale ? error.forField(path) : undefined);
@@ -95,6 +102,15 @@ export const UserCommands = memo(function UserCommands({
         </div>
       )}
       <ApiErrorAlert error={error && !stale && error.fieldProblems.length === 0 ? error : null} className="mt-3" />
+      {preview.preview && preview.command && (
+        <CommandPreview
+          preview={preview.preview}
+          action={actionOf(preview.command.path)}
+          recording={run.isPending}
+          onRecord={() => run.mutate(preview.command!)}
+          onCancel={preview.close}
+        />
+      )}
       {success && (
         <p
           role="status"
@@ -117,7 +133,7 @@ export const UserCommands = memo(function UserCommands({
             onChange={setName}
             error={fieldError("name")}
             action="Rename"
-            pending={run.isPending}
+            pending={run.isPending || preview.isPending}
             onSubmit={submit({ path: "rename", body: withWhy({ name }), done: "Renamed." })}
           />
           <OneFieldForm
@@ -127,7 +143,7 @@ export const UserCommands = memo(function UserCommands({
             onChange={setEmail}
             error={fieldError("email")}
             action="Change email"
-            pending={run.isPending}
+            pending={run.isPending || preview.isPending}
             onSubmit={submit({ path: "change-email", body: withWhy({ email }), done: "Email changed." })}
           />
           <label className="block text-sm font-medium text-slate-700">
@@ -151,7 +167,7 @@ export const UserCommands = memo(function UserCommands({
             error={fieldError("reason")}
             action="Deactivate"
             danger
-            pending={run.isPending}
+            pending={run.isPending || preview.isPending}
             onSubmit={submit({ path: "deactivate", body: { reason, category }, done: "Deactivated." })}
           />
         </div>
@@ -165,7 +181,7 @@ export const UserCommands = memo(function UserCommands({
           <button
             type="button"
             disabled={run.isPending}
-            onClick={() => run.mutate({ path: "reactivate", body: {}, done: "Reactivated." })}
+            onClick={() => preview.request({ path: "reactivate", body: {}, done: "Reactivated." })}
             className="rounded-md bg-emerald-600 px-3 py-2 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-60"
           >
             Reactivate

@@ -44,6 +44,22 @@ export interface DecisionSite {
   store: EventStore;
   streamId: string;
   version: number | "any";
+  /** A dry run: nothing decided will be written, so work done only for the writing (a password hash) is skipped. */
+  dryRun?: boolean;
+}
+
+/** A point of the stream's past a dry run decides against: right after a version, or at an effective instant. */
+export type DecisionPoint = { version: number } | { effectiveAt: string };
+
+/** What a command would record, decided but not written (a dry run). */
+export interface Preview<State, Event extends DecidedEvent> {
+  /** The state the events were decided on, and where it stands: now, or at the point asked for. */
+  before: State;
+  version: number | "any";
+  point?: DecisionPoint;
+  events: Event[];
+  /** The state the events would lead to, when folded onto `before` as if recorded now. */
+  after: State;
 }
 
 /** What one attempt decided: the hooks that write it get all of it. */
@@ -87,6 +103,13 @@ export interface CommandHandlerDefinition<Command, State, Event extends DecidedE
   evolve: (state: State, event: RecordedEvent) => State;
   /** What the store appends for the decided events. Defaults to the events as they are. */
   plan?: (decision: Decision<Command, State, Event>) => Promise<AppendPlan> | AppendPlan;
+  /** The state at a point of the stream's past, for a dry run that asks "would this have been accepted then?". */
+  loadAt?: (store: EventStore, streamId: string, point: DecisionPoint) => Promise<Loaded<State>>;
+  /**
+   * What the append itself would refuse (a unique index, say), checked by reading instead: a dry run
+   * answers the same refusal as the command would, though it writes nothing.
+   */
+  checkWithoutWriting?: (decision: Decision<Command, State, Event>) => Promise<void>;
   /** Starts timing one append; returns the function that stops it. */
   timeAppend?: () => () => void;
 }
@@ -106,7 +129,7 @@ const lostRaceDeadlineMs = 10_000;
 
 type Attempt<State> = { landed: true; handled: Handled<State> } | { landed: false; lostTo: WrongExpectedVersion };
 
-/** The handler of one stream type: `handle(command, context)`. */
+/** The handler of one stream type: `handle(command, context)`, and `preview` for a dry run. */
 export function commandHandler<Command, State, Event extends DecidedEvent>(
   definition: CommandHandlerDefinition<Command, State, Event>,
 ) {
@@ -172,7 +195,53 @@ export function commandHandler<Command, State, Event extends DecidedEvent>(
     }
   }
 
-  return async function handle(command: Command, context: CommandContext): Promise<Handled<State>> {
+  /**
+   * A dry run: the same load, If-Match check and decision as `handle`, at the state now or at `point`,
+   * and the state the events would lead to; nothing is appended, so nothing can race.
+   */
+  async function preview(
+    command: Command,
+    context: CommandContext,
+    point?: DecisionPoint,
+  ): Promise<Preview<State, Event>> {
+    const streamId = definition.streamId(command);
+    const store = await definition.store();
+    const current = await definition.load(store, streamId);
+    if (context.expectedVersion !== undefined && context.expectedVersion !== current.version) {
+      if (current.version === "any")
+        throw new Error(`${streamId} is appended to anywhere: If-Match means nothing there`);
+      throw new PreconditionFailed(context.expectedVersion, current.version);
+    }
+    if (point !== undefined && !definition.loadAt) throw new Error(`${streamId}: no dry run against a past point`);
+    const { state, version } = point === undefined ? current : await definition.loadAt!(store, streamId, point);
+    const events = await definition.decide(command, state, { store, streamId, version, dryRun: true });
+    if (events.length > 0)
+      await definition.checkWithoutWriting?.({ command, context, streamId, state, version, events });
+    const recordedAt = new Date();
+    const after = events.reduce(
+      (folded, event, index) =>
+        definition.evolve(folded, {
+          position: 0,
+          streamId,
+          streamType: "",
+          version: (version === "any" ? 0 : version) + index + 1,
+          type: event.type,
+          data: event.data as JsonObject,
+          metadata: {
+            eventId: "",
+            commandId: context.commandId ?? "",
+            correlationId: context.correlationId,
+            causationId: "",
+            actor: context.actor,
+          },
+          recordedAt,
+        }),
+      state,
+    );
+    return { before: state, version, point, events, after };
+  }
+
+  async function handle(command: Command, context: CommandContext): Promise<Handled<State>> {
     const streamId = definition.streamId(command);
     // Optimistic first: the uncontended command costs no lock and no extra round trip. With If-Match
     // this is the only attempt: a lost race is a 412.
@@ -192,5 +261,7 @@ export function commandHandler<Command, State, Event extends DecidedEvent>(
         await pauseAfterLostRace(retry, deadline);
       }
     });
-  };
+  }
+
+  return Object.assign(handle, { preview });
 }

@@ -82,6 +82,31 @@ function counterHandler(store: EventStore, plan?: (events: Added[]) => AppendPla
 const context = { actor: "test", correlationId: "c" };
 
 describe("commandHandler", () => {
+  it("previews a command: the decided events and the state after them, and no append", async () => {
+    const { store, events, attempts } = memoryStore();
+    const handle = counterHandler(store);
+    await handle({ counter: "1", amount: 2 }, context);
+    const preview = await handle.preview({ counter: "1", amount: 3 }, context);
+    expect(preview).toEqual({
+      before: 2,
+      version: 1,
+      point: undefined,
+      events: [{ type: "added", data: { amount: 3 } }],
+      after: 5,
+    });
+    expect([events.length, attempts()]).toEqual([1, 1]);
+    await expect(handle.preview({ counter: "1", amount: 3 }, { ...context, expectedVersion: 0 })).rejects.toEqual(
+      new PreconditionFailed(0, 1),
+    );
+  });
+
+  it("refuses a preview at a past point from a stream type that cannot load one", async () => {
+    const { store } = memoryStore();
+    await expect(counterHandler(store).preview({ counter: "1", amount: 3 }, context, { version: 1 })).rejects.toThrow(
+      "no dry run against a past point",
+    );
+  });
+
   it("appends the decided events at the version it read and answers the state after them", async () => {
     const { store, events } = memoryStore();
     const handle = counterHandler(store);

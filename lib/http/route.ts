@@ -59,15 +59,28 @@ export function privateCacheControl(value: string | null): string {
 /** Which database answered a read that may use a replica, for the request's log line. */
 const readFromOf = new WeakMap<Response, "primary" | "replica">();
 
+/**
+ * A request that asks a route for a dry run it does not answer is refused: ignoring `dryRun` would
+ * record what the caller only meant to try.
+ */
+function refuseUnansweredDryRun(request: Request): void {
+  if (readOnlyMethods.has(request.method) || !new URL(request.url).searchParams.has("dryRun")) return;
+  throw validationError(
+    [{ path: "dryRun", message: "This operation has no dry run" }],
+    `${request.method} ${new URL(request.url).pathname} has no dry run: only the user commands answer dryRun=true (decision 026)`,
+  );
+}
+
 function wrap<Params>(
   run: (request: Request, params: Params, correlationId: string) => Promise<Response>,
-  { personalData }: { personalData: boolean },
+  { personalData, answersDryRun = false }: { personalData: boolean; answersDryRun?: boolean },
 ): Wrapped<Params> {
   return async (request, context) => {
     const started = performance.now();
     const correlationId = correlationIdOf(request);
     let response: Response;
     try {
+      if (!answersDryRun) refuseUnansweredDryRun(request);
       response = await run(request, await context.params, correlationId);
     } catch (error) {
       response = problemFor(error, correlationId);
@@ -99,6 +112,8 @@ export interface RouteOptions {
    * it reads from the replica, when one is configured and has replayed as far as the client has seen.
    */
   mayReadReplica?: (request: Request) => boolean;
+  /** The route answers ?dryRun=true itself (a command: ./dry-run.ts); any other refuses it (400). */
+  answersDryRun?: boolean;
 }
 
 const readOnlyMethods = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -132,7 +147,7 @@ function logPositionOf(request: Request): string | undefined {
 export function route<Params = Record<string, never>>(
   access: RouteAccess,
   handler: (request: Request, params: Params, context: HandlerContext) => Promise<Response>,
-  { mayReadReplica }: RouteOptions = {},
+  { mayReadReplica, answersDryRun }: RouteOptions = {},
 ): ScopedRoute<Params> {
   // Whatever a signed-in caller is shown may hold personal data: every answer is private.
   const wrapped = wrap<Params>(
@@ -171,7 +186,7 @@ export function route<Params = Record<string, never>>(
       }
       return response;
     },
-    { personalData: true },
+    { personalData: true, answersDryRun },
   );
   return Object.assign(wrapped, { access });
 }

@@ -149,6 +149,12 @@ describe.each(testBackends())("answers the document describes, on $name", (backe
     await described("GET", "/api/health", "/api/health");
     await described("GET", "/api/ready", "/api/ready");
     await described("GET", "/api/metrics", "/api/metrics");
+    // Dry runs (decision 026): the preview, now and against an earlier version.
+    await described("POST", "/api/users?dryRun=true", "/api/users", { body: newUserInput() });
+    await described("POST", at("/rename?dryRun=true&version=2"), "/api/users/{id}/rename", {
+      body: { name: "Ada Byron" },
+    });
+    await described("POST", at("/forget?dryRun=true"), "/api/users/{id}/forget");
     await described("POST", "/api/users/" + id + "/forget", "/api/users/{id}/forget");
 
     // Problems: each a documented status with a problem+json body.

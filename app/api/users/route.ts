@@ -1,6 +1,7 @@
 // GET /api/users — list users (today's, or ?at= as they were then); POST /api/users — register a user
 import { randomUUID } from "node:crypto";
-import { executeUserCommand } from "@/lib/application/users/user-commands";
+import { executeUserCommand, previewUserCommand } from "@/lib/application/users/user-commands";
+import { dryRunOf, previewResponse } from "@/lib/http/dry-run";
 import { decodeCursor, listUsers } from "@/lib/application/users/user-queries";
 import { parseQuery, readJsonBody, requestMetadata, validationError } from "@/lib/http/request";
 import { otherMethodsNotAllowed, route, timeTravel } from "@/lib/http/route";
@@ -19,17 +20,30 @@ export const GET = route(
   { mayReadReplica: timeTravel },
 );
 
-export const POST = route("write", async (request, _params, context) => {
-  const body = await readJsonBody(request, registerUserBody);
-  const metadata = requestMetadata(context);
-  return respondIdempotently(request, body, context, async (commandId) => {
+export const POST = route(
+  "write",
+  async (request, _params, context) => {
+    const dryRun = dryRunOf(request);
+    const body = await readJsonBody(request, registerUserBody);
+    const metadata = requestMetadata(context);
     const { reason, ...fields } = body;
-    const { user } = await executeUserCommand(
-      { type: "RegisterUser", userId: randomUUID(), ...fields },
-      { ...metadata, commandId, reason },
-    );
-    return userResponse(user, { status: 201, location: true });
-  });
-});
+    if (dryRun)
+      return previewResponse(
+        await previewUserCommand(
+          { type: "RegisterUser", userId: randomUUID(), ...fields },
+          { ...metadata, reason },
+          dryRun.point,
+        ),
+      );
+    return respondIdempotently(request, body, context, async (commandId) => {
+      const { user } = await executeUserCommand(
+        { type: "RegisterUser", userId: randomUUID(), ...fields },
+        { ...metadata, commandId, reason },
+      );
+      return userResponse(user, { status: 201, location: true });
+    });
+  },
+  { answersDryRun: true },
+);
 
 export const { PUT, PATCH, DELETE } = otherMethodsNotAllowed({ GET, POST });

@@ -5,6 +5,7 @@ import {
   decide,
   evolve,
   needsHistory,
+  userStateAt,
   userStreamId,
   type DecisionContext,
   type RegisteredUser,
@@ -19,8 +20,10 @@ import {
   type AppendPlan,
   type CommandContext,
   type Decision,
+  type DecisionPoint,
   type DecisionSite,
 } from "../command-handler";
+import { EmailTaken, NotFound } from "../errors";
 import { getServices } from "../services";
 import { hashPassword } from "./passwords";
 import {
@@ -32,10 +35,12 @@ import {
   storeUserKey,
   userKey,
 } from "./personal-data";
+import type { EventStore } from "../../eventstore";
+import type { Loaded } from "../command-handler";
 import { toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
 import { asEmailTaken, upsertUserRow } from "./users-projection";
 import { recordUserVersions } from "./user-versions";
-import { viewOfState, type UserView } from "./user-view";
+import { redactEventData, viewOfState, type UserView } from "./user-view";
 
 export type { CommandContext } from "../command-handler";
 
@@ -60,10 +65,12 @@ async function decideWithPassword(
   input: UserCommandInput,
   state: UserState,
   context: DecisionContext,
+  { dryRun = false } = {},
 ): Promise<UserEvent[]> {
   if (input.type !== "RegisterUser" && input.type !== "ChangePassword") return decide(input, state, context);
   const withoutHash = decide({ ...input, passwordHash: "" }, state, context);
-  if (withoutHash.length === 0) return withoutHash;
+  // A dry run shows the hash redacted anyway: it never pays for one.
+  if (withoutHash.length === 0 || dryRun) return withoutHash;
   let passwordHash = passwordHashes.get(input);
   if (!passwordHash) {
     passwordHash = hashPassword(input.password);
@@ -77,13 +84,46 @@ async function decideWithPassword(
 async function decideUserCommand(
   input: UserCommandInput,
   state: UserState,
-  { store, streamId, version }: DecisionSite,
+  { store, streamId, version, dryRun }: DecisionSite,
 ) {
   const history =
     needsHistory(input, state) && version !== "any"
       ? (await store.readStream(streamId, { toVersion: version })).map(toRecordedUserEvent)
       : undefined;
-  return decideWithPassword(input, state, { now: new Date().toISOString(), history });
+  return decideWithPassword(input, state, { now: new Date().toISOString(), history }, { dryRun });
+}
+
+/**
+ * The user at a point of the past, for a dry run: right after `version` (404 if the user never
+ * reached it), or at an effective instant as known now (the version is the latest of the events it folds).
+ */
+async function loadUserAt(store: EventStore, streamId: string, point: DecisionPoint): Promise<Loaded<UserState>> {
+  if ("version" in point) {
+    const { state } = await store.aggregateStream(streamId, userFold, { toVersion: point.version });
+    const reached = state.status === "unregistered" ? 0 : state.version;
+    if (reached !== point.version)
+      throw new NotFound(
+        `${streamId.replace(/^user-/, "User ")} has no version ${point.version}: it is at version ${reached}`,
+      );
+    return { state, version: reached };
+  }
+  const events = (await store.readStream(streamId)).map(toRecordedUserEvent);
+  const state = userStateAt(events, { effectiveAt: point.effectiveAt, knownAt: new Date().toISOString() });
+  return { state, version: state.status === "unregistered" ? 0 : state.version };
+}
+
+/** The users table's unique email, read instead of written: another user with the address → 409, as the append would. */
+async function checkEmailFree({ command, events }: Decision<UserCommandInput, UserState, UserEvent>): Promise<void> {
+  const email = events.flatMap((event) =>
+    event.type === "user.registered" || event.type === "user.email_changed" ? [event.data.email] : [],
+  )[0];
+  if (email === undefined) return;
+  const { database } = await getServices();
+  const taken = await database.query("SELECT 1 FROM users WHERE email = $1 AND id <> $2::uuid", [
+    email,
+    command.userId,
+  ]);
+  if (taken.length > 0) throw new EmailTaken(email);
 }
 
 /**
@@ -147,6 +187,8 @@ const handleUserCommand = commandHandler<UserCommandInput, UserState, UserEvent>
   decide: decideUserCommand,
   evolve: (state, event) => evolve(state, toRecordedUserEvent(event)),
   plan: writeUserEvents,
+  loadAt: loadUserAt,
+  checkWithoutWriting: checkEmailFree,
   timeAppend: () => metrics().appendDuration.startTimer(),
 });
 
@@ -166,4 +208,52 @@ export async function executeUserCommand(command: UserCommandInput, context: Com
     });
     throw error;
   }
+}
+
+/** An event a dry run would record, as readers of the log would see it (password hashes redacted). */
+export interface PreviewedEvent {
+  type: string;
+  data: Record<string, unknown>;
+  /** When it would take effect: its effectiveAt, or the instant it would be recorded (now). */
+  effectiveAt: string;
+}
+
+/** What a command would do, decided but not recorded. */
+export interface CommandPreview {
+  dryRun: true;
+  /** The user the command was decided against: now, or at the version or effective instant asked for. */
+  decidedAgainst: { point: "now" | "version" | "at"; version: number; at?: string };
+  events: PreviewedEvent[];
+  /** The user before (null: a registration), and as the events would leave them. */
+  before: UserView | null;
+  state: UserView;
+}
+
+/**
+ * A dry run of a user command: the same validation and rules (and the same refusals) as
+ * `executeUserCommand`, against the user now or at `point`; nothing is written, hashed or counted.
+ */
+export async function previewUserCommand(
+  command: UserCommandInput,
+  context: CommandContext,
+  point?: DecisionPoint,
+): Promise<CommandPreview> {
+  const { before, version, events, after } = await handleUserCommand.preview(command, context, point);
+  if (after.status === "unregistered") throw new NotFound(`User ${command.userId} does not exist`);
+  const decidedAt = new Date().toISOString();
+  return {
+    dryRun: true,
+    decidedAgainst: {
+      point: point === undefined ? "now" : "version" in point ? "version" : "at",
+      version: version === "any" ? 0 : version,
+      ...(point !== undefined && "effectiveAt" in point ? { at: point.effectiveAt } : {}),
+    },
+    events: events.map((event) => ({
+      type: event.type,
+      data: redactEventData(event.data as Record<string, unknown>),
+      effectiveAt: ("effectiveAt" in event.data ? event.data.effectiveAt : undefined) ?? decidedAt,
+    })),
+    before: before.status === "unregistered" ? null : viewOfState(before),
+    state: viewOfState(after),
+  };
 }

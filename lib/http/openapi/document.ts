@@ -17,6 +17,7 @@ import { eventsQuery } from "../../validation/events";
 import { createApiTokenBody, signInBody } from "../../validation/auth";
 import { activityQuery, cohortQuery, nameChangesQuery, savedReportQuery } from "../../validation/reports";
 import { reportDefinition } from "../../validation/saved-reports";
+import { dryRunQuery } from "../../validation/dry-run";
 import {
   changeEmailBody,
   changePasswordBody,
@@ -121,6 +122,12 @@ interface OperationText {
 const commandDescription =
   "Send If-Match with the ETag you read to be refused (412) if the user changed since, and Idempotency-Key to make a retry safe.";
 
+const dryRunDescription =
+  "With dryRun=true, a dry run: the same validation, rules and refusals, but nothing is recorded (no event, no user row, no key, no idempotency record); the answer (200) is the events it would record and the user before and after. With version= or at= as well, it is decided against the user as they were then (would it have been accepted?), and decidedAgainst says which point.";
+
+/** The 200 of a command: the user after it, or a dry run's preview. */
+const commandOrPreview = json(z.union([answers.user, answers.commandPreview]));
+
 const datedDescription =
   "effectiveAt (optional, not in the future) says when the change took effect if earlier than now; it is decided on the user as they were then, refused (409) before the registration or when a later-effective change would no longer be allowed (a deactivation backdated before a later rename, unless a reactivation comes between). A correction is a change effective at the instant of the wrong one.";
 const datedProblems: ErrorCode[] = ["effective_before_registration", "effective_history_conflict"];
@@ -134,11 +141,16 @@ function userCommand(
   return {
     tags: ["Users"],
     ...text,
-    description: `${text.description} ${commandDescription}`,
-    requestParams: { path: userIdParam, header: commandHeaders },
+    description: `${text.description} ${commandDescription} ${dryRunDescription}`,
+    requestParams: { path: userIdParam, query: dryRunQuery, header: commandHeaders },
     requestBody: { required: !bodyOptional, content: json(body) },
     responses: {
-      "200": { description: "The user after the command", headers: userAnswerHeaders, content: json(answers.user) },
+      "200": {
+        description:
+          "The user after the command (with an ETag); with dryRun=true, the preview (CommandPreview, no ETag)",
+        headers: userAnswerHeaders,
+        content: commandOrPreview,
+      },
       ...problems(
         ...changing,
         "validation_failed",
@@ -179,10 +191,15 @@ const paths: ZodOpenApiPathsObject = {
       operationId: "registerUser",
       summary: "Register a user",
       description:
-        "Records user.registered with a new id (a UUID). The email must not belong to another user (409). Send Idempotency-Key to make a retry safe.",
-      requestParams: { header: commandHeaders.omit({ "if-match": true }) },
+        "Records user.registered with a new id (a UUID). The email must not belong to another user (409). Send Idempotency-Key to make a retry safe. " +
+        dryRunDescription,
+      requestParams: { query: dryRunQuery, header: commandHeaders.omit({ "if-match": true }) },
       requestBody: { required: true, content: json(registerUserBody) },
       responses: {
+        "200": {
+          description: "With dryRun=true: what registering would record (the id shown is not kept)",
+          content: json(answers.commandPreview),
+        },
         "201": {
           description: "Registered; Location names the new user",
           headers: userAnswerHeaders.extend({ location: z.string() }),
@@ -192,6 +209,7 @@ const paths: ZodOpenApiPathsObject = {
           ...changing,
           "validation_failed",
           "email_taken",
+          "user_not_found",
           "idempotent_request_in_progress",
           "idempotency_key_reused",
         ),

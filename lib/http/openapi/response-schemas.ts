@@ -86,6 +86,33 @@ export const event = z
 
 export const userEvents = z.strictObject({ items: z.array(event) }).meta({ id: "UserEvents" });
 
+/** A dry run's answer (decision 026): what the command would record, and nothing recorded. */
+export const commandPreview = z
+  .strictObject({
+    dryRun: z.literal(true),
+    decidedAgainst: z
+      .strictObject({
+        point: z.enum(["now", "version", "at"]),
+        version: wholeNumber.meta({ description: "The user's version the command was decided on (0: no user yet)" }),
+        at: isoInstant.optional().meta({ description: "The effective instant asked for with ?at=" }),
+      })
+      .meta({ description: "The user the command was decided against: as they are now, or at ?version= or ?at=" }),
+    events: z
+      .array(
+        z.strictObject({
+          type: z.string().meta({ examples: ["user.renamed"] }),
+          data: z
+            .record(z.string(), z.unknown())
+            .meta({ description: "As readers of the log see it: password hashes read [redacted]" }),
+          effectiveAt: isoInstant.meta({ description: "When it would take effect: its effectiveAt, else now" }),
+        }),
+      )
+      .meta({ description: "The events it would record, in order (none when nothing would change)" }),
+    before: user.nullable().meta({ description: "The user decided against (null for a registration)" }),
+    state: user.meta({ description: "The user as the events would leave them, as GET would show" }),
+  })
+  .meta({ id: "CommandPreview" });
+
 export const eventFeedPage = z
   .strictObject({
     items: z.array(event),

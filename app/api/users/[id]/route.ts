@@ -1,5 +1,4 @@
 // GET /api/users/[id] — a user now, or at ?version= / ?at= / ?knownAt= (time travel on both axes); PUT — rename (the seed demo's form)
-import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { getUser, getUserAt } from "@/lib/application/users/user-queries";
 import { parseQuery } from "@/lib/http/request";
 import { otherMethodsNotAllowed, route, timeTravel } from "@/lib/http/route";
@@ -23,8 +22,11 @@ export const GET = route<{ id: string }>(
   { mayReadReplica: timeTravel },
 );
 
-export const PUT = userCommandRoute("write", renameUserBody, (userId, body, context) =>
-  executeUserCommand({ type: "RenameUser", userId, name: body.name, effectiveAt: body.effectiveAt }, context),
-);
+export const PUT = userCommandRoute("write", renameUserBody, (userId, body) => ({
+  type: "RenameUser",
+  userId,
+  name: body.name,
+  effectiveAt: body.effectiveAt,
+}));
 
 export const { POST, PATCH, DELETE } = otherMethodsNotAllowed({ GET, PUT });

@@ -4,8 +4,10 @@ import { otherMethodsNotAllowed } from "@/lib/http/route";
 import { userCommandRoute } from "@/lib/http/user-command-route";
 import { forgetUserBody } from "@/lib/validation/users";
 
-export const POST = userCommandRoute("erase", forgetUserBody, (userId, _body, context) => forgetUser(userId, context), {
+export const POST = userCommandRoute("erase", forgetUserBody, (userId) => ({ type: "ForgetUser", userId }), {
   bodyOptional: true,
+  // Recorded, forgetting also erases every copy outside the log; its dry run erases nothing.
+  execute: (command, context) => forgetUser(command.userId, context),
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethodsNotAllowed({ POST });

@@ -1,5 +1,4 @@
 // POST /api/users/[id]/reactivate — reactivate a deactivated user (the body may be empty)
-import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { otherMethodsNotAllowed } from "@/lib/http/route";
 import { reactivateUserBody } from "@/lib/validation/users";
 import { userCommandRoute } from "@/lib/http/user-command-route";
@@ -7,8 +6,7 @@ import { userCommandRoute } from "@/lib/http/user-command-route";
 export const POST = userCommandRoute(
   "write",
   reactivateUserBody,
-  (userId, body, context) =>
-    executeUserCommand({ type: "ReactivateUser", userId, effectiveAt: body?.effectiveAt }, context),
+  (userId, body) => ({ type: "ReactivateUser", userId, effectiveAt: body?.effectiveAt }),
   {
     bodyOptional: true,
   },
