@@ -86,7 +86,7 @@ export function UserTimeTravel({
         <StatusBadge status={user.status} />
         <span className="break-all text-sm text-slate-500">{user.email}</span>
       </div>
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <div className="space-y-6">
           <UserStateCard
             history={history}
