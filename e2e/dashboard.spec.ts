@@ -66,7 +66,9 @@ test("create a user, rename twice, and travel through its history with the slide
   await expect(slider(page)).toHaveValue("3");
   await expect(page.getByRole("region", { name: /Event timeline/ }).getByRole("listitem")).toHaveCount(3);
 
-  // Drag the thumb from the right end to the left end: version 1, the first name.
+  // Drag the thumb from the right end to the left end: version 1, the first name. (Renaming scrolled
+  // the page down to the form: the mouse can only drag what is on the screen.)
+  await slider(page).scrollIntoViewIfNeeded();
   const box = (await slider(page).boundingBox())!;
   await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
   await page.mouse.down();
