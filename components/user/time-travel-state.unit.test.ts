@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EventView } from "@/lib/application/users/user-queries";
 import { buildHistory } from "./history";
-import { initialTravel, travel, type TravelState } from "./time-travel-state";
+import { initialPointOf, initialTravel, pointParams, travel, type TravelState } from "./time-travel-state";
 
 const day = (n: number) => `2025-03-${String(n).padStart(2, "0")}T10:00:00.000Z`;
 /** A user registered on day 1 and renamed on days 2 and 3: versions 1 to 3. */
@@ -24,6 +24,7 @@ const atVersion = (version: number | null, playing = false): TravelState => ({
   mode: "version",
   version,
   time: 0,
+  knownAt: null,
   playing,
 });
 
@@ -84,5 +85,57 @@ describe("travel", () => {
       mode: "version",
       version: 1,
     });
+  });
+});
+
+describe("two axes in time mode", () => {
+  it("moves as known on along the recorded axis, and follows now at or past the page's last instant", () => {
+    const byTime: TravelState = { ...atVersion(2), mode: "time", time: Date.parse(day(3)) };
+    const known = travel(byTime, { type: "known-at-set", knownAt: Date.parse(day(2)), last: Date.parse(day(9)) });
+    expect(known).toMatchObject({ mode: "time", time: Date.parse(day(3)), knownAt: Date.parse(day(2)) });
+    expect(travel(known, { type: "known-at-set", knownAt: Date.parse(day(9)), last: Date.parse(day(9)) }).knownAt).toBe(
+      null,
+    );
+    expect(travel(known, { type: "known-at-set", knownAt: null, last: Date.parse(day(9)) }).knownAt).toBe(null);
+  });
+
+  it("forgets as known on when going to a version, which is itself a point of the recorded axis", () => {
+    const known: TravelState = { ...atVersion(2), mode: "time", knownAt: 5 };
+    expect(travel(known, { type: "version-selected", version: 1, latest }).knownAt).toBeNull();
+    expect(travel(known, { type: "mode-switched", mode: "version", version: 1, latest }).knownAt).toBeNull();
+  });
+
+  it("opens at an effective instant as known at another", () => {
+    expect(initialTravel({ history, initialPoint: { at: day(3), knownAt: day(2) } })).toMatchObject({
+      mode: "time",
+      time: Date.parse(day(3)),
+      knownAt: Date.parse(day(2)),
+      version: 2,
+    });
+  });
+
+  it("keeps the point in the URL: a version, or at with knownAt unless it is now", () => {
+    expect(pointParams(atVersion(2))).toEqual({ version: "2", at: undefined, knownAt: undefined });
+    expect(pointParams(atVersion(null))).toEqual({ version: undefined, at: undefined, knownAt: undefined });
+    expect(pointParams({ ...atVersion(2), mode: "time", time: Date.parse(day(3)) })).toEqual({
+      version: undefined,
+      at: day(3),
+      knownAt: undefined,
+    });
+    expect(
+      pointParams({ ...atVersion(2), mode: "time", time: Date.parse(day(3)), knownAt: Date.parse(day(2)) }),
+    ).toEqual({ version: undefined, at: day(3), knownAt: day(2) });
+  });
+
+  it("reads the URL's point as the API does: knownAt alone is effective and known then", () => {
+    expect(initialPointOf(null)).toBeNull();
+    expect(initialPointOf({})).toBeNull();
+    expect(initialPointOf({ version: 2 })).toEqual({ version: 2 });
+    expect(initialPointOf({ at: new Date(day(3)) })).toEqual({ at: day(3) });
+    expect(initialPointOf({ at: new Date(day(3)), knownAt: new Date(day(2)) })).toEqual({
+      at: day(3),
+      knownAt: day(2),
+    });
+    expect(initialPointOf({ knownAt: new Date(day(2)) })).toEqual({ at: day(2), knownAt: day(2) });
   });
 });

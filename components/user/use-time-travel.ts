@@ -1,8 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useLayoutEffect, useReducer, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useState } from "react";
 import { versionAt, type History } from "./history";
-import { initialTravel, travel, type InitialPoint, type TravelMode } from "./time-travel-state";
+import { initialTravel, pointParams, travel, type InitialPoint, type TravelMode } from "./time-travel-state";
+import { stateAtPoint, twoAxesOf } from "./two-axes";
 import { createVersionSelection } from "./version-selection";
 
 const timeSteps = 1000;
@@ -20,20 +21,29 @@ export function useTimeTravel(history: History, initialPoint: InitialPoint) {
   const [lastTime] = useState(() => Math.max(Date.now(), history.times[latest - 1] ?? 0));
   const firstTime = history.times[0] ?? lastTime;
   const version = state.version ?? latest;
-  const shownVersion = state.mode === "time" ? versionAt(history, state.time) : version;
+  const axes = useMemo(() => twoAxesOf(history), [history]);
+  // Time mode is a point of both axes. Without backdated events, effective T as known at K is the
+  // version recorded by the earlier of the two; with them, the events are folded in effective order.
+  const knownTime = state.knownAt ?? Number.POSITIVE_INFINITY;
+  const point = useMemo(
+    () => (state.mode === "time" && axes.anyBackdated ? stateAtPoint(history, axes, state.time, knownTime) : null),
+    [history, axes, state.mode, state.time, knownTime],
+  );
+  const shownVersion =
+    state.mode === "time" ? (point ? point.version : versionAt(history, Math.min(state.time, knownTime))) : version;
 
   // The point lives in the URL, written once the slider settles (not on every step of a drag).
   useEffect(() => {
     const timer = setTimeout(() => {
       const url = new URL(window.location.href);
-      url.searchParams.delete("version");
-      url.searchParams.delete("at");
-      if (state.mode === "time") url.searchParams.set("at", new Date(state.time).toISOString());
-      else if (state.version !== null) url.searchParams.set("version", String(state.version));
+      for (const [key, value] of Object.entries(pointParams(state))) {
+        if (value === undefined) url.searchParams.delete(key);
+        else url.searchParams.set(key, value);
+      }
       window.history.replaceState(window.history.state, "", url);
     }, urlSettleMs);
     return () => clearTimeout(timer);
-  }, [state.mode, state.version, state.time]);
+  }, [state]);
 
   useEffect(() => {
     if (!state.playing) return;
@@ -57,6 +67,11 @@ export function useTimeTravel(history: History, initialPoint: InitialPoint) {
         : { type: "mode-switched", mode, version: shownVersion, latest },
     );
   const togglePlay = () => dispatch({ type: "play-toggled", from: shownVersion, latest });
+  /** Moves "as known on" (the recorded axis); null: now. */
+  const setKnownAt = useCallback(
+    (knownAt: number | null) => dispatch({ type: "known-at-set", knownAt, last: lastTime }),
+    [lastTime],
+  );
 
   return {
     mode: state.mode,
@@ -74,6 +89,19 @@ export function useTimeTravel(history: History, initialPoint: InitialPoint) {
           }
         : { min: 1, max: latest, step: 1, value: version },
     time: state.time,
+    /** "As known on": the recorded instant of time mode, or null for now. */
+    knownAt: state.knownAt,
+    /** The "as known on" slider's range, over the recorded axis up to now. */
+    knownRange: {
+      min: firstTime,
+      max: lastTime,
+      step: Math.max(1, Math.floor((lastTime - firstTime) / timeSteps)),
+      value: state.knownAt ?? lastTime,
+    },
+    /** The user at the point of both axes shown, when backdated events make it differ from a version's. */
+    point,
+    axes,
+    setKnownAt,
     selection,
     slide,
     selectVersion,

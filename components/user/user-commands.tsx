@@ -1,13 +1,15 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { memo, useState, type SubmitEvent } from "react";
+import { memo, useEffect, useState, type SubmitEvent } from "react";
 import { ApiError, apiFetch, checkedBody } from "@/lib/client/api";
 import type { UserView } from "@/lib/application/users/user-view";
 import { ApiErrorAlert } from "../api-error-alert";
 import { actionOf, CommandPreview, useCommandPreview } from "./command-preview";
 import { deactivationCategories } from "@/lib/domain/users/events";
 import { Field } from "../field";
+import { EffectiveFromField, effectiveProblem } from "./effective-from-field";
+import { fromLocalInstantInput, toLocalInstantInput, type Correction, type CorrectionTarget } from "./two-axes";
 import {
   changeEmailBody,
   deactivateUserBody,
@@ -27,13 +29,21 @@ const bodySchemas = {
 
 type Command = { path: keyof typeof bodySchemas; body: Record<string, string> };
 
-/** Rename, change email, deactivate or reactivate — always against the version this page shows. */
+/**
+ * Rename, change email, deactivate or reactivate — always against the version this page shows, effective
+ * now or from an earlier instant. A correction (from the timeline's "Correct…") opens the matching
+ * form at the corrected event's effective instant, whatever the user's status now.
+ */
 export const UserCommands = memo(function UserCommands({
   user,
   onChanged,
+  correction = null,
+  onCorrectionEnded,
 }: {
   user: UserView;
   onChanged: () => Promise<unknown>;
+  correction?: Correction | null;
+  onCorrectionEnded?: () => void;
 }) {
   const [name, setName] = useState(user.name);
   const [email, setEmail] = useState(user.email);
@@ -42,6 +52,26 @@ export const UserCommands = memo(function UserCommands({
   // Why: goes with the next change into its events' metadata (the audit trail).
   const [why, setWhy] = useState("");
   const [success, setSuccess] = useState<string | null>(null);
+  // When the next change took effect ("" for now), as the datetime-local field holds it.
+  const [effectiveFrom, setEffectiveFrom] = useState("");
+  // A new correction fills the form it opens (adjusted while rendering, not in an effect).
+  const [correcting, setCorrecting] = useState<Correction | null>(null);
+  if (correction !== correcting) {
+    setCorrecting(correction);
+    if (correction) {
+      setEffectiveFrom(toLocalInstantInput(correction.effectiveAt));
+      if (correction.target === "rename" && correction.value !== undefined) setName(correction.value);
+      if (correction.target === "change-email" && correction.value !== undefined) setEmail(correction.value);
+      if (correction.target === "deactivate" && correction.value !== undefined) setReason(correction.value);
+      setSuccess(null);
+    }
+  }
+  useEffect(() => {
+    if (!correction) return;
+    const form = document.getElementById(formId(user.id, correction.target));
+    form?.scrollIntoView({ block: "center" });
+    form?.querySelector<HTMLElement>("input, button[type=submit]")?.focus({ preventScroll: true });
+  }, [correction, user.id]);
 
   // Every change is previewed first (a dry run) and recorded only once the admin confirms it.
   const preview = useCommandPreview<Command & { done: string }>(user, (path) => bodySchemas[path]);
@@ -61,6 +91,8 @@ export const UserCommands = memo(function UserCommands({
       setEmail(updated.email);
       setReason("");
       setWhy("");
+      setEffectiveFrom("");
+      onCorrectionEnded?.();
       await onChanged();
     },
     onMutate: () => setSuccess(null),
@@ -68,6 +100,14 @@ export const UserCommands = memo(function UserCommands({
   const error = preview.error ?? run.error;
   const stale = error?.status === 412;
   const withWhy = (body: Record<string, string>) => (why.trim() ? { ...body, reason: why.trim() } : body);
+  const effectiveAt = fromLocalInstantInput(effectiveFrom);
+  const withEffective = (body: Record<string, string>) => (effectiveAt ? { ...body, effectiveAt } : body);
+  const dated = effectiveProblem(error && !stale ? error : null);
+  // Each form shows when the user takes it now, or when a correction opens it.
+  const shows = (target: CorrectionTarget) =>
+    user.status !== "forgotten" &&
+    (correction?.target === target ||
+      (target === "reactivate" ? user.status === "deactivated" : user.status === "active"));
   const submit = (command: Command & { done: string }) => (event: SubmitEvent) => {
     event.preventDefault();
     setSuccess(null);
@@ -101,7 +141,10 @@ export const UserCommands = memo(function UserCommands({
           </button>
         </div>
       )}
-      <ApiErrorAlert error={error && !stale && error.fieldProblems.length === 0 ? error : null} className="mt-3" />
+      <ApiErrorAlert
+        error={error && !stale && error.fieldProblems.length === 0 && !dated ? error : null}
+        className="mt-3"
+      />
       {preview.preview && preview.command && (
         <CommandPreview
           preview={preview.preview}
@@ -119,73 +162,112 @@ export const UserCommands = memo(function UserCommands({
           {success}
         </p>
       )}
-      {user.status === "active" ? (
+      {user.status === "forgotten" ? (
+        <p className="mt-3 text-sm text-slate-600">
+          This user was forgotten: their names and emails are erased from every event, and they accept no change.
+        </p>
+      ) : (
         <div className="mt-3 space-y-4">
+          {user.status === "deactivated" && (
+            <p className="text-sm text-slate-600">This user is deactivated: it accepts no change until reactivated.</p>
+          )}
           <Field
             label="Why (optional, kept in the audit trail)"
             value={why}
             onChange={setWhy}
             error={fieldError("reason")}
           />
-          <OneFieldForm
-            label="Name"
-            value={name}
-            onChange={setName}
-            error={fieldError("name")}
-            action="Rename"
-            pending={run.isPending || preview.isPending}
-            onSubmit={submit({ path: "rename", body: withWhy({ name }), done: "Renamed." })}
+          <EffectiveFromField
+            value={effectiveFrom}
+            onChange={setEffectiveFrom}
+            problem={dated}
+            correction={correction}
+            onCancelCorrection={() => {
+              setEffectiveFrom("");
+              setName(user.name);
+              setEmail(user.email);
+              setReason("");
+              onCorrectionEnded?.();
+            }}
           />
-          <OneFieldForm
-            label="Email"
-            type="email"
-            value={email}
-            onChange={setEmail}
-            error={fieldError("email")}
-            action="Change email"
-            pending={run.isPending || preview.isPending}
-            onSubmit={submit({ path: "change-email", body: withWhy({ email }), done: "Email changed." })}
-          />
-          <label className="block text-sm font-medium text-slate-700">
-            Kind of deactivation
-            <select
-              value={category}
-              onChange={(event) => setCategory(event.target.value as (typeof deactivationCategories)[number])}
-              className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1 font-normal"
+          {shows("rename") && (
+            <OneFieldForm
+              id={formId(user.id, "rename")}
+              label="Name"
+              value={name}
+              onChange={setName}
+              error={fieldError("name")}
+              action="Rename"
+              pending={run.isPending || preview.isPending}
+              onSubmit={submit({ path: "rename", body: withEffective(withWhy({ name })), done: "Renamed." })}
+            />
+          )}
+          {shows("change-email") && (
+            <OneFieldForm
+              id={formId(user.id, "change-email")}
+              label="Email"
+              type="email"
+              value={email}
+              onChange={setEmail}
+              error={fieldError("email")}
+              action="Change email"
+              pending={run.isPending || preview.isPending}
+              onSubmit={submit({
+                path: "change-email",
+                body: withEffective(withWhy({ email })),
+                done: "Email changed.",
+              })}
+            />
+          )}
+          {shows("deactivate") && (
+            <>
+              <label className="block text-sm font-medium text-slate-700">
+                Kind of deactivation
+                <select
+                  value={category}
+                  onChange={(event) => setCategory(event.target.value as (typeof deactivationCategories)[number])}
+                  className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1 font-normal"
+                >
+                  {deactivationCategories.map((kind) => (
+                    <option key={kind} value={kind}>
+                      {kind}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <OneFieldForm
+                id={formId(user.id, "deactivate")}
+                label="Reason for deactivation"
+                value={reason}
+                onChange={setReason}
+                error={fieldError("reason")}
+                action="Deactivate"
+                danger
+                pending={run.isPending || preview.isPending}
+                onSubmit={submit({
+                  path: "deactivate",
+                  body: withEffective({ reason, category }),
+                  done: "Deactivated.",
+                })}
+              />
+            </>
+          )}
+          {shows("reactivate") && (
+            <form
+              id={formId(user.id, "reactivate")}
+              onSubmit={submit({ path: "reactivate", body: withEffective(withWhy({})), done: "Reactivated." })}
+              className="flex justify-end"
+              noValidate
             >
-              {deactivationCategories.map((kind) => (
-                <option key={kind} value={kind}>
-                  {kind}
-                </option>
-              ))}
-            </select>
-          </label>
-          <OneFieldForm
-            label="Reason for deactivation"
-            value={reason}
-            onChange={setReason}
-            error={fieldError("reason")}
-            action="Deactivate"
-            danger
-            pending={run.isPending || preview.isPending}
-            onSubmit={submit({ path: "deactivate", body: { reason, category }, done: "Deactivated." })}
-          />
-        </div>
-      ) : user.status === "forgotten" ? (
-        <p className="mt-3 text-sm text-slate-600">
-          This user was forgotten: their names and emails are erased from every event, and they accept no change.
-        </p>
-      ) : (
-        <div className="mt-3 flex items-center justify-between gap-2">
-          <p className="text-sm text-slate-600">This user is deactivated: it accepts no change until reactivated.</p>
-          <button
-            type="button"
-            disabled={run.isPending}
-            onClick={() => preview.request({ path: "reactivate", body: {}, done: "Reactivated." })}
-            className="rounded-md bg-emerald-600 px-3 py-2 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-60"
-          >
-            Reactivate
-          </button>
+              <button
+                type="submit"
+                disabled={run.isPending || preview.isPending}
+                className="rounded-md bg-emerald-600 px-3 py-2 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-60"
+              >
+                Reactivate
+              </button>
+            </form>
+          )}
         </div>
       )}
       {user.status !== "forgotten" && (
@@ -257,7 +339,10 @@ function PersonalData({ userId, pending, onForget }: { userId: string; pending: 
   );
 }
 
+const formId = (userId: string, target: CorrectionTarget) => `${target}-${userId}`;
+
 function OneFieldForm({
+  id,
   label,
   type,
   value,
@@ -268,6 +353,7 @@ function OneFieldForm({
   pending,
   onSubmit,
 }: {
+  id?: string;
   label: string;
   type?: string;
   value: string;
@@ -282,7 +368,7 @@ function OneFieldForm({
     ? "border border-red-300 bg-white text-red-700 hover:bg-red-50"
     : "bg-indigo-600 text-white hover:bg-indigo-500";
   return (
-    <form onSubmit={onSubmit} className="flex items-end gap-2" noValidate>
+    <form id={id} onSubmit={onSubmit} className="flex items-end gap-2" noValidate>
       <div className="flex-1">
         <Field label={label} type={type} value={value} onChange={onChange} error={error} />
       </div>

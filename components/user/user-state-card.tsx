@@ -5,6 +5,7 @@ import { AbsoluteTime, RelativeTime } from "../relative-time";
 import { StatusBadge } from "../status-badge";
 import type { FieldProvenance } from "./field-provenance";
 import { auditOf, comparedFields, describeEvent, formatValue, type History } from "./history";
+import type { PointState } from "./two-axes";
 
 /**
  * The user at the version shown: each field with the event that set it (its provenance), which
@@ -14,29 +15,35 @@ export function UserStateCard({
   history,
   provenance,
   shownVersion,
+  point,
   onSelect,
 }: {
   history: History;
   provenance: FieldProvenance[];
   shownVersion: number;
+  /** The user at a point of both axes, when backdated events make it differ from any version's state. */
+  point?: PointState | null;
   onSelect: (version: number) => void;
 }) {
   const latest = history.snapshots.length;
-  const shown = shownVersion > 0 ? history.snapshots[shownVersion - 1] : undefined;
+  const shown = point ? (point.state ?? undefined) : shownVersion > 0 ? history.snapshots[shownVersion - 1] : undefined;
   const today = history.snapshots[latest - 1]!;
-  const setBy = shownVersion > 0 ? provenance[shownVersion - 1] : undefined;
+  const setBy = point ? (point.setBy ?? undefined) : shownVersion > 0 ? provenance[shownVersion - 1] : undefined;
+  const isToday = !point && shownVersion === latest;
   const source = (version: number) => <FieldSource event={history.events[version - 1]!} onSelect={onSelect} />;
   return (
     <section aria-labelledby="state-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="state-title" className="font-semibold">
-          {shownVersion === latest
+          {isToday
             ? "Current state"
-            : shown
-              ? `State at version ${shownVersion}`
-              : "Not yet registered"}
+            : !shown
+              ? "Not yet registered"
+              : point
+                ? "State at the point shown"
+                : `State at version ${shownVersion}`}
         </h2>
-        {shownVersion !== latest && (
+        {!isToday && (
           <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">
             Time travel — highlighted fields differ from today
           </span>

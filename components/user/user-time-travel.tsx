@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useMemo, useSyncExternalStore } from "react";
+import { useCallback, useMemo, useState, useSyncExternalStore } from "react";
 import { apiFetch } from "@/lib/client/api";
 import type { EventView } from "@/lib/application/users/user-queries";
 import type { UserView } from "@/lib/application/users/user-view";
@@ -17,6 +17,8 @@ import { UserCommands } from "./user-commands";
 import { DiffView } from "./user-diff";
 import { UserStateCard } from "./user-state-card";
 import { Timeline } from "./user-timeline";
+import { TwoAxesPicture } from "./two-axes-picture";
+import type { Correction } from "./two-axes";
 import { useLiveEvents } from "../use-live-events";
 
 export interface UserPageData {
@@ -49,6 +51,9 @@ export function UserTimeTravel({
   const history = useMemo(() => buildHistory(events), [events]);
   const provenance = useMemo(() => fieldProvenance(history), [history]);
   const travel = useTimeTravel(history, initialPoint);
+  // The event a person chose to correct on the timeline: its form opens at the event's effective instant.
+  const [correction, setCorrection] = useState<Correction | null>(null);
+  const endCorrection = useCallback(() => setCorrection(null), []);
   // Marks the page interactive (hydrated), for tests and benchmarks that must not act before.
   const interactive = useSyncExternalStore(
     subscribeToNothing,
@@ -81,20 +86,34 @@ export function UserTimeTravel({
         <StatusBadge status={user.status} />
         <span className="break-all text-sm text-slate-500">{user.email}</span>
       </div>
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <div className="space-y-6">
           <UserStateCard
             history={history}
             provenance={provenance}
             shownVersion={travel.shownVersion}
+            point={travel.point}
             onSelect={travel.selectVersion}
           />
           <TimeTravelSlider history={history} travel={travel} />
+          <TwoAxesPicture
+            history={history}
+            axes={travel.axes}
+            end={travel.knownRange.max}
+            cross={
+              travel.mode === "time" ? { known: travel.knownAt ?? travel.knownRange.max, effective: travel.time } : null
+            }
+          />
           <DiffView history={history} latest={travel.latest} />
-          <UserCommands user={user} onChanged={refetch} />
+          <UserCommands user={user} onChanged={refetch} correction={correction} onCorrectionEnded={endCorrection} />
         </div>
 
-        <Timeline history={history} selection={travel.selection} onSelect={travel.selectVersion} />
+        <Timeline
+          history={history}
+          selection={travel.selection}
+          onSelect={travel.selectVersion}
+          onCorrect={user.status === "forgotten" ? undefined : setCorrection}
+        />
       </div>
     </div>
   );

@@ -5,15 +5,19 @@ import type { EventView } from "@/lib/application/users/user-queries";
 import { AbsoluteTime, RelativeTime } from "../relative-time";
 import { auditOf, describeEvent, type History } from "./history";
 import type { VersionSelection } from "./version-selection";
+import { CorrectButton, EffectiveMark } from "./timeline-entry-axes";
+import type { Correction } from "./two-axes";
 
 const TimelineEntry = memo(function TimelineEntry({
   event,
   selection,
   onSelect,
+  onCorrect,
 }: {
   event: EventView;
   selection: VersionSelection;
   onSelect: (version: number) => void;
+  onCorrect?: (correction: Correction) => void;
 }) {
   const { version } = event;
   const subscribe = useCallback((listener: () => void) => selection.subscribe(version, listener), [selection, version]);
@@ -49,8 +53,10 @@ const TimelineEntry = memo(function TimelineEntry({
             {after !== undefined && <span>{after}</span>}
           </p>
         )}
+        <EffectiveMark event={event} />
         <AuditLine metadata={event.metadata} />
       </button>
+      <CorrectButton event={event} onCorrect={onCorrect} />
     </li>
   );
 });
@@ -96,10 +102,13 @@ export const Timeline = memo(function Timeline({
   history,
   selection,
   onSelect,
+  onCorrect,
 }: {
   history: History;
   selection: VersionSelection;
   onSelect: (version: number) => void;
+  /** Opens the form that corrects an event; absent when the user takes no change (forgotten). */
+  onCorrect?: (correction: Correction) => void;
 }) {
   return (
     <section aria-labelledby="timeline-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -108,7 +117,13 @@ export const Timeline = memo(function Timeline({
       </h2>
       <ol className="relative mt-3 max-h-[70vh] space-y-2 overflow-y-auto overscroll-contain pr-1">
         {history.events.map((event) => (
-          <TimelineEntry key={event.position} event={event} selection={selection} onSelect={onSelect} />
+          <TimelineEntry
+            key={event.position}
+            event={event}
+            selection={selection}
+            onSelect={onSelect}
+            onCorrect={onCorrect}
+          />
         ))}
       </ol>
     </section>

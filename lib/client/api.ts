@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly fieldProblems: FieldProblem[] = [],
     readonly currentVersion?: number,
+    /** The problem's type URI (https://rewind.dev/problems/<code>), which names what went wrong. */
+    readonly type?: string,
   ) {
     super(detail || title);
     this.name = "ApiError";
@@ -80,6 +82,7 @@ export async function apiFetch<T>(
       detail?: string;
       errors?: FieldProblem[];
       currentVersion?: number;
+      type?: string;
     };
     throw new ApiError(
       response.status,
@@ -87,6 +90,7 @@ export async function apiFetch<T>(
       problem.detail ?? "",
       problem.errors ?? [],
       problem.currentVersion,
+      problem.type,
     );
   }
   return { body: parsed as T, etag: response.headers.get("etag") };

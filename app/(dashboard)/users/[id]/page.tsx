@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { NotFound } from "@/lib/application/errors";
 import { getUser, getUserEvents } from "@/lib/application/users/user-queries";
 import { UserTimeTravel } from "@/components/user/user-time-travel";
-import type { InitialPoint } from "@/components/user/time-travel-state";
+import { initialPointOf } from "@/components/user/time-travel-state";
 import { userIdPattern, userPointQuery } from "@/lib/validation/users";
 import { requireSignedIn } from "@/lib/http/page-auth";
 
@@ -21,13 +21,7 @@ export default async function UserPage({
   const query = userPointQuery.safeParse(
     Object.fromEntries(Object.entries(await searchParams).filter(([, value]) => typeof value === "string")),
   );
-  const point: InitialPoint = !query.success
-    ? null
-    : query.data.version !== undefined
-      ? { version: query.data.version }
-      : query.data.at
-        ? { at: query.data.at.toISOString() }
-        : null;
+  const point = initialPointOf(query.success ? query.data : null);
 
   let data;
   try {
