@@ -153,7 +153,7 @@ export function recordUserVersions(
   // The new events as the fold will see them; not yet recorded, their time is later than anything known.
   const appended: RecordedUserEvent[] = events.map(
     (event, index) =>
-      ({ ...event, version: version + index + 1, recordedAt: latestInstant.toISOString() }) as RecordedUserEvent,
+      ({ ...event, version: version + index + 1, recordedAt: latestInstant.toISOString() }),
   );
   const dated = appended.some((event) => event.data.effectiveAt !== undefined);
   let segments: { from: RecordedUserEvent; state: UserState }[];
