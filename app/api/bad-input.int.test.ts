@@ -231,6 +231,8 @@ describe.each(testBackends())("bad input on $name", (backend) => {
   describe("instants: 1970-01-01 up to the end of 9999, else 400", () => {
     const routes = (low: string, lowDay: string) => [
       `/api/users?at=${low}`,
+      `/api/users?knownAt=${low}`,
+      `/api/users?at=2026-01-01T00:00:00Z&knownAt=${low}`,
       `/api/users/${user.id}?at=${low}`,
       `/api/audit?from=${low}`,
       `/api/audit?to=${low}`,
@@ -256,6 +258,8 @@ describe.each(testBackends())("bad input on $name", (backend) => {
     it("takes the ends of the range", async () => {
       for (const path of [
         "/api/users?at=1970-01-01T00:00:00Z",
+        "/api/users?at=9999-12-31T23:59:59.999Z&knownAt=9999-12-31T23:59:59.999Z",
+        "/api/users?knownAt=1970-01-01T00:00:00Z",
         `/api/audit?from=1970-01-01T00:00:00Z&to=9999-12-31T23:59:59.999Z`,
         "/api/reports/name-changes?from=1970-01-01&to=1979-12-31",
         "/api/reports/activity?from=9990-01-01&to=9999-12-31&asOf=9999-12-31T23:59:59Z",

@@ -121,10 +121,10 @@ const readOnlyMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Every request of the route may read from a replica. */
 export const anyRead = () => true;
 
-/** Time travel (?version= or ?at=): the past never changes, so a replica answers it exactly. */
+/** Time travel (?version=, ?at= or ?knownAt=): the past never changes, so a replica answers it exactly. */
 export const timeTravel = (request: Request) => {
   const params = new URL(request.url).searchParams;
-  return params.has("version") || params.has("at");
+  return params.has("version") || params.has("at") || params.has("knownAt");
 };
 
 /** The log position the client has seen, sent back on a read (malformed: 400, never ignored). */

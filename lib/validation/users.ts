@@ -49,7 +49,13 @@ export const userListQuery = z.strictObject({
   status: z.enum(["active", "deactivated"], { error: 'Must be "active" or "deactivated"' }).optional(),
   cursor: z.string().max(500).optional(),
   limit: pageLimit(100, 20),
-  at: instant.optional(),
+  at: instant.optional().meta({
+    description: "The users as they were at this instant in the world (effective time), as known at knownAt, or now",
+  }),
+  knownAt: instant.optional().meta({
+    description:
+      "As Rewind knew them at this instant; alone, the list Rewind showed then (effective at the same instant)",
+  }),
 });
 
 export const userPointQuery = z

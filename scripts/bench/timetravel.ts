@@ -13,7 +13,7 @@ import { checkUserVersions } from "../../lib/application/users/user-versions";
 import { closeDatabase, provideDatabase } from "../../lib/db";
 import { createPostgresDatabase } from "../../lib/db/database";
 import { migrate } from "../../lib/db/migrate";
-import { listUsersByFolding } from "../../lib/testing/users-as-of-fold";
+import { listUsersByFolding, listUsersByFoldingOnTwoAxes } from "../../lib/testing/users-as-of-fold";
 import { fixed, machineDescription, parseFlags, percentile, timeRepeatedly } from "./harness";
 
 const flags = parseFlags(process.argv.slice(2));
@@ -143,6 +143,8 @@ try {
   console.log("|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);
 
+  await measureTwoAxes(instant);
+
   if (flags.has("verify")) {
     const started = performance.now();
     const check = await checkUserVersions(database, { repair: false });
@@ -152,4 +154,42 @@ try {
   }
 } finally {
   await closeDatabase();
+}
+
+/**
+ * The list on both time axes (`?at=&knownAt=`, docs/decisions/025): effective at one instant as known
+ * at another, from the index, beside the brute-force fold on two axes.
+ */
+async function measureTwoAxes(instant: (fraction: number) => Date) {
+  const points: {
+    label: string;
+    at?: Date;
+    knownAt?: Date;
+    query: Omit<UserListQuery, "at" | "knownAt" | "cursor">;
+  }[] = [
+    { label: "effective 50%, known now", at: instant(0.5), query: { limit: 20 } },
+    { label: "effective 50%, known at 75%", at: instant(0.5), knownAt: instant(0.75), query: { limit: 20 } },
+    { label: "effective 90%, known at 50% (clamped)", at: instant(0.9), knownAt: instant(0.5), query: { limit: 20 } },
+    {
+      label: "effective 50%, known at 75%, status=deactivated",
+      at: instant(0.5),
+      knownAt: instant(0.75),
+      query: { limit: 20, status: "deactivated" },
+    },
+  ];
+  const rows: string[] = [];
+  for (const { label, query, ...point } of points) {
+    const fromIndex = () => listUsers({ ...query, ...point }, undefined);
+    const folded = () => listUsersByFoldingOnTwoAxes(database, query, point, undefined);
+    await timeRepeatedly(3, fromIndex);
+    const index = await timeRepeatedly(repeats, fromIndex);
+    const fold = await timeRepeatedly(foldRepeats, folded);
+    const [a, b] = [await fromIndex(), await folded()];
+    rows.push(
+      `| ${label} | ${fixed(percentile(index, 0.5), 1)} | ${fixed(percentile(index, 0.95), 1)} | ${fixed(percentile(fold, 0.5))} | ${a.total} | ${JSON.stringify(a) === JSON.stringify(b) ? "yes" : "NO"} |`,
+    );
+  }
+  console.log("\n| list on two axes | index p50 ms | index p95 ms | fold p50 ms | total | same answer |");
+  console.log("|---|---|---|---|---|---|");
+  for (const row of rows) console.log(row);
 }

@@ -57,6 +57,37 @@ describe.each(testBackends())("two time axes on $name", (backend) => {
     expect((await api.get(`/api/users/${user.id}?at=${later(user.createdAt, -1)}`)).status).toBe(404);
   });
 
+  it("lists users on both axes: effective at, as known now or at knownAt, and knownAt alone; malformed instants are a 400", async () => {
+    const { user, june, march } = await userWithALateRename();
+    const listed = async (query: string) =>
+      (await api.get(`/api/users?q=${encodeURIComponent(user.email)}&${query}`)).body as {
+        items: { name: string; version: number }[];
+        total: number;
+      };
+    const betweenRenames = later(march, 1);
+    const knownAtJune = later(june.updatedAt, 1);
+    expect((await listed(`at=${betweenRenames}`)).items).toEqual([
+      expect.objectContaining({ name: "March", version: 3 }),
+    ]);
+    expect((await listed(`at=${betweenRenames}&knownAt=${knownAtJune}`)).items).toEqual([
+      expect.objectContaining({ name: "Ada", version: 1 }),
+    ]);
+    expect((await listed(`knownAt=${knownAtJune}`)).items).toEqual([
+      expect.objectContaining({ name: "June", version: 2 }),
+    ]);
+    // Effective after what was known: what was known then.
+    expect((await listed(`at=${new Date().toISOString()}&knownAt=${knownAtJune}`)).items).toEqual([
+      expect.objectContaining({ name: "June", version: 2 }),
+    ]);
+    expect(await listed(`at=${later(user.createdAt, -1)}`)).toMatchObject({ items: [], total: 0 });
+    for (const knownAt of ["1 March", "2025-03-01", "10000-01-01T00:00:00Z"]) {
+      const response = await api.get(`/api/users?knownAt=${encodeURIComponent(knownAt)}`);
+      expect(response.status).toBe(400);
+      expect(response.headers.get("content-type")).toMatch(/application\/problem\+json/);
+      expect(response.body.errors[0].path).toBe("knownAt");
+    }
+  });
+
   it("shows effectiveAt wherever events appear: the user's events, the feed, the audit trail, the export", async () => {
     const { user, march, events } = await userWithALateRename();
     const late = events[2];

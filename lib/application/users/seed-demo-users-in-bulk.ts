@@ -3,7 +3,7 @@
 // few thousand users per transaction with one INSERT … SELECT FROM unnest per table. Events carry
 // their personal fields encrypted with each user's own key and the metadata an append gives them;
 // the users rows and the temporal index are what the inline projections make of the same fold.
-// user-versions-seed.int.test.ts proves the two seeders' databases equal, decrypted.
+// seed-demo-users-in-bulk.int.test.ts proves the two seeders' databases equal, decrypted.
 import { randomUUID } from "node:crypto";
 import type { Database, Queryable } from "../../db/database";
 import { userStreamId, userStreamType } from "../../domain/users";
@@ -12,7 +12,7 @@ import { hashPassword } from "./passwords";
 import { encryptPersonalData, newUserKey } from "./personal-data";
 import { AlreadySeeded, type SeedReport } from "./seed-demo-users";
 import { toNewEvent } from "./user-events";
-import { userVersionRows } from "./user-versions";
+import { insertUserVersions, userVersionRows, type UserVersionRow } from "./user-versions";
 import { viewOfState } from "./user-view";
 
 /** The columns of one batch, each an array that one unnest reads. */
@@ -37,17 +37,7 @@ interface Batch {
     createdAt: string[];
     updatedAt: string[];
   };
-  versions: {
-    userId: string[];
-    version: number[];
-    name: string[];
-    nameLower: string[];
-    email: string[];
-    status: string[];
-    createdAt: string[];
-    recordedFrom: Date[];
-    recordedTo: (Date | null)[];
-  };
+  versions: UserVersionRow[];
 }
 
 function emptyBatch(): Batch {
@@ -56,17 +46,7 @@ function emptyBatch(): Batch {
     events: { streamId: [], version: [], type: [], data: [], metadata: [], commandId: [], recordedAt: [] },
     keys: { userId: [], key: [] },
     views: { id: [], name: [], email: [], status: [], version: [], createdAt: [], updatedAt: [] },
-    versions: {
-      userId: [],
-      version: [],
-      name: [],
-      nameLower: [],
-      email: [],
-      status: [],
-      createdAt: [],
-      recordedFrom: [],
-      recordedTo: [],
-    },
+    versions: [],
   };
 }
 
@@ -101,30 +81,21 @@ function addHistory(batch: Batch, history: DemoUserHistory, commandId: string) {
     batch.views.updatedAt.push(view.updatedAt);
   }
 
-  // Each version is current from its event's time until the next event's (the last one: open).
-  const versions = userVersionRows(
-    history.events.map(({ event, recordedAt }, index) => ({
-      position: 0,
-      streamId,
-      streamType: userStreamType,
-      version: index + 1,
-      type: event.type,
-      data: event.data,
-      metadata: {} as never,
-      recordedAt,
-    })),
+  // The temporal index's rows as the appends would have left them (the same rules, replayed).
+  batch.versions.push(
+    ...userVersionRows(
+      history.events.map(({ event, recordedAt }, index) => ({
+        position: 0,
+        streamId,
+        streamType: userStreamType,
+        version: index + 1,
+        type: event.type,
+        data: event.data,
+        metadata: {} as never,
+        recordedAt,
+      })),
+    ),
   );
-  for (const row of versions) {
-    batch.versions.userId.push(history.userId);
-    batch.versions.version.push(row.version);
-    batch.versions.name.push(row.name);
-    batch.versions.nameLower.push(row.name.toLowerCase());
-    batch.versions.email.push(row.email);
-    batch.versions.status.push(row.status);
-    batch.versions.createdAt.push(row.createdAt);
-    batch.versions.recordedFrom.push(history.events[row.version - 1]!.recordedAt);
-    batch.versions.recordedTo.push(history.events[row.version]?.recordedAt ?? null);
-  }
   batch.users++;
 }
 
@@ -157,22 +128,7 @@ async function writeBatch(tx: Queryable, batch: Batch) {
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[])`,
     [views.id, views.name, views.email, views.status, views.version, views.createdAt, views.updatedAt],
   );
-  await tx.query(
-    `INSERT INTO user_versions (user_id, version, name, name_lower, email, status, created_at, recorded_from, recorded_to)
-     SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                          $8::timestamptz[], $9::timestamptz[])`,
-    [
-      versions.userId,
-      versions.version,
-      versions.name,
-      versions.nameLower,
-      versions.email,
-      versions.status,
-      versions.createdAt,
-      versions.recordedFrom,
-      versions.recordedTo,
-    ],
-  );
+  await insertUserVersions(tx, versions);
 }
 
 /**

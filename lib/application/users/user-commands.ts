@@ -160,8 +160,14 @@ async function writeUserEvents({
   version,
   events,
 }: Decision<UserCommandInput, UserState, UserEvent>): Promise<AppendPlan> {
-  const { database } = await getServices();
-  const states = statesAfter(command.userId, state, version === "any" ? 0 : version, events);
+  const { database, store } = await getServices();
+  const fromVersion = version === "any" ? 0 : version;
+  const states = statesAfter(command.userId, state, fromVersion, events);
+  // Dated events refold the user's effective timeline in the temporal index: that takes the stream.
+  const history =
+    fromVersion > 0 && events.some((event) => event.data.effectiveAt !== undefined)
+      ? (await store.readStream(streamId, { toVersion: fromVersion })).map(toRecordedUserEvent)
+      : undefined;
   const row = states[states.length - 1]!;
   const personal = needsUserKey(command.type, events, context.reason);
   const storedKey = personal ? await userKey(database, command.userId) : undefined;
@@ -172,7 +178,7 @@ async function writeUserEvents({
     metadata: context.reason === undefined ? undefined : reasonMetadata(command.type, context.reason, streamId, key),
     inlineStatements: [
       upsertUserRow(row),
-      recordUserVersions(command.userId, state, states),
+      recordUserVersions(command.userId, { before: state, version: fromVersion, events, history }),
       ...(newKey ? [storeUserKey(command.userId, newKey)] : []),
     ],
     interpretFailure: (error) => (isUserKeyTaken(error) ? lostRace : asEmailTaken(error, row.email)),

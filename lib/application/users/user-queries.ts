@@ -8,14 +8,17 @@ import { NotFound } from "../errors";
 import { getReadServices } from "../read-side";
 import { toRecordedUserEvent, userFold } from "./user-events";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
+import { microsText } from "./user-versions";
 
 export interface UserListQuery {
   q?: string;
   status?: "active" | "deactivated";
   cursor?: string;
   limit: number;
-  /** The list as it was at this instant (from the temporal index of user versions). */
+  /** The list as it was at this instant in the world (effective time), as known at `knownAt` or now. */
   at?: Date;
+  /** As Rewind knew it at this instant; alone, the list Rewind showed then (effective at the same instant). */
+  knownAt?: Date;
 }
 
 export interface UserList {
@@ -68,7 +71,7 @@ function viewOfRow(row: UserRow): UserView {
 }
 
 export async function listUsers(query: UserListQuery, cursor: CursorPosition | undefined): Promise<UserList> {
-  if (query.at) return listUsersAt(query, query.at, cursor);
+  if (query.at || query.knownAt) return listUsersAt(query, cursor);
   const { prisma } = await getReadServices();
   const filters: Prisma.UserWhereInput[] = [];
   if (query.status) filters.push({ status: query.status });
@@ -102,32 +105,49 @@ export async function listUsers(query: UserListQuery, cursor: CursorPosition | u
   return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null, total };
 }
 
-// Without a search, the total at an instant comes from two small partial indexes rather than from every
-// version current then: the users registered by then (each stream begins with its registration, at
-// version 1), and of them the ones whose version current then is not active.
-const registeredBy = "SELECT count(*) FROM user_versions WHERE version = 1 AND recorded_from <= $1";
+// Without a search, the total at a point comes from two small partial indexes rather than from every
+// row that holds then: the users registered by then (one row a user is known now and open on the
+// effective axis, and every row carries the registration instant), and of them the ones whose row
+// then is not active. $1 is the known instant, $2 the effective one.
+const registeredBy = (effective: string) =>
+  `SELECT count(*) FROM user_versions WHERE recorded_to IS NULL AND effective_to IS NULL AND registered_at <= ${effective}::timestamptz`;
+const holdsAt =
+  "recorded_from <= $1::timestamptz AND (recorded_to IS NULL OR recorded_to > $1::timestamptz) AND effective_from <= $2::timestamptz AND (effective_to IS NULL OR effective_to > $2::timestamptz)";
 const inactiveAt = (status: string) =>
-  `SELECT count(*) FROM user_versions WHERE status <> 'active' AND ${status} AND recorded_from <= $1 AND (recorded_to IS NULL OR recorded_to > $1)`;
-function totalAt(at: Date, status: UserListQuery["status"]): { text: string; values: unknown[] } {
+  `SELECT count(*) FROM user_versions WHERE status <> 'active' AND ${status} AND ${holdsAt}`;
+function totalAt(point: [string, string], status: UserListQuery["status"]): { text: string; values: unknown[] } {
   if (status === "deactivated")
-    return { text: `SELECT (${inactiveAt("status = $2")})::int AS total`, values: [at, status] };
+    return { text: `SELECT (${inactiveAt("status = $3")})::int AS total`, values: [...point, status] };
   if (status === "active")
-    return { text: `SELECT ((${registeredBy}) - (${inactiveAt("true")}))::int AS total`, values: [at] };
-  return { text: `SELECT (${registeredBy})::int AS total`, values: [at] };
+    return { text: `SELECT ((${registeredBy("$2")}) - (${inactiveAt("true")}))::int AS total`, values: point };
+  return { text: `SELECT (${registeredBy("$1")})::int AS total`, values: [point[1]] };
 }
 
 /**
- * The list as it stood at `at`, from the temporal index: each user's version current then (recorded
- * at or before `at`, and the next one after it), filtered, ordered and paged like today's list. The
- * same answer as folding every stream up to `at` (docs/decisions/017), without reading the log.
+ * The point of the index a query asks about, as [known, effective] instants to the microsecond.
+ * Nothing known at K took effect after K, so effective T as known at K is effective min(T, K): the
+ * index holds no row beyond that. A millisecond instant T takes in every change effective within its
+ * millisecond, as the fold compares them (an event without effectiveAt lies at its recorded_at).
  */
-async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPosition | undefined): Promise<UserList> {
+function indexPoint(query: UserListQuery): [string, string] {
+  const known = (query.knownAt ?? latestInstant).getTime() * 1000;
+  const effective = query.at ? Math.min(query.at.getTime() * 1000 + 999, known) : known;
+  return [microsText(known), microsText(effective)];
+}
+
+/**
+ * The list as it stood at a point of both time axes, from the temporal index: each user's row that
+ * holds then, filtered, ordered and paged like today's list. The same answer as folding every
+ * stream on both axes (docs/decisions/017, 025), without reading the log.
+ */
+async function listUsersAt(query: UserListQuery, cursor: CursorPosition | undefined): Promise<UserList> {
   const { database } = await getReadServices();
-  const values: unknown[] = [at];
+  const point = indexPoint(query);
+  const values: unknown[] = [...point];
   const parameter = (value: unknown) => `$${values.push(value)}`;
-  // A user registered (to the millisecond) no later than their version current at `at`: the bound that
-  // makes this a range of the index, newest registered first.
-  const filters = ["created_at <= $1", "recorded_from <= $1", "(recorded_to IS NULL OR recorded_to > $1)"];
+  // A user registered (to the millisecond) no later than the effective instant: the bound that makes
+  // this a range of the index, newest registered first.
+  const filters = ["created_at <= $2::timestamptz", holdsAt];
   if (query.status) filters.push(`status = ${parameter(query.status)}`);
   if (query.q) {
     // Lower-cased as the fold did it (JavaScript's toLowerCase), and matched as a plain substring: a
@@ -150,7 +170,7 @@ async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPositio
       created_at: Date;
       updated_at: Date;
     }>(
-      `SELECT user_id::text AS id, name, email, status, version, created_at, recorded_from AS updated_at
+      `SELECT user_id::text AS id, name, email, status, version, created_at, updated_at
          FROM user_versions WHERE ${where}${page}
         ORDER BY created_at DESC, user_id DESC LIMIT ${parameter(query.limit + 1)}`,
       values,
@@ -158,7 +178,7 @@ async function listUsersAt(query: UserListQuery, at: Date, cursor: CursorPositio
     database.query<{ total: number }>(
       query.q
         ? { text: `SELECT count(*)::int AS total FROM user_versions WHERE ${where}`, values: countValues }
-        : totalAt(at, query.status),
+        : totalAt(point, query.status),
     ),
   ]);
   const items = rows.slice(0, query.limit).map(({ created_at, updated_at, ...row }) => ({

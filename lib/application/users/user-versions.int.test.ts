@@ -66,11 +66,15 @@ function commandFor(userId: string, step: Step, email: (local: string) => string
 }
 
 /** Every page of the list, following the cursors: the index's answer and the fold's must agree page by page. */
-async function expectSameList(database: TestDatabase, query: Omit<UserListQuery, "at" | "cursor">, at: Date) {
+async function expectSameList(
+  database: TestDatabase,
+  query: Omit<UserListQuery, "at" | "knownAt" | "cursor">,
+  at: Date,
+) {
   let cursor: string | undefined;
   for (let page = 0; page < 50; page++) {
     const position = cursor === undefined ? undefined : decodeCursor(cursor);
-    const fromIndex: UserList = await listUsers({ ...query, at }, position);
+    const fromIndex: UserList = await listUsers({ ...query, knownAt: at }, position);
     const folded = await listUsersByFolding(database, query, at, position);
     expect(fromIndex, `${JSON.stringify(query)} at ${at.toISOString()}, page ${page}`).toEqual(folded);
     if (!fromIndex.nextCursor) return;
@@ -93,7 +97,7 @@ async function instantsAroundEvents(database: TestDatabase, most = 400): Promise
   return [...instants].sort((a, b) => a - b).map((time) => new Date(time));
 }
 
-const queries = (domain: string): Omit<UserListQuery, "at" | "cursor">[] => [
+const queries = (domain: string): Omit<UserListQuery, "at" | "knownAt" | "cursor">[] => [
   { limit: 2 },
   { limit: 3, status: "active" },
   { limit: 2, status: "deactivated" },
@@ -163,7 +167,7 @@ describe.each(testBackends())("the temporal index of user versions on $name", (b
 
   it("finds what differs from the log and repairs it, and then finds nothing", async () => {
     expect((await checkUserVersions(database, { repair: false })).differing).toEqual([]);
-    // Reopening a version differs from the log only for a user with a closed one: at least two versions.
+    // Reopening a row's effective interval differs from the log only for a user with a closed one: at least two versions.
     const [third] = await database.query<{ user_id: string }>(
       "SELECT user_id::text AS user_id FROM user_versions GROUP BY user_id HAVING count(*) > 1 ORDER BY user_id LIMIT 1",
     );
@@ -176,11 +180,12 @@ describe.each(testBackends())("the temporal index of user versions on $name", (b
       "UPDATE user_versions SET name = 'Someone else', name_lower = 'someone else' WHERE user_id = $1",
       [second!.user_id],
     );
-    await database.query("UPDATE user_versions SET recorded_to = NULL WHERE user_id = $1", [third!.user_id]);
+    await database.query("UPDATE user_versions SET effective_to = NULL WHERE user_id = $1", [third!.user_id]);
     const orphan = crypto.randomUUID();
     await database.query(
-      `INSERT INTO user_versions (user_id, version, name, name_lower, email, status, created_at, recorded_from)
-       VALUES ($1, 1, 'Nobody', 'nobody', 'nobody@example.com', 'active', now(), now())`,
+      `INSERT INTO user_versions (user_id, version, name, name_lower, email, status, created_at, updated_at, registered_at,
+                                  recorded_from, effective_from)
+       VALUES ($1, 1, 'Nobody', 'nobody', 'nobody@example.com', 'active', now(), now(), now(), now(), now())`,
       [orphan],
     );
 

@@ -1,100 +1,281 @@
-// The temporal index of users (docs/decisions/017): one row per version of each user, with the
-// interval of recorded time during which it was the current one. Written by the append's own
-// statement (like the users row), so it is never behind the log; built, verified and repaired from
-// the log by the same code (`npm run db:user-versions`).
+// The temporal index of users on two time axes (docs/decisions/017 and 025): each row is a state of
+// a user during an interval of recorded time (what Rewind knew) and an interval of effective time
+// (when it held in the world). Written by the append's own statement (like the users row), so it is
+// never behind the log; built, verified and repaired from the log by the same rules
+// (`npm run db:user-versions`).
+//
+// Instants are compared to the microsecond, as PostgreSQL stores them: an event's coordinate on the
+// effective axis is its effectiveAt, or its recorded_at when it has none (or one not earlier than
+// the millisecond it was recorded in: the same answers, since nothing asks between the two).
 import type { Database, Queryable, Statement } from "../../db/database";
-import { evolve, initialUserState, userStreamId, userStreamType, type UserState } from "../../domain/users";
+import {
+  evolve,
+  foldUser,
+  inEffectiveOrder,
+  userStreamId,
+  userStreamType,
+  type RecordedUserEvent,
+  type UserEvent,
+  type UserState,
+} from "../../domain/users";
 import { toRecordedEvent, type EventRow, type RecordedEvent } from "../../eventstore";
+import { latestInstant } from "../../validation/query-fields";
 import { readTransformFor } from "../services";
 import { holdKeysForWriting } from "./personal-data";
 import { toRecordedUserEvent } from "./user-events";
 
-/** A version as the index holds it, but for its interval (which comes from the events' own times). */
+/** A row of the index: a state of the user, with its two intervals in microseconds since 1970 (`to` null: open). */
 export interface UserVersionRow {
-  streamId: string;
+  userId: string;
   version: number;
   name: string;
   email: string;
   status: string;
   /** When the user registered, to the millisecond (what the fold shows). */
   createdAt: string;
+  updatedAt: number;
+  registeredAt: number;
+  recordedFrom: number;
+  recordedTo: number | null;
+  effectiveFrom: number;
+  effectiveTo: number | null;
+}
+
+type Micros = number;
+
+/** An instant in microseconds as PostgreSQL reads it exactly (a Date holds only milliseconds). */
+export function microsText(micros: Micros): string {
+  const millis = Math.floor(micros / 1000);
+  return `${new Date(millis).toISOString().slice(0, 23)}${String(micros - millis * 1000).padStart(3, "0")}Z`;
 }
 
 /**
- * The inline statement that keeps the index in step with an append: the user's open version is
- * closed at the first appended event's time, and each appended event adds the version it makes.
- * `before` is the state the events were decided on, `after` the state after each of them. One statement (an upsert: the open version
- * conflicts and is closed) so that the append stays one statement with one short prepared name.
+ * Where an event lies on the effective axis: its effectiveAt when that is earlier than the
+ * millisecond it was recorded in, else its recorded instant (to the microsecond).
  */
-export function recordUserVersions(userId: string, before: UserState, after: readonly UserState[]): Statement {
-  const made = after.flatMap((state, index) =>
-    state.status === "unregistered" ? [] : [{ state, ordinal: index + 1 }],
-  );
-  // The open version, given again whole: the conflict closes it (and should it be missing, it is
-  // written with its own event's time).
-  const open = before.status === "unregistered" ? [] : [{ state: before, ordinal: 0 }];
-  const rows = [...open, ...made];
-  return {
-    name: "user_versions",
-    text: `INSERT INTO user_versions (user_id, version, name, name_lower, email, status, created_at, recorded_from, recorded_to)
-           SELECT $1::uuid, first.version + row.ordinal - 1, row.name, row.name_lower, row.email, row.status,
-                  coalesce(row.created_at, date_trunc('milliseconds', first.recorded_at)),
-                  CASE WHEN row.ordinal = 0
-                       THEN (SELECT recorded_at FROM events WHERE stream_id = $8 AND version = first.version - 1)
-                       ELSE (SELECT recorded_at FROM appended WHERE version = first.version + row.ordinal - 1) END,
-                  (SELECT recorded_at FROM appended WHERE version = first.version + row.ordinal)
-             FROM (SELECT min(version) AS version, min(recorded_at) AS recorded_at FROM appended HAVING count(*) > 0) AS first
-            CROSS JOIN unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-                  AS row(ordinal, name, name_lower, email, status, created_at)
-           ON CONFLICT (user_id, version) DO UPDATE SET recorded_to = EXCLUDED.recorded_to`,
-    values: [
-      userId,
-      rows.map(({ ordinal }) => ordinal),
-      rows.map(({ state }) => state.name),
-      rows.map(({ state }) => state.name.toLowerCase()),
-      rows.map(({ state }) => state.email),
-      rows.map(({ state }) => state.status),
-      // A user who registers in this append takes the registration's time; the others keep theirs.
-      rows.map(() => (before.status === "unregistered" ? null : before.createdAt)),
-      userStreamId(userId),
-    ],
-  };
+function coordinateOf(event: RecordedUserEvent, recordedMicros: Micros): Micros {
+  const effective = event.data.effectiveAt === undefined ? undefined : Date.parse(event.data.effectiveAt);
+  return effective !== undefined && effective < Math.floor(recordedMicros / 1000) ? effective * 1000 : recordedMicros;
 }
 
-/** The versions a stream's events (read, decrypted and upcast as the store reads them) make: one per event once registered. */
-export function userVersionRows(events: readonly RecordedEvent[]): UserVersionRow[] {
-  let state: UserState = initialUserState;
+const foldKnown = (events: readonly RecordedUserEvent[]): UserState => foldUser(inEffectiveOrder(events));
+
+/**
+ * The rows a stream's events make (read, decrypted and upcast as the store reads them), replaying
+ * the rules of `recordUserVersions` one recorded instant at a time. `microsOf` gives each event's
+ * recorded_at to the microsecond (default: its millisecond, exact for events written with a given time).
+ */
+export function userVersionRows(
+  events: readonly RecordedEvent[],
+  microsOf: (event: RecordedEvent) => Micros = (event) => event.recordedAt.getTime() * 1000,
+): UserVersionRow[] {
   const rows: UserVersionRow[] = [];
-  for (const event of events) {
-    state = evolve(state, toRecordedUserEvent(event));
-    if (state.status === "unregistered") continue;
-    const { name, email, status, createdAt } = state;
-    rows.push({ streamId: event.streamId, version: event.version, name, email, status, createdAt });
+  const known: { event: RecordedUserEvent; coordinate: Micros; recorded: Micros }[] = [];
+  let registeredAt: Micros | undefined;
+  for (let index = 0; index < events.length;) {
+    const recordedAt = microsOf(events[index]!);
+    const step: typeof known = [];
+    for (; index < events.length && microsOf(events[index]!) === recordedAt; index++) {
+      const event = toRecordedUserEvent(events[index]!);
+      step.push({ event, coordinate: coordinateOf(event, recordedAt), recorded: recordedAt });
+    }
+    known.push(...step);
+    if (registeredAt === undefined) {
+      if (foldKnown(known.map(({ event }) => event)).status === "unregistered") continue;
+      registeredAt = recordedAt;
+    }
+    const effectiveAt = Math.min(...step.map(({ coordinate }) => coordinate));
+    const backdated = effectiveAt < recordedAt;
+    const clipped: UserVersionRow[] = [];
+    for (const row of rows) {
+      if (row.recordedTo !== null) continue;
+      if (!backdated) {
+        if (row.effectiveTo === null) row.effectiveTo = recordedAt;
+      } else if (row.effectiveTo === null || row.effectiveTo > effectiveAt) {
+        row.recordedTo = recordedAt;
+        if (row.effectiveFrom < effectiveAt)
+          clipped.push({ ...row, recordedFrom: recordedAt, recordedTo: null, effectiveTo: effectiveAt });
+      }
+    }
+    const starts = [...new Set(known.map(({ coordinate }) => coordinate).filter((at) => at >= effectiveAt))].sort(
+      (a, b) => a - b,
+    );
+    const recordedOf = new Map(known.map(({ event, recorded }) => [event.version, recorded]));
+    const timeline = starts.flatMap((start, position): UserVersionRow[] => {
+      const state = foldKnown(known.filter(({ coordinate }) => coordinate <= start).map(({ event }) => event));
+      if (state.status === "unregistered") return [];
+      const { name, email, status, version, createdAt } = state;
+      return [
+        {
+          userId: state.id,
+          version,
+          name,
+          email,
+          status,
+          createdAt,
+          updatedAt: recordedOf.get(version)!,
+          registeredAt: registeredAt!,
+          recordedFrom: recordedAt,
+          recordedTo: null,
+          effectiveFrom: start,
+          effectiveTo: starts[position + 1] ?? null,
+        },
+      ];
+    });
+    rows.push(...clipped, ...timeline);
   }
   return rows;
 }
 
-// The rows given, timed by their events: from this version's recorded_at until the next one's.
-const timedRows = `
+/**
+ * The inline statement that keeps the index in step with an append, by the same rules as
+ * `userVersionRows`. The events, recorded at one instant n, take effect from e (the earliest of
+ * them). Not backdated (e = n, the common case): the row open on both axes ends its effective
+ * interval at n, and one row is added from n on both. Backdated (e < n): the rows known until now
+ * whose effective interval reaches past e stop being known at n; what they held before e, and the
+ * timeline from e (every change effective from e on, refolded with the new ones), are known from n.
+ * One statement (an upsert: the rows it ends are given again and conflict), so that the append
+ * stays one statement with one short prepared name.
+ *
+ * `history`: the stream's events before these (read and upcast), needed when any of them carries an
+ * effectiveAt; `before`: the state they were decided on, at `version`.
+ */
+export function recordUserVersions(
+  userId: string,
+  decided: {
+    before: UserState;
+    version: number;
+    events: readonly UserEvent[];
+    history?: readonly RecordedUserEvent[];
+  },
+): Statement {
+  const { before, version, events } = decided;
+  // The new events as the fold will see them; not yet recorded, their time is later than anything known.
+  const appended: RecordedUserEvent[] = events.map(
+    (event, index) =>
+      ({ ...event, version: version + index + 1, recordedAt: latestInstant.toISOString() }),
+  );
+  const dated = appended.some((event) => event.data.effectiveAt !== undefined);
+  let segments: { from: RecordedUserEvent; state: UserState }[];
+  if (!dated) {
+    let state = before;
+    for (const event of appended) state = evolve(state, event);
+    segments = [{ from: appended[0]!, state }];
+  } else {
+    if (!decided.history) throw new Error(`Dated events of user ${userId} need the stream's history`);
+    // Ordered as on the effective axis, without the instants only PostgreSQL knows: a key that never
+    // puts an event after one that is earlier there (equal instants may come apart; their empty
+    // intervals are dropped).
+    const keyOf = (event: RecordedUserEvent, isNew: boolean): [number, number, number] => {
+      const effective = event.data.effectiveAt === undefined ? undefined : Date.parse(event.data.effectiveAt);
+      if (isNew) return effective === undefined ? [Infinity, 1, event.version] : [effective, 0, event.version];
+      const recorded = Date.parse(event.recordedAt);
+      return effective !== undefined && effective < recorded
+        ? [effective, 0, event.version]
+        : [recorded, 1, event.version];
+    };
+    const compare = (a: [number, number, number], b: [number, number, number]) =>
+      a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+    const known = [
+      ...decided.history.map((event) => ({ event, key: keyOf(event, false) })),
+      ...appended.map((event) => ({ event, key: keyOf(event, true) })),
+    ].sort((a, b) => compare(a.key, b.key));
+    const first = appended
+      .map((event) => keyOf(event, true))
+      .reduce((earliest, key) => (compare(key, earliest) < 0 ? key : earliest));
+    segments = known
+      .filter(({ key }) => compare(key, first) >= 0)
+      .map(({ event, key }) => ({
+        from: event,
+        state: foldKnown(known.filter((other) => compare(other.key, key) <= 0).map((other) => other.event)),
+      }));
+  }
+  const shown = segments.flatMap(({ from, state }) => (state.status === "unregistered" ? [] : [{ from, state }]));
+  const states = shown.map(({ state }) => state);
+  return {
+    name: "user_versions",
+    text: `WITH given AS (
+             SELECT given.*, at.recorded_at,
+                    CASE WHEN given.explicit < date_trunc('milliseconds', at.recorded_at) THEN given.explicit ELSE at.recorded_at END AS effective_from,
+                    (SELECT recorded_at FROM appended WHERE version = given.version
+                     UNION ALL SELECT recorded_at FROM events WHERE stream_id = $2 AND version = given.version LIMIT 1) AS updated_at
+               FROM unnest($3::int[], $4::timestamptz[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[])
+                    WITH ORDINALITY AS given(from_version, explicit, version, name, name_lower, email, status, ordinal)
+              CROSS JOIN LATERAL (SELECT recorded_at FROM appended WHERE version = given.from_version
+                                  UNION ALL SELECT recorded_at FROM events WHERE stream_id = $2 AND version = given.from_version LIMIT 1) AS at
+           ), segment AS (
+             SELECT given.*, lead(effective_from) OVER (ORDER BY ordinal) AS effective_to FROM given
+           ), step AS (
+             SELECT first.recorded_at, start.effective_from AS effective_at, start.effective_from < first.recorded_at AS backdated,
+                    coalesce((SELECT recorded_at FROM appended WHERE version = 1),
+                             (SELECT recorded_at FROM events WHERE stream_id = $2 AND version = 1)) AS registered_at
+               FROM (SELECT min(recorded_at) AS recorded_at FROM appended HAVING count(*) > 0) AS first
+               JOIN segment AS start ON start.ordinal = 1
+           ), ending AS (
+             SELECT old.* FROM user_versions AS old, step
+              WHERE old.user_id = $1 AND old.recorded_to IS NULL
+                AND (old.effective_to IS NULL OR (step.backdated AND old.effective_to > step.effective_at))
+           )
+           INSERT INTO user_versions (user_id, version, name, name_lower, email, status, created_at, updated_at, registered_at,
+                                      recorded_from, recorded_to, effective_from, effective_to)
+           SELECT old.user_id, old.version, old.name, old.name_lower, old.email, old.status, old.created_at, old.updated_at, old.registered_at,
+                  old.recorded_from, CASE WHEN step.backdated THEN step.recorded_at END,
+                  old.effective_from, CASE WHEN step.backdated THEN old.effective_to ELSE step.recorded_at END
+             FROM ending AS old, step
+           UNION ALL
+           SELECT old.user_id, old.version, old.name, old.name_lower, old.email, old.status, old.created_at, old.updated_at, old.registered_at,
+                  step.recorded_at, NULL, old.effective_from, step.effective_at
+             FROM ending AS old, step WHERE step.backdated AND old.effective_from < step.effective_at
+           UNION ALL
+           SELECT $1::uuid, segment.version, segment.name, segment.name_lower, segment.email, segment.status,
+                  date_trunc('milliseconds', step.registered_at), segment.updated_at, step.registered_at,
+                  step.recorded_at, NULL, segment.effective_from, segment.effective_to
+             FROM segment, step WHERE segment.effective_to IS NULL OR segment.effective_to > segment.effective_from
+           ON CONFLICT (user_id, recorded_from, effective_from)
+           DO UPDATE SET recorded_to = EXCLUDED.recorded_to, effective_to = EXCLUDED.effective_to`,
+    values: [
+      userId,
+      userStreamId(userId),
+      shown.map(({ from }) => from.version),
+      shown.map(({ from }) => from.data.effectiveAt ?? null),
+      states.map((state) => state.version),
+      states.map((state) => state.name),
+      states.map((state) => state.name.toLowerCase()),
+      states.map((state) => state.email),
+      states.map((state) => state.status),
+    ],
+  };
+}
+
+const rowColumns =
+  "user_id, version, name, name_lower, email, status, created_at, updated_at, registered_at, recorded_from, recorded_to, effective_from, effective_to";
+
+// The rows given, as arrays: instants as text to the microsecond.
+const givenRows = `
   given AS (
-    SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-      AS given(stream_id, version, name, name_lower, email, status, created_at)
-  ), timed AS (
-    SELECT substr(given.stream_id, ${userStreamType.length + 2})::uuid AS user_id, given.version, given.name, given.name_lower,
-           given.email, given.status, given.created_at, events.recorded_at AS recorded_from,
-           lead(events.recorded_at) OVER (PARTITION BY given.stream_id ORDER BY given.version) AS recorded_to
-      FROM given JOIN events ON events.stream_id = given.stream_id AND events.version = given.version
+    SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+                         $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[])
+      AS given(${rowColumns})
   )`;
 
-const rowValues = (rows: readonly UserVersionRow[]) => [
-  rows.map((row) => row.streamId),
-  rows.map((row) => row.version),
-  rows.map((row) => row.name),
-  rows.map((row) => row.name.toLowerCase()),
-  rows.map((row) => row.email),
-  rows.map((row) => row.status),
-  rows.map((row) => row.createdAt),
-];
+const rowValues = (rows: readonly UserVersionRow[]) => {
+  const instant = (micros: Micros | null) => (micros === null ? null : microsText(micros));
+  return [
+    rows.map((row) => row.userId),
+    rows.map((row) => row.version),
+    rows.map((row) => row.name),
+    rows.map((row) => row.name.toLowerCase()),
+    rows.map((row) => row.email),
+    rows.map((row) => row.status),
+    rows.map((row) => row.createdAt),
+    rows.map((row) => instant(row.updatedAt)),
+    rows.map((row) => instant(row.registeredAt)),
+    rows.map((row) => instant(row.recordedFrom)),
+    rows.map((row) => instant(row.recordedTo)),
+    rows.map((row) => instant(row.effectiveFrom)),
+    rows.map((row) => instant(row.effectiveTo)),
+  ];
+};
 
 /** Of these users, the ones whose rows in the index differ from `rows` (what their events make). */
 async function usersThatDiffer(
@@ -103,40 +284,47 @@ async function usersThatDiffer(
   rows: readonly UserVersionRow[],
 ): Promise<string[]> {
   const differing = await database.query<{ user_id: string }>(
-    `WITH ${timedRows}, stored AS (SELECT * FROM user_versions WHERE user_id = ANY($8::uuid[]))
-     SELECT DISTINCT coalesce(timed.user_id, stored.user_id)::text AS user_id
-       FROM timed FULL JOIN stored ON stored.user_id = timed.user_id AND stored.version = timed.version
-      WHERE (timed.name, timed.name_lower, timed.email, timed.status, timed.created_at, timed.recorded_from, timed.recorded_to)
-            IS DISTINCT FROM (stored.name, stored.name_lower, stored.email, stored.status, stored.created_at, stored.recorded_from, stored.recorded_to)`,
+    `WITH ${givenRows}, stored AS (SELECT * FROM user_versions WHERE user_id = ANY($14::uuid[]))
+     SELECT DISTINCT coalesce(given.user_id, stored.user_id)::text AS user_id
+       FROM given FULL JOIN stored
+         ON stored.user_id = given.user_id AND stored.recorded_from = given.recorded_from AND stored.effective_from = given.effective_from
+      WHERE (given.version, given.name, given.name_lower, given.email, given.status, given.created_at, given.updated_at,
+             given.registered_at, given.recorded_to, given.effective_to)
+            IS DISTINCT FROM (stored.version, stored.name, stored.name_lower, stored.email, stored.status, stored.created_at,
+             stored.updated_at, stored.registered_at, stored.recorded_to, stored.effective_to)`,
     [...rowValues(rows), userIds],
   );
   return differing.map((row) => row.user_id);
 }
+
+/** A stream's events with their recorded instants to the microsecond. */
+interface TimedEvents {
+  events: RecordedEvent[];
+  micros: Map<string, Micros>;
+}
+
+const eventKey = (event: { streamId: string; version: number }) => `${event.streamId}/${event.version}`;
+
+const rowsOf = ({ events, micros }: TimedEvents) =>
+  rowsByStream(events).flatMap((stream) => userVersionRows(stream, (event) => micros.get(eventKey(event))!));
 
 /**
  * Replaces these users' rows by what their events make. Names and emails are written in clear: the
  * users' keys are held in this transaction (decision 012), and a user forgotten since their events
  * were read gets "[erased]".
  */
-async function rewriteUsers(
-  database: Database,
-  events: readonly RecordedEvent[],
-  userIds: readonly string[],
-): Promise<void> {
+async function rewriteUsers(database: Database, timed: TimedEvents, userIds: readonly string[]): Promise<void> {
   await database.transaction(async (tx) => {
-    const writable = await holdKeysForWriting(tx, [...events]);
-    const rows = rowsByStream(writable).flatMap(userVersionRows);
+    const writable = await holdKeysForWriting(tx, [...timed.events]);
     await tx.query("DELETE FROM user_versions WHERE user_id = ANY($1::uuid[])", [userIds]);
-    await insertUserVersions(tx, rows);
+    await insertUserVersions(tx, rowsOf({ events: writable, micros: timed.micros }));
   });
 }
 
-/** Adds these versions to the index, timed by their events (which must be in the log already). */
+/** Adds these rows to the index. */
 export async function insertUserVersions(database: Queryable, rows: readonly UserVersionRow[]): Promise<void> {
   await database.query(
-    `WITH ${timedRows}
-     INSERT INTO user_versions (user_id, version, name, name_lower, email, status, created_at, recorded_from, recorded_to)
-     SELECT user_id, version, name, name_lower, email, status, created_at, recorded_from, recorded_to FROM timed`,
+    `WITH ${givenRows} INSERT INTO user_versions (${rowColumns}) SELECT ${rowColumns} FROM given`,
     rowValues(rows),
   );
 }
@@ -190,31 +378,30 @@ export async function checkUserVersions(
     after = streams[streams.length - 1]!.stream_id;
     const streamIds = streams.map((row) => row.stream_id);
     const userIds = streamIds.map((streamId) => streamId.slice(userStreamPrefix.length));
-    const eventsOf = async () =>
-      read(
-        (
-          await database.query<EventRow>(
-            `SELECT position, stream_id, stream_type, version, type, data, metadata, recorded_at FROM events
-              WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version`,
-            [streamIds],
-          )
-        ).map(toRecordedEvent),
+    const eventsOf = async (): Promise<TimedEvents> => {
+      const rows = await database.query<EventRow & { recorded_micros: string }>(
+        `SELECT position, stream_id, stream_type, version, type, data, metadata, recorded_at,
+                (extract(epoch FROM recorded_at) * 1000000)::bigint::text AS recorded_micros
+           FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version`,
+        [streamIds],
       );
-    const events = await eventsOf();
-    const differing = await usersThatDiffer(database, userIds, rowsByStream(events).flatMap(userVersionRows));
+      const micros = new Map(
+        rows.map((row) => [eventKey({ streamId: row.stream_id, version: row.version }), Number(row.recorded_micros)]),
+      );
+      return { events: await read(rows.map(toRecordedEvent)), micros };
+    };
+    const timed = await eventsOf();
+    const differing = await usersThatDiffer(database, userIds, rowsOf(timed));
     check.users += streams.length;
     check.differing.push(...differing);
     if (options.repair && differing.length > 0) {
       const wanted = new Set(differing.map((userId) => `${userStreamPrefix}${userId}`));
-      await rewriteUsers(
-        database,
-        events.filter((event) => wanted.has(event.streamId)),
-        differing,
-      );
-      const again = (await eventsOf()).filter((event) => wanted.has(event.streamId));
-      check.stillDiffering.push(
-        ...(await usersThatDiffer(database, differing, rowsByStream(again).flatMap(userVersionRows))),
-      );
+      const only = ({ events, micros }: TimedEvents) => ({
+        events: events.filter((event) => wanted.has(event.streamId)),
+        micros,
+      });
+      await rewriteUsers(database, only(timed), differing);
+      check.stillDiffering.push(...(await usersThatDiffer(database, differing, rowsOf(only(await eventsOf())))));
     }
     options.onProgress?.(check.users, total);
   }

@@ -177,9 +177,9 @@ const paths: ZodOpenApiPathsObject = {
     get: {
       tags: ["Users"],
       operationId: "listUsers",
-      summary: "List users, newest first (today's, or as they were at ?at=)",
+      summary: "List users, newest first (today's, or as they were at ?at= as known at ?knownAt=)",
       description:
-        "Filter by a search in names and emails (q) and by status; page with the nextCursor of the previous answer. With at, the list as it stood at that instant, with the same filters, pages and total: read from the temporal index of user versions, the same answer as folding every user's events up to it.",
+        "Filter by a search in names and emails (q) and by status; page with the nextCursor of the previous answer. With at, the users as they were at that instant in the world (effective time, backdated changes included) as known now, or as known at knownAt; knownAt alone gives the list Rewind showed at that instant. The same filters, pages and total, read from the temporal index of user versions: the same answer as folding every user's events recorded by knownAt that took effect by at, in effective order.",
       requestParams: { query: userListQuery, header: replicaReadHeaders },
       responses: {
         "200": { description: "A page of users", headers: logPositionAnswer, content: json(answers.userList) },
