@@ -60,7 +60,7 @@ async function contentOf(database: TestDatabase) {
     sealed,
     distinctPositions: new Set(rows.map((row) => row.position)).size,
     users: await database.query("SELECT * FROM users ORDER BY id"),
-    versions: await database.query("SELECT * FROM user_versions ORDER BY user_id, version"),
+    versions: await database.query("SELECT * FROM user_versions ORDER BY user_id, recorded_from, effective_from"),
     keys: await database.query<{ user_id: string }>("SELECT user_id FROM user_keys ORDER BY user_id"),
   };
 }
