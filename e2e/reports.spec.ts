@@ -47,5 +47,10 @@ test("the reports show who changed their name in the past six months, the activi
     .split("\r\n");
   expect(lines[0]).toBe("user_id,current_name,renames,first_rename_at,last_rename_at,names");
   expect(lines).toHaveLength(total + 1);
+
+  // Renames placed by when they were recorded instead of when they took effect: in the URL, and said.
+  await names.getByLabel("Renames placed by").selectOption("recorded");
+  await expect(page).toHaveURL(/basis=recorded/);
+  await expect(names.getByText(/by when they were recorded/)).toBeVisible();
   expect(errors).toEqual([]);
 });

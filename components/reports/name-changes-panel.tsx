@@ -23,7 +23,9 @@ export function NameChangesPanel({ state }: { state: ReturnType<typeof useReport
   const sort = get("sort") ?? "last_rename";
   const order = get("order") ?? "desc";
   const page = Number(get("page") ?? 1);
+  const basis = get("basis") === "recorded" ? "recorded" : "effective";
   const query = new URLSearchParams(shared);
+  query.set("basis", basis);
   query.set("sort", sort);
   query.set("order", order);
   query.set("page", String(page));
@@ -48,10 +50,24 @@ export function NameChangesPanel({ state }: { state: ReturnType<typeof useReport
           Download CSV
         </a>
       </div>
+      <label className="block text-sm font-medium text-slate-700">
+        Renames placed by
+        <select
+          value={basis}
+          onChange={(event) =>
+            navigate({ basis: event.target.value === "recorded" ? "recorded" : undefined, page: undefined })
+          }
+          className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1 font-normal"
+        >
+          <option value="effective">when they took effect</option>
+          <option value="recorded">when they were recorded</option>
+        </select>
+      </label>
       {names.data && (
         <p className="text-sm text-slate-600">
           {names.data.total.toLocaleString("en")} users renamed between <AbsoluteTime iso={names.data.window.from} />{" "}
-          and <AbsoluteTime iso={names.data.window.to} />
+          and <AbsoluteTime iso={names.data.window.to} /> (
+          {names.data.basis === "effective" ? "by when the renames took effect" : "by when they were recorded"})
         </p>
       )}
       {names.data && <FreshnessLine freshness={names.data.freshness} />}

@@ -70,6 +70,7 @@ describe.each(testBackends())("backup and restore on $name", (backend) => {
         "name_changes",
         "name_change_users",
         "name_change_last_days",
+        "name_change_last_effective_days",
         "activity_daily",
         "cohort_users",
         "cohort_changes",

@@ -13,6 +13,7 @@ const monthsBefore = (date: Date, months: number) => {
 
 export const nameChangesQuery = z
   .strictObject({
+    basis: z.enum(["effective", "recorded"], { error: 'Must be "effective" or "recorded"' }).default("effective"),
     from: dayOrInstant.optional(),
     to: dayOrInstant.optional(),
     asOf: dayOrInstant.optional(),

@@ -24,7 +24,10 @@ const asText = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : va
 interface Rename {
   userId: string;
   version: number;
+  /** When it was recorded. */
   at: number;
+  /** When it took effect. */
+  effectiveAt: number;
   previousName: string;
   name: string;
 }
@@ -42,6 +45,7 @@ async function allRenames(): Promise<Rename[]> {
           userId: event.streamId.slice(5),
           version: event.version,
           at: event.recordedAt.getTime(),
+          effectiveAt: Date.parse(event.data.effectiveAt as string),
           previousName: event.data.previousName as string,
           name: event.data.name as string,
         });
@@ -58,21 +62,27 @@ function bruteForce(
   to: Date,
   instant: Date,
   sort: (a: NameChangeRow, b: NameChangeRow) => number,
+  basis: "effective" | "recorded" = "recorded",
 ): NameChangeRow[] {
+  const on = (rename: Rename) => (basis === "effective" ? rename.effectiveAt : rename.at);
+  const inFoldOrder = (a: Rename, b: Rename) => a.effectiveAt - b.effectiveAt || a.version - b.version;
   const byUser = new Map<string, Rename[]>();
   for (const rename of renames) byUser.set(rename.userId, [...(byUser.get(rename.userId) ?? []), rename]);
   const rows: NameChangeRow[] = [];
   for (const [userId, list] of byUser) {
-    const ordered = [...list].sort((a, b) => a.version - b.version);
-    const inWindow = ordered.filter((r) => r.at >= from.getTime() && r.at < to.getTime() && r.at <= instant.getTime());
+    const ordered = [...list].sort(basis === "effective" ? inFoldOrder : (a, b) => a.version - b.version);
+    const inWindow = ordered.filter(
+      (r) => on(r) >= from.getTime() && on(r) < to.getTime() && r.at <= instant.getTime(),
+    );
     if (inWindow.length === 0) continue;
-    const known = ordered.filter((r) => r.at <= instant.getTime());
+    // The name the user had as Rewind knew them then: the latest-effective rename recorded by then.
+    const known = list.filter((r) => r.at <= instant.getTime()).sort(inFoldOrder);
     rows.push({
       userId,
       currentName: known[known.length - 1]!.name,
       renames: inWindow.length,
-      firstRenameAt: new Date(Math.min(...inWindow.map((r) => r.at))).toISOString(),
-      lastRenameAt: new Date(Math.max(...inWindow.map((r) => r.at))).toISOString(),
+      firstRenameAt: new Date(Math.min(...inWindow.map(on))).toISOString(),
+      lastRenameAt: new Date(Math.max(...inWindow.map(on))).toISOString(),
       names: [inWindow[0]!.previousName, ...inWindow.map((r) => r.name)],
     });
   }
@@ -114,6 +124,8 @@ function parseCsv(text: string): string[][] {
 }
 
 describe.each(testBackends())("name-changes report on $name", (backend) => {
+  /** The users renamed late, by the name they were given. */
+  const backdated: Record<string, string> = {};
   beforeAll(async () => {
     const database = await backend.open();
     provideDatabase(database);
@@ -157,12 +169,37 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
       ],
       { expectedVersion: "no_stream" },
     );
+    // Renames reported late (backdated): one took effect 240 days ago — before the default window of
+    // six months on the effective axis, inside it on the recorded one — and one 60 days ago.
+    const { items: older } = (await api.get("/api/users?status=active&limit=100")).body as {
+      items: { id: string; createdAt: string }[];
+    };
+    const candidates = older.filter((user) => Date.parse(user.createdAt) < Date.now() - 300 * day).slice(3);
+    for (const [daysAgo, name] of [
+      [240, "Deed Poll Name"],
+      [60, "Late Reported Name"],
+    ] as const) {
+      for (;;) {
+        const user = candidates.shift();
+        if (!user) throw new Error("no seeded user registered long enough ago");
+        const effectiveAt = new Date(Date.now() - daysAgo * day).toISOString();
+        const renamed = await api.post(`/api/users/${user.id}/rename`, { name, effectiveAt });
+        // 409: the user was deactivated then; another one will do.
+        if (renamed.status === 200) {
+          backdated[name] = user.id;
+          break;
+        }
+        expect(renamed.status).toBe(409);
+      }
+    }
     await catchUp(db, store, nameChangesProjection, 7);
   });
   afterAll(() => closeDatabase());
 
+  // The cases below that name no basis check the recorded axis; the effective one has its own.
   const report = async (query: string) => {
-    const response = await api.get(`/api/reports/name-changes?${query}`);
+    const basis = query.includes("basis=") ? "" : "&basis=recorded";
+    const response = await api.get(`/api/reports/name-changes?${query}${basis}`);
     expect(response.status).toBe(200);
     return response.body as {
       items: NameChangeRow[];
@@ -240,13 +277,17 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     }
   });
 
-  it("names a user by their latest rename even when it was recorded before the window (renames out of time order)", async () => {
-    // Ada's renames: B 20 days ago (version 2), C 250 days ago (3), D 100 days ago (4): the window
-    // of the past 30 days holds only B, yet her name is D.
-    const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+  it("names a user as the user page does when renames were recorded out of time order", async () => {
+    // Ada's renames: B 20 days ago (version 2), C 250 days ago (3), D 100 days ago (4), none with an
+    // effectiveAt, so each took effect when recorded: B is the latest in effect, and her name (the
+    // users table's too) is B, though D has the highest version. The past 100 days hold B and D.
+    const from = new Date(Date.now() - 101 * 86_400_000).toISOString();
     const body = await report(`from=${encodeURIComponent(from)}&limit=1000`);
     const ada = body.items.find((row) => row.userId === outOfOrderUser);
-    expect(ada).toMatchObject({ renames: 1, currentName: "Ada D" });
+    expect(ada).toMatchObject({ renames: 2, currentName: "Ada B" });
+    // Her stream was appended to the store directly (no users row): the user page's fold says it.
+    const now = new Date().toISOString();
+    expect((await api.get(`/api/users/${outOfOrderUser}?knownAt=${now}`)).body.name).toBe("Ada B");
   });
 
   it("includes a rename exactly at `from`, excludes one exactly at `to`, and pages in order", async () => {
@@ -282,6 +323,77 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     expect(body.items).not.toEqual(today.items);
   });
 
+  it("places renames by when they took effect by default, and equals the brute force on that axis", async () => {
+    const renames = await allRenames();
+    const byDefault = (await api.get("/api/reports/name-changes?limit=1000")).body as {
+      basis: string;
+      items: NameChangeRow[];
+      window: { from: string; to: string };
+    };
+    expect(byDefault.basis).toBe("effective");
+    const { from, to } = byDefault.window;
+    const effective = bruteForce(renames, new Date(from), new Date(to), new Date(), byLastRenameDesc, "effective");
+    expect(byDefault.items).toEqual(effective);
+    // Reported late: the deed poll of 240 days ago counts by recording time only; the rename of 60
+    // days ago counts on both axes, at its effective instant on this one.
+    const recorded = (await report("limit=1000")).items;
+    // The names a user was given in the window (other renames of theirs may be in it too).
+    const namesGiven = (rows: NameChangeRow[], name: keyof typeof backdated) =>
+      rows.find((row) => row.userId === backdated[name])?.names.slice(1) ?? [];
+    expect(namesGiven(byDefault.items, "Deed Poll Name")).not.toContain("Deed Poll Name");
+    expect(namesGiven(recorded, "Deed Poll Name")).toContain("Deed Poll Name");
+    expect(namesGiven(byDefault.items, "Late Reported Name")).toContain("Late Reported Name");
+    expect(namesGiven(recorded, "Late Reported Name")).toContain("Late Reported Name");
+  });
+
+  it("counts its users exactly on the effective axis for any window and instant known", async () => {
+    const renames = await allRenames();
+    const instants = renames.flatMap((rename) => [rename.at, rename.effectiveAt]);
+    let seed = 11;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pick = (): number => {
+      const at = instants[Math.floor(random() * instants.length)]!;
+      return [at, at - 1, at + 1, Math.floor(at / 86_400_000) * 86_400_000][Math.floor(random() * 4)]!;
+    };
+    for (let i = 0; i < 60; i++) {
+      const [from, to] = [pick(), pick()].sort((a, b) => a - b) as [number, number];
+      if (from === to) continue;
+      const asOf = random() < 0.5 ? undefined : pick();
+      const query = `basis=effective&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}${asOf === undefined ? "" : `&asOf=${new Date(asOf).toISOString()}`}`;
+      const expected = bruteForce(
+        renames,
+        new Date(from),
+        new Date(to),
+        new Date(asOf ?? Date.now()),
+        byLastRenameDesc,
+        "effective",
+      );
+      const body = await report(`${query}&limit=3`);
+      expect({ query, total: body.total }).toEqual({ query, total: expected.length });
+      expect(body.items).toEqual(expected.slice(0, 3));
+    }
+  });
+
+  it("answers who changed their name in a window as Rewind knew it on an earlier date", async () => {
+    // Known before the late reports were recorded, neither rename counts, on either axis.
+    const renames = await allRenames();
+    const lateRecorded = Math.min(
+      ...renames.filter((r) => r.name === "Deed Poll Name" || r.name === "Late Reported Name").map((r) => r.at),
+    );
+    const asOf = new Date(lateRecorded - 1).toISOString();
+    const from = new Date(Date.now() - 365 * 86_400_000).toISOString();
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    for (const basis of ["effective", "recorded"]) {
+      const { items } = await report(`basis=${basis}&from=${from}&to=${to}&asOf=${asOf}&limit=1000`);
+      const names = items.flatMap((row) => row.names);
+      expect(names).not.toContain("Deed Poll Name");
+      expect(names).not.toContain("Late Reported Name");
+      expect(items).toEqual(
+        bruteForce(renames, new Date(from), new Date(to), new Date(asOf), byLastRenameDesc, basis as "effective"),
+      );
+    }
+  });
+
   it("exports CSV that parses back to the same rows, quoted, in UTF-8, with no cell a spreadsheet would run", async () => {
     // Formulas as current names, and as the first of a user's names (registered as one, renamed since).
     const { items } = (await api.get(`/api/users?status=active&limit=${3 + formulaNames.length}`)).body;
@@ -299,9 +411,12 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     expect((await api.post(`/api/users/${formulaFirst.id}/rename`, { name: "Back to normal" })).status).toBe(200);
     await catchUp(database, store, nameChangesProjection, 7);
     const body = await report("limit=1000");
-    const response = await GET(await authorizedRequest("http://rewind.test/api/reports/name-changes?format=csv"), {
-      params: Promise.resolve({}),
-    });
+    const response = await GET(
+      await authorizedRequest("http://rewind.test/api/reports/name-changes?format=csv&basis=recorded"),
+      {
+        params: Promise.resolve({}),
+      },
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -327,6 +442,7 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
   });
 
   it.each([
+    "basis=valid",
     "from=yesterday",
     "sort=name",
     "order=up",

@@ -1,13 +1,20 @@
 // "Who changed their name": users with at least one rename in a window, read from the name_changes
 // projection (never by scanning the event log), optionally as the report would have read at an
-// earlier instant.
+// earlier instant. The window is on the time axis the query names (decision 023): by default when
+// the renames took effect, or when they were recorded; the report's instant is always a recorded one
+// (what Rewind knew by then).
 import { getServices } from "../services";
 import { csvCellSql } from "./csv";
 
 export const nameChangeSorts = ["current_name", "renames", "first_rename", "last_rename"] as const;
 export type NameChangeSort = (typeof nameChangeSorts)[number];
 
+export const nameChangeBases = ["effective", "recorded"] as const;
+export type NameChangeBasis = (typeof nameChangeBases)[number];
+
 export interface NameChangeQuery {
+  /** The time axis of the window: when a rename took effect, or when it was recorded. */
+  basis: NameChangeBasis;
   /** The window: renames at or after `from` and strictly before `to`. */
   from: Date;
   to: Date;
@@ -24,6 +31,7 @@ export interface NameChangeRow {
   /** The user's name at the report's instant (now, or asOf). */
   currentName: string;
   renames: number;
+  /** The first and last rename in the window, on the query's axis. */
   firstRenameAt: string;
   lastRenameAt: string;
   /** The name before the window's first rename, then each new name in order. */
@@ -37,25 +45,59 @@ const sortColumns: Record<NameChangeSort, string> = {
   last_rename: "last_rename_at",
 };
 
+/** The projection's columns for one time axis. */
+interface Axis {
+  /** A rename's instant on the axis. */
+  at: string;
+  /** The renames of one user in their order on the axis. */
+  order: string;
+  /** A user's latest rename on the axis (name_change_users). */
+  userLast: string;
+  /** How many users have their latest rename on each day of the axis. */
+  lastDays: string;
+}
+
+const axes: Record<NameChangeBasis, Axis> = {
+  // By effective time, the renames fold in the order of (effectiveAt, version) (decision 023): a
+  // backdated rename comes before the later-effective ones, and today's name is the latest effective.
+  effective: {
+    at: "effective_at",
+    order: "effective_at, version",
+    userLast: "last_effective_at",
+    lastDays: "name_change_last_effective_days",
+  },
+  recorded: {
+    at: "renamed_at",
+    order: "version",
+    userLast: "last_renamed_at",
+    lastDays: "name_change_last_days",
+  },
+};
+
+/** Renames in the window on the axis ($1 from, $2 to) and recorded by the report's instant ($3). */
+const windowFilter = (axis: Axis) => `${axis.at} >= $1 AND ${axis.at} < $2 AND renamed_at <= $3`;
+
 /** The rows of the report, in the requested order; $1 from, $2 to, $3 the report's instant. */
-function reportSql(query: Pick<NameChangeQuery, "sort" | "order">, { onlyUsers = false } = {}): string {
+function reportSql(query: Pick<NameChangeQuery, "sort" | "order" | "basis">, { onlyUsers = false } = {}): string {
   const direction = query.order === "asc" ? "ASC" : "DESC";
+  const axis = axes[query.basis];
   return `
 WITH in_window AS (
-  SELECT user_id, version, previous_name, name, renamed_at FROM name_changes
-   WHERE renamed_at >= $1 AND renamed_at < $2 AND renamed_at <= $3 ${onlyUsers ? "AND user_id = ANY($4::uuid[])" : ""}
+  SELECT user_id, version, previous_name, name, renamed_at, effective_at FROM name_changes
+   WHERE ${windowFilter(axis)} ${onlyUsers ? "AND user_id = ANY($4::uuid[])" : ""}
 ), per_user AS (
-  SELECT user_id, count(*)::int AS renames, min(renamed_at) AS first_rename_at, max(renamed_at) AS last_rename_at,
-         (array_agg(previous_name ORDER BY version))[1] AS name_before,
-         array_agg(name ORDER BY version) AS new_names
+  SELECT user_id, count(*)::int AS renames, min(${axis.at}) AS first_rename_at, max(${axis.at}) AS last_rename_at,
+         (array_agg(previous_name ORDER BY ${axis.order}))[1] AS name_before,
+         array_agg(name ORDER BY ${axis.order}) AS new_names
     FROM in_window GROUP BY user_id
 ), named AS (
-  -- The current name is the latest rename by version recorded by the report's instant, even when
-  -- the window reaches that instant: a later version can carry an earlier time (renames recorded
-  -- out of time order) and so fall before the window.
+  -- The current name, on either axis, is the user's as Rewind knew them at the report's instant: the
+  -- latest-effective rename recorded by then (the fold's order, decision 023), even when the window
+  -- reaches that instant: a later version can take effect earlier (backdated, or recorded out of
+  -- time order by an import) and so fall before the window.
   SELECT p.*, (SELECT n.name FROM name_changes n
                 WHERE n.user_id = p.user_id AND n.renamed_at <= $3
-                ORDER BY n.version DESC LIMIT 1) AS current_name
+                ORDER BY n.effective_at DESC, n.version DESC LIMIT 1) AS current_name
     FROM per_user p
 )
 SELECT user_id, current_name, renames, first_rename_at, last_rename_at, name_before, new_names
@@ -84,18 +126,16 @@ const toRow = (row: ReportRow): NameChangeRow => ({
 
 const instantOf = (query: Pick<NameChangeQuery, "asOf">) => query.asOf ?? new Date();
 
-const windowFilter = "renamed_at >= $1 AND renamed_at < $2 AND renamed_at <= $3";
-
 /**
  * The first `count` users in order of their last rename in the window, newest first: the first
  * occurrences in a scan of the window's renames from the latest down (an index range, read only as
  * far as needed) — instead of aggregating every rename of the window.
  */
-async function usersByLastRename(values: unknown[], count: number): Promise<string[]> {
+async function usersByLastRename(axis: Axis, values: unknown[], count: number): Promise<string[]> {
   const { database } = await getServices();
   for (let scan = count * 8; ; scan *= 4) {
     const rows = await database.query<{ user_id: string }>(
-      `SELECT user_id FROM name_changes WHERE ${windowFilter} ORDER BY renamed_at DESC, user_id DESC LIMIT $4`,
+      `SELECT user_id FROM name_changes WHERE ${windowFilter(axis)} ORDER BY ${axis.at} DESC, user_id DESC LIMIT $4`,
       [...values, scan],
     );
     const users = [...new Set(rows.map((row) => row.user_id))];
@@ -106,18 +146,19 @@ async function usersByLastRename(values: unknown[], count: number): Promise<stri
 /**
  * How many users were renamed in the window ($1 from, $2 to, $3 the report's instant) without
  * aggregating the window's renames: a user was renamed in it when their latest rename is at or after
- * `from` — summed from whole days of name_change_last_days plus the first day's part — unless all
- * their renames since `from` fall after the window (only users renamed after it, usually none).
+ * `from` on the axis — summed from whole days of the axis' last-days table plus the first day's part —
+ * unless none of their renames is in the window: possible only when that latest one is after the
+ * window or recorded after the report's instant (only users renamed after it, usually none).
  */
-const totalSql = `
+const totalSql = (axis: Axis) => `
 WITH first_day AS (
   SELECT ($1::timestamptz AT TIME ZONE 'UTC')::date AS day, (($1::timestamptz AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC' AS ends
 )
-SELECT ((SELECT coalesce(sum(users), 0) FROM name_change_last_days d WHERE d.day > (SELECT day FROM first_day))
-      + (SELECT count(*) FROM name_change_users WHERE last_renamed_at >= $1 AND last_renamed_at < (SELECT ends FROM first_day))
+SELECT ((SELECT coalesce(sum(users), 0) FROM ${axis.lastDays} d WHERE d.day > (SELECT day FROM first_day))
+      + (SELECT count(*) FROM name_change_users WHERE ${axis.userLast} >= $1 AND ${axis.userLast} < (SELECT ends FROM first_day))
       - (SELECT count(*) FROM name_change_users u
-          WHERE (u.last_renamed_at >= $2 OR u.last_renamed_at > $3) AND u.last_renamed_at >= $1
-            AND NOT EXISTS (SELECT 1 FROM name_changes n WHERE n.user_id = u.user_id AND ${windowFilter}))
+          WHERE (u.${axis.userLast} >= $2 OR u.last_renamed_at > $3) AND u.${axis.userLast} >= $1
+            AND NOT EXISTS (SELECT 1 FROM name_changes n WHERE n.user_id = u.user_id AND ${windowFilter(axis)}))
        )::int AS total`;
 
 /** The default view (latest renames first) on its first pages takes the fast path above. */
@@ -127,16 +168,17 @@ export async function nameChangesPage(query: NameChangeQuery): Promise<{ items: 
   const { database } = await getServices();
   const values = [query.from, query.to, instantOf(query)];
   const offset = (query.page - 1) * query.limit;
+  const axis = axes[query.basis];
   const rows = async () => {
     if (query.sort !== "last_rename" || query.order !== "desc" || query.page > fastPages) {
       return database.query<ReportRow>(`${reportSql(query)} LIMIT ${query.limit} OFFSET ${offset}`, values);
     }
-    const users = (await usersByLastRename(values, offset + query.limit)).slice(offset);
+    const users = (await usersByLastRename(axis, values, offset + query.limit)).slice(offset);
     return users.length === 0
       ? []
       : database.query<ReportRow>(reportSql(query, { onlyUsers: true }), [...values, users]);
   };
-  const [items, [count]] = await Promise.all([rows(), database.query<{ total: number }>(totalSql, values)]);
+  const [items, [count]] = await Promise.all([rows(), database.query<{ total: number }>(totalSql(axis), values)]);
   return { items: items.map(toRow), total: count?.total ?? 0 };
 }
 
@@ -154,7 +196,7 @@ const isoInstant = (sql: string) => `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM
 
 /** Each row of the report as one CSV line, formatted by the database: a large export then costs the
  * server a string per row instead of parsing six typed columns. */
-const csvLinesSql = (query: Pick<NameChangeQuery, "sort" | "order">) => `
+const csvLinesSql = (query: Pick<NameChangeQuery, "sort" | "order" | "basis">) => `
 SELECT concat_ws(',', user_id::text, ${csvCellSql("current_name")}, renames::text, ${isoInstant("first_rename_at")},
                  ${isoInstant("last_rename_at")}, ${csvCellSql("array_to_string(name_before || new_names, ' → ')")}) || E'\r\n' AS line
   FROM (${reportSql(query)}) report`;

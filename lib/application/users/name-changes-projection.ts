@@ -1,7 +1,8 @@
-// Projection "name_changes": every rename, with the name before and after — what the product
-// owner's "who changed their name in the past six months" report reads. Beside it, each renamed
-// user's latest rename and how many users have their latest rename on each day, so that the report
-// counts "users renamed since an instant" from a few hundred day rows instead of every rename.
+// Projection "name_changes": every rename, with the name before and after, when it was recorded and
+// when it took effect — what the product owner's "who changed their name in the past six months"
+// report reads, on either axis. Beside it, each renamed user's latest rename on each axis and how
+// many users have their latest rename on each day (one table per axis), so that the report counts
+// "users renamed since an instant" from a few hundred day rows instead of every rename.
 import type { RecordedEvent } from "../../eventstore";
 import type { Projection } from "../../projections/projection";
 import { erasedValue, userStreamType, type UserRenamed } from "../../domain/users";
@@ -9,40 +10,51 @@ import { holdKeysForWriting } from "./personal-data";
 
 export const nameChangesProjection: Projection = {
   name: "name_changes",
-  // 2: name_change_users and name_change_last_days
-  version: 2,
+  // 2: name_change_users and name_change_last_days; 3: effective time beside recorded time
+  version: 3,
   eventTypes: ["user.renamed"],
-  tables: ["name_changes", "name_change_users", "name_change_last_days"],
+  tables: ["name_changes", "name_change_users", "name_change_last_days", "name_change_last_effective_days"],
   async apply(tx, batch, table) {
     // The names were decrypted when the batch was read: forgetting may have come since.
     // Only user.renamed events come (eventTypes above).
     const events = (await holdKeysForWriting(tx, batch)) as RecordedEvent<UserRenamed["type"], UserRenamed["data"]>[];
     // One statement: every CTE reads the tables as they were before it, so `latest` compares the
     // batch with the users' latest renames of earlier batches.
+    // A user's latest rename moves on each axis separately: a backdated rename is the latest recorded
+    // and yet not the latest effective.
+    const lastDays = (days: string, moved: string, last: string, was: string) => `
+         INSERT INTO "${table(days)}" (day, users)
+         SELECT day, sum(users) FROM (
+           SELECT (${last} AT TIME ZONE 'UTC')::date AS day, 1 AS users FROM ${moved}
+           UNION ALL
+           SELECT (${was} AT TIME ZONE 'UTC')::date, -1 FROM ${moved} WHERE ${was} IS NOT NULL
+         ) moves GROUP BY day
+         ON CONFLICT (day) DO UPDATE SET users = "${table(days)}".users + excluded.users`;
     await tx.query(
       `WITH renames AS (
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])
-           AS r(user_id, version, position, previous_name, name, renamed_at)
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+           AS r(user_id, version, position, previous_name, name, renamed_at, effective_at)
        ), inserted AS (
-         INSERT INTO "${table("name_changes")}" (user_id, version, position, previous_name, name, renamed_at)
+         INSERT INTO "${table("name_changes")}" (user_id, version, position, previous_name, name, renamed_at, effective_at)
          SELECT * FROM renames
        ), latest AS (
-         SELECT r.user_id, max(r.renamed_at) AS last_renamed_at, u.last_renamed_at AS was
+         SELECT r.user_id, max(r.renamed_at) AS last_renamed_at, u.last_renamed_at AS was,
+                max(r.effective_at) AS last_effective_at, u.last_effective_at AS was_effective
            FROM renames r LEFT JOIN "${table("name_change_users")}" u USING (user_id)
-          GROUP BY r.user_id, u.last_renamed_at
+          GROUP BY r.user_id, u.last_renamed_at, u.last_effective_at
        ), moved AS (
          SELECT * FROM latest WHERE was IS NULL OR last_renamed_at > was
+       ), moved_effective AS (
+         SELECT * FROM latest WHERE was_effective IS NULL OR last_effective_at > was_effective
        ), users AS (
-         INSERT INTO "${table("name_change_users")}" (user_id, last_renamed_at) SELECT user_id, last_renamed_at FROM moved
-         ON CONFLICT (user_id) DO UPDATE SET last_renamed_at = excluded.last_renamed_at
-       ), day_moves AS (
-         SELECT (last_renamed_at AT TIME ZONE 'UTC')::date AS day, 1 AS users FROM moved
-         UNION ALL
-         SELECT (was AT TIME ZONE 'UTC')::date, -1 FROM moved WHERE was IS NOT NULL
-       )
-       INSERT INTO "${table("name_change_last_days")}" (day, users)
-       SELECT day, sum(users) FROM day_moves GROUP BY day
-       ON CONFLICT (day) DO UPDATE SET users = "${table("name_change_last_days")}".users + excluded.users`,
+         INSERT INTO "${table("name_change_users")}" (user_id, last_renamed_at, last_effective_at)
+         SELECT user_id, last_renamed_at, last_effective_at FROM latest
+          WHERE user_id IN (SELECT user_id FROM moved UNION SELECT user_id FROM moved_effective)
+         ON CONFLICT (user_id) DO UPDATE
+           SET last_renamed_at = greatest("${table("name_change_users")}".last_renamed_at, excluded.last_renamed_at),
+               last_effective_at = greatest("${table("name_change_users")}".last_effective_at, excluded.last_effective_at)
+       ), effective_days AS (${lastDays("name_change_last_effective_days", "moved_effective", "last_effective_at", "was_effective")}
+       )${lastDays("name_change_last_days", "moved", "last_renamed_at", "was")}`,
       [
         events.map((event) => event.streamId.slice(userStreamType.length + 1)),
         events.map((event) => event.version),
@@ -50,6 +62,7 @@ export const nameChangesProjection: Projection = {
         events.map((event) => event.data.previousName),
         events.map((event) => event.data.name),
         events.map((event) => event.recordedAt),
+        events.map((event) => event.data.effectiveAt ?? event.recordedAt),
       ],
     );
   },

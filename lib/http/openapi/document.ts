@@ -433,7 +433,7 @@ const paths: ZodOpenApiPathsObject = {
       operationId: "getNameChangesReport",
       summary: "Users who changed their name in a window (default: the past six months), as JSON or streamed CSV",
       description:
-        "For each user renamed between from and to: their current name, how often and when they were renamed, and the names in order. asOf reads the report as it was at an earlier instant; format=csv streams the whole report instead of one page.",
+        "For each user renamed between from and to: their current name, how often and when they were renamed, and the names in order. basis=effective (the default) places each rename at the instant it took effect, basis=recorded at the instant Rewind recorded it. asOf reads the report as Rewind knew it at an earlier recorded instant (only renames recorded by then count); format=csv streams the whole report instead of one page.",
       requestParams: { query: nameChangesQuery },
       responses: {
         "200": {

@@ -163,6 +163,9 @@ export const freshness = z
 
 export const nameChangesReport = z
   .strictObject({
+    basis: z
+      .enum(["effective", "recorded"])
+      .meta({ description: "The time axis of the window: when the renames took effect, or when they were recorded" }),
     window: z.strictObject({ from: isoInstant, to: isoInstant }),
     asOf: isoInstant.nullable(),
     sort: z.enum(["current_name", "renames", "first_rename", "last_rename"]),

@@ -39,6 +39,7 @@ export const GET = route("read", async (request) => {
   const [page, freshness] = await Promise.all([nameChangesPage(query), reportFreshness("name_changes")]);
   return Response.json(
     {
+      basis: query.basis,
       window: { from: query.from.toISOString(), to: query.to.toISOString() },
       asOf: query.asOf?.toISOString() ?? null,
       sort: query.sort,
