@@ -119,11 +119,13 @@ export interface ProjectionView {
   rebuild: { startedAt: string; applied: number; total: number } | null;
 }
 
-export async function projectionViews(): Promise<ProjectionView[]> {
+/** The views of every projection, or of those named (a view counts the events its projection lags behind). */
+export async function projectionViews(names?: readonly string[]): Promise<ProjectionView[]> {
   const { database, store } = await getServices();
   const head = await store.headPosition();
+  const projections = (await allProjections()).filter((projection) => !names || names.includes(projection.name));
   return Promise.all(
-    (await allProjections()).map(async (projection) => {
+    projections.map(async (projection) => {
       const status = await checkpointOf(database, projection);
       const lagEvents = await store.countAfter(status.position).catch(() => 0);
       const behindSince = status.caughtUpAt ?? status.updatedAt;
