@@ -9,7 +9,7 @@ import { loadavg } from "node:os";
 import pg from "pg";
 import { seedDemoUsersInBulk } from "../../lib/application/users/seed-demo-users-in-bulk";
 import { decodeCursor, listUsers, type UserListQuery } from "../../lib/application/users/user-queries";
-import { checkUserVersions } from "../../lib/application/users/user-versions";
+import { buildUserVersionsIfMissing, checkUserVersions } from "../../lib/application/users/user-versions";
 import { closeDatabase, provideDatabase } from "../../lib/db";
 import { createPostgresDatabase } from "../../lib/db/database";
 import { migrate } from "../../lib/db/migrate";
@@ -58,6 +58,12 @@ if (!seededBefore) {
 try {
   await migrate(database);
   provideDatabase(database);
+  // A database seeded before a migration that emptied the index (the effective axis, 20261202010000)
+  // gets it rebuilt from the log, as the server does at start-up.
+  if (seededBefore) {
+    const rebuilt = await buildUserVersionsIfMissing(database);
+    if (rebuilt) console.log(`Rebuilt the temporal index from the log (${rebuilt.users} users)`);
+  }
   if (!seededBefore) {
     const started = performance.now();
     const report = await seedDemoUsersInBulk(
