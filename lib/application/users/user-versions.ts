@@ -151,10 +151,11 @@ export function recordUserVersions(
 ): Statement {
   const { before, version, events } = decided;
   // The new events as the fold will see them; not yet recorded, their time is later than anything known.
-  const appended: RecordedUserEvent[] = events.map(
-    (event, index) =>
-      ({ ...event, version: version + index + 1, recordedAt: latestInstant.toISOString() }),
-  );
+  const appended: RecordedUserEvent[] = events.map((event, index) => ({
+    ...event,
+    version: version + index + 1,
+    recordedAt: latestInstant.toISOString(),
+  }));
   const dated = appended.some((event) => event.data.effectiveAt !== undefined);
   let segments: { from: RecordedUserEvent; state: UserState }[];
   if (!dated) {
