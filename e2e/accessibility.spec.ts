@@ -1,31 +1,11 @@
 // Every page passes axe's WCAG 2 A/AA rules without a serious or critical violation, signed in
 // and signed out; and on a phone the time-travel slider stays under the finger.
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import { seriousViolations } from "./axe";
 import { expect, test } from "./fixtures";
 import { defineDeactivationsByCategory } from "./saved-report-form";
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-
-/** The serious and critical violations on the page as it is now, one line each (with where). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .options({
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-      // Experimental in axe 4.14, so off unless named: a button named other than its visible words.
-      rules: { "label-content-name-mismatch": { enabled: true } },
-    })
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map(
-      (violation) =>
-        `${violation.impact} ${violation.id} (${violation.nodes.length} nodes): ${violation.help} — ${violation.nodes
-          .slice(0, 3)
-          .map((node) => `${node.target.join(" ")} ${node.failureSummary?.split("\n").slice(1).join(" ") ?? ""}`)
-          .join(" | ")}`,
-    );
-}
 
 async function createUserWithHistory(api: import("@playwright/test").APIRequestContext, renames: number) {
   const tag = unique();

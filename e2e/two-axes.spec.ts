@@ -2,8 +2,8 @@
 // marked on the timeline and in the picture of the axes, corrects it with "Correct…", and finds the
 // correction on both axes — the slider's effective instant shows the corrected name, "as known on"
 // before the correction the name as it was recorded first.
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import { seriousViolations } from "./axe";
 import { expect, test } from "./fixtures";
 
 // A zone east of UTC by a half hour: the form's local time and the API's instants must not be confused.
@@ -22,20 +22,6 @@ const shownName = (page: Page) => page.getByTestId("user-state").locator('[data-
 async function openUserPage(page: Page, id: string, query = "") {
   await page.goto(`/users/${id}${query}`);
   await page.locator("[data-interactive]").waitFor();
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .options({
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-      rules: { "label-content-name-mismatch": { enabled: true } },
-    })
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map(
-      (violation) => `${violation.impact} ${violation.id}: ${violation.nodes.map((node) => node.target).join(" | ")}`,
-    );
 }
 
 test("a backdated rename, corrected from the timeline, seen on both time axes", async ({ page, api }) => {
