@@ -121,7 +121,11 @@ const readOnlyMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Every request of the route may read from a replica. */
 export const anyRead = () => true;
 
-/** Time travel (?version=, ?at= or ?knownAt=): the past never changes, so a replica answers it exactly. */
+/**
+ * Time travel (?version=, ?at= or ?knownAt=). What was known at an instant never changes, so a replica
+ * answers ?version= and ?knownAt= exactly; ?at= alone (as known now) can gain a backdated change, which
+ * a replica shows once it has replayed it — at once for a client that sends back its log position.
+ */
 export const timeTravel = (request: Request) => {
   const params = new URL(request.url).searchParams;
   return params.has("version") || params.has("at") || params.has("knownAt");
