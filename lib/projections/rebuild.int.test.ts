@@ -97,7 +97,11 @@ describe.each(testBackends())("projection rebuild on $name", (backend) => {
     const indexes = await database.query<{ indexname: string }>(
       "SELECT indexname FROM pg_indexes WHERE tablename = 'name_changes' ORDER BY indexname",
     );
-    expect(indexes.map((row) => row.indexname)).toEqual(["name_changes_pkey", "name_changes_renamed_at_idx"]);
+    expect(indexes.map((row) => row.indexname)).toEqual([
+      "name_changes_effective_at_idx",
+      "name_changes_pkey",
+      "name_changes_renamed_at_idx",
+    ]);
     const status = (await readStatus(database, nameChangesProjection.name))!;
     expect(status.lastError).toBeNull();
     const [claim] = await database.query(

@@ -1,8 +1,12 @@
-// The name_changes projection (its renames, each renamed user's latest rename, and the users per
-// day of their latest rename) as a brute-force query over the raw log would have it, and as it is.
+// The name_changes projection (its renames, each renamed user's latest rename on both time axes, and
+// the users per day of their latest rename on each) as a brute-force query over the raw log would
+// have it, and as it is.
 import { decryptPersonalData } from "../application/users/personal-data";
 import type { Queryable } from "../db/database";
 import { toRecordedEvent, type EventRow } from "../eventstore";
+
+/** A rename's effective instant in SQL: its effectiveAt, else its recorded time to the millisecond. */
+const effectiveAt = "coalesce((data->>'effectiveAt')::timestamptz, date_trunc('milliseconds', recorded_at))";
 
 export const nameChangesByBruteForce = async (database: Queryable) => ({
   // The names are encrypted in the log: read them as the store does.
@@ -22,14 +26,22 @@ export const nameChangesByBruteForce = async (database: Queryable) => ({
     previous_name: event.data.previousName,
     name: event.data.name,
     renamed_at: event.recordedAt,
+    // An event without effectiveAt took effect when recorded (to the millisecond, as the API shows it).
+    effective_at: typeof event.data.effectiveAt === "string" ? new Date(event.data.effectiveAt) : event.recordedAt,
   })),
   users: await database.query(
-    `SELECT substring(stream_id from 6)::uuid AS user_id, max(recorded_at) AS last_renamed_at
+    `SELECT substring(stream_id from 6)::uuid AS user_id, max(recorded_at) AS last_renamed_at,
+            max(${effectiveAt}) AS last_effective_at
        FROM events WHERE type = 'user.renamed' GROUP BY 1 ORDER BY 1`,
   ),
   lastDays: await database.query(
     `SELECT (last_renamed_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS users
        FROM (SELECT max(recorded_at) AS last_renamed_at FROM events WHERE type = 'user.renamed' GROUP BY stream_id) latest
+      GROUP BY 1 ORDER BY 1`,
+  ),
+  lastEffectiveDays: await database.query(
+    `SELECT (last_effective_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS users
+       FROM (SELECT max(${effectiveAt}) AS last_effective_at FROM events WHERE type = 'user.renamed' GROUP BY stream_id) latest
       GROUP BY 1 ORDER BY 1`,
   ),
 });
@@ -39,4 +51,7 @@ export const nameChangesProjected = async (database: Queryable) => ({
   users: await database.query("SELECT * FROM name_change_users ORDER BY user_id"),
   // Days whose users all moved on to a later rename stay as zero rows.
   lastDays: await database.query("SELECT day, users FROM name_change_last_days WHERE users <> 0 ORDER BY day"),
+  lastEffectiveDays: await database.query(
+    "SELECT day, users FROM name_change_last_effective_days WHERE users <> 0 ORDER BY day",
+  ),
 });
