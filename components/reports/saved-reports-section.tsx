@@ -42,6 +42,14 @@ export function SavedReportsSection({ shared }: { shared: URLSearchParams }) {
   });
   const remove = useMutation<unknown, ApiError, SavedReportBody>({
     mutationFn: (report) => apiFetch(`/api/reports/definitions/${report.id}`, { method: "DELETE" }),
+    // The report leaves the page before it is deleted: its panel would otherwise keep asking for
+    // results that no longer exist (a 404) until the list came back without it.
+    onMutate: async (report) => {
+      await queryClient.cancelQueries({ queryKey: ["report", `/api/reports/custom/${report.id}`] });
+      queryClient.setQueryData<SavedReportBody[]>(["saved-reports"], (items) =>
+        items?.filter((item) => item.id !== report.id),
+      );
+    },
     onSettled: () => void refresh(),
   });
 
