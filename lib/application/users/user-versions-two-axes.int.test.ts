@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
+import { registerStartingUsers } from "../../testing/register-users";
 import { testBackends, type TestDatabase } from "../../testing/databases";
 import { listUsersByFoldingOnTwoAxes } from "../../testing/users-as-of-fold";
 import { forgetUser } from "./forget-user";
@@ -133,21 +134,7 @@ describe.each(testBackends())("the temporal index on two time axes on $name", (b
     await fc.assert(
       fc.asyncProperty(fc.array(stepArbitrary, { minLength: 1, maxLength: 12 }), async (steps) => {
         const domain = `run${++run}-${backend.name}-${Date.now()}.example`;
-        const ids: string[] = [];
-        for (let index = 0; index < 3; index++) {
-          const userId = crypto.randomUUID();
-          await executeUserCommand(
-            {
-              type: "RegisterUser",
-              userId,
-              name: `Start ${index}`,
-              email: `start@u${index}.${domain}`,
-              password: "long enough secret",
-            },
-            context,
-          );
-          ids.push(userId);
-        }
+        const ids = await registerStartingUsers(3, domain, context);
         for (const { user, change, backdate } of steps) {
           const userId = ids[user]!;
           const effectiveAt = await effectiveAtFor(database, userId, backdate);

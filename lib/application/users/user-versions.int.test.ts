@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
+import { registerStartingUsers } from "../../testing/register-users";
 import { testBackends, type TestDatabase } from "../../testing/databases";
 import { listUsersByFolding } from "../../testing/users-as-of-fold";
 import { forgetUser } from "./forget-user";
@@ -123,21 +124,7 @@ describe.each(testBackends())("the temporal index of user versions on $name", (b
     await fc.assert(
       fc.asyncProperty(fc.array(stepArbitrary, { minLength: 1, maxLength: 14 }), async (steps) => {
         const domain = `run${++run}-${backend.name}-${Date.now()}.example`;
-        const ids: string[] = [];
-        for (let index = 0; index < 4; index++) {
-          const userId = crypto.randomUUID();
-          await executeUserCommand(
-            {
-              type: "RegisterUser",
-              userId,
-              name: `Start ${index}`,
-              email: `start@u${index}.${domain}`,
-              password: "long enough secret",
-            },
-            context,
-          );
-          ids.push(userId);
-        }
+        const ids = await registerStartingUsers(4, domain, context);
         for (const { user, step } of steps) {
           const command = commandFor(ids[user]!, step, (local) => `${local}@u${user}.${domain}`);
           // Refusals (a deactivated user renamed, a forgotten one changed…) are part of random histories.
