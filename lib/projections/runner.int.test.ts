@@ -157,4 +157,44 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
     expect(failing.lastError).toBe("Error: bad projection");
     expect(failing.position).toBe(0);
   });
+
+  it("lets events appended one after another gather into a few batches, and applies every one", async () => {
+    await catchUp(database, store, nameChangesProjection);
+    const head = await store.headPosition();
+    const batches: number[] = [];
+    const counting: Projection = {
+      name: `counting_${randomUUID().slice(0, 8)}`,
+      version: 1,
+      eventTypes: ["user.renamed"],
+      tables: [],
+      apply: async (_tx, events) => {
+        batches.push(events.length);
+      },
+    };
+    // Starts at the head: only the events of this test count.
+    await database.query(`INSERT INTO projection_checkpoints (name, version, position) VALUES ($1, 1, $2)`, [
+      counting.name,
+      head,
+    ]);
+    const stop = new AbortController();
+    const running = runProjections({ database, store, notifier }, [counting], stop.signal);
+    const streamId = `user-${randomUUID()}`;
+    await store.appendToStream(streamId, [{ type: "user.registered", data: { name: "G0" } }], { expectedVersion: 0 });
+    const renames = 40;
+    for (let version = 2; version <= renames + 1; version++) {
+      await store.appendToStream(
+        streamId,
+        [{ type: "user.renamed", data: { name: `G${version}`, previousName: `G${version - 1}` } }],
+        { expectedVersion: version - 1 },
+      );
+      await new Promise((done) => setTimeout(done, 4));
+    }
+    for (let tries = 0; tries < 200 && batches.reduce((sum, size) => sum + size, 0) < renames; tries++)
+      await new Promise((done) => setTimeout(done, 25));
+    stop.abort();
+    await running;
+    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(renames);
+    // A batch per append would be about 40; gathering for gatherMs makes it a handful.
+    expect(batches.length).toBeLessThanOrEqual(renames / 4);
+  });
 });

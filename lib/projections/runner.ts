@@ -88,6 +88,13 @@ async function recordError(database: Database, projection: Projection, error: un
 
 const idlePollMs = 1000;
 const maxBackoffMs = 30_000;
+/**
+ * How long a runner lets new events gather before it reads them. Without it a busy server ran one
+ * batch (a checkpoint read, a page read, a transaction: about seven statements per projection) for
+ * every event appended, which cost a command more than the command itself (docs/BENCHMARKS.md,
+ * bench:api); with it a projection is at most this much later.
+ */
+export const gatherMs = 50;
 
 /**
  * Keeps every projection caught up until `signal` aborts. A failing projection records its error and
@@ -116,17 +123,24 @@ export async function runProjections(
           try {
             const { moved, caughtUp } = await nextBatch(services.database, services.store, projection, batchSize);
             failures = 0;
-            if ((moved > 0 && !caughtUp) || appendedMeanwhile) continue;
-            pause = idlePollMs;
+            if (moved > 0 && !caughtUp) continue;
+            pause = appendedMeanwhile ? gatherMs : idlePollMs;
           } catch (error) {
             failures++;
             await recordError(services.database, projection, error);
             pause = Math.min(maxBackoffMs, 250 * 2 ** failures);
           }
           await new Promise<void>((resume) => {
-            const timer = setTimeout(done, pause);
+            let timer = setTimeout(done, pause);
+            // Woken by an append: read after the events of the next few milliseconds have joined it.
             // A failing projection waits out its back-off, new events or not.
-            if (failures === 0) wakeNow = done;
+            if (failures === 0 && pause > gatherMs) {
+              wakeNow = () => {
+                wakeNow = undefined;
+                clearTimeout(timer);
+                timer = setTimeout(done, gatherMs);
+              };
+            }
             signal.addEventListener("abort", done, { once: true });
             function done() {
               wakeNow = undefined;

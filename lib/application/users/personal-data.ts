@@ -6,6 +6,7 @@
 // stored reply) holds that user's key row with FOR SHARE in the writing transaction
 // (`holdKeysForWriting`): forgetting deletes the row, so it either waits for that transaction and
 // then erases what it wrote, or the writer finds the key gone and writes "[erased]" instead.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from "node:crypto";
 import { erasedValue, userStreamType } from "../../domain/users";
 import type { Queryable, Statement } from "../../db/database";
@@ -70,8 +71,26 @@ export function decryptValue(key: Buffer | undefined, streamId: string, field: s
 
 export const newUserKey = () => randomBytes(32);
 
+// A command folds the user's stream (decrypting it with the user's key) and then encrypts its new
+// events with the same key: the keys its fold read are kept for that one attempt, so the key is read
+// once, not twice (docs/BENCHMARKS.md, bench:api). Never longer: forgetting deletes a key, and a key
+// kept in memory past the command that read it would outlive the erasure.
+const keysReadByAttempt = new AsyncLocalStorage<Map<string, Buffer>>();
+
+/** Runs one command with its own memory of the keys it reads (see userKey and decryptPersonalData). */
+export function withKeysReadOnce<T>(run: () => Promise<T>): Promise<T> {
+  return keysReadByAttempt.run(new Map(), run);
+}
+
+/** A new attempt of the command (after a lost race) reads every key afresh. */
+export function forgetKeysRead(): void {
+  keysReadByAttempt.getStore()?.clear();
+}
+
 /** The user's key: undefined before their first personal event (see storeUserKey) and once forgotten. */
 export async function userKey(database: Queryable, userId: string): Promise<Buffer | undefined> {
+  const readByThisAttempt = keysReadByAttempt.getStore()?.get(userId);
+  if (readByThisAttempt) return readByThisAttempt;
   const [row] = await database.query<{ key: Uint8Array }>({
     name: "user_keys.select",
     text: "SELECT key FROM user_keys WHERE user_id = $1",
@@ -155,6 +174,12 @@ export async function decryptPersonalData(database: Queryable, events: RecordedE
     [userIds],
   );
   const keys = new Map(rows.map((row) => [row.user_id, Buffer.from(row.key)]));
+  const readByThisAttempt = keysReadByAttempt.getStore();
+  for (const userId of userIds) {
+    const key = keys.get(userId);
+    if (key) readByThisAttempt?.set(userId, key);
+    else readByThisAttempt?.delete(userId);
+  }
   return events.map((event) => {
     if (!hasSealedFields(event)) return event;
     const key = keys.get(userIdOf(event.streamId));

@@ -34,6 +34,8 @@ import {
   reasonMetadata,
   storeUserKey,
   userKey,
+  withKeysReadOnce,
+  forgetKeysRead,
 } from "./personal-data";
 import type { EventStore } from "../../eventstore";
 import type { Loaded } from "../command-handler";
@@ -188,8 +190,10 @@ async function writeUserEvents({
 const handleUserCommand = commandHandler<UserCommandInput, UserState, UserEvent>({
   store: async () => (await getServices()).store,
   streamId: (command) => userStreamId(command.userId),
-  load: (store, streamId, toVersion) =>
-    store.aggregateStream(streamId, userFold, toVersion === undefined ? {} : { toVersion }),
+  load: (store, streamId, toVersion) => {
+    forgetKeysRead();
+    return store.aggregateStream(streamId, userFold, toVersion === undefined ? {} : { toVersion });
+  },
   decide: decideUserCommand,
   evolve: (state, event) => evolve(state, toRecordedUserEvent(event)),
   plan: writeUserEvents,
@@ -201,7 +205,7 @@ const handleUserCommand = commandHandler<UserCommandInput, UserState, UserEvent>
 /** Handles one user command; counted in the metrics by its type and outcome. */
 export async function executeUserCommand(command: UserCommandInput, context: CommandContext): Promise<CommandOutcome> {
   try {
-    const { state, recorded } = await handleUserCommand(command, context);
+    const { state, recorded } = await withKeysReadOnce(() => handleUserCommand(command, context));
     if (state.status === "unregistered")
       throw new Error(`User stream of ${command.userId} folds to nothing after a command`);
     metrics().commands.inc({ command: command.type, outcome: recorded > 0 ? "recorded" : "unchanged" });
