@@ -96,7 +96,11 @@ try {
   });
   let warmUps = 0;
   await drive(base, trivialRequest, warmUp);
-  await drive(base, { setupRequest: (request) => ({ ...request, ...renameOf(ids[warmUps % ids.length]!, `Warm ${warmUps++}`) }) }, warmUp);
+  await drive(
+    base,
+    { setupRequest: (request) => ({ ...request, ...renameOf(ids[warmUps % ids.length]!, `Warm ${warmUps++}`) }) },
+    warmUp,
+  );
   await drive(base, { method: "GET", path: `/api/users/${ids[1]}` }, warmUp);
   await drive(base, { method: "GET", path: `/api/users/${ids[1]}?version=1` }, warmUp);
   await drive(base, { method: "GET", path: "/api/users?limit=20" }, warmUp);
