@@ -19,6 +19,12 @@ test("a product owner defines deactivations per month by category, watches it ca
     "did not change",
   ]);
   await form.getByRole("combobox", { name: /^Only events whose/ }).selectOption("");
+  // A preview (a dry run) says what saving would record, and saves nothing.
+  await form.getByRole("button", { name: "Preview" }).click();
+  const preview = form.getByRole("status", { name: "What saving would record" });
+  await expect(preview).toContainText("report.defined");
+  await expect(preview).toContainText("Nothing is saved yet");
+  await expect(page.getByRole("region", { name })).toHaveCount(0);
   await form.getByRole("button", { name: "Save report" }).click();
 
   const report = page.getByRole("region", { name });

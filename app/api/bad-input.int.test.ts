@@ -88,6 +88,23 @@ describe.each(testBackends())("bad input on $name", (backend) => {
       expect(await counts()).toEqual(before);
     });
 
+    it.each(badCharacters)(
+      "refuses %s in every text field of a dry run with 400, as the command does",
+      async (_, bad) => {
+        const before = await counts();
+        const report = { name: `Per month${bad}`, eventTypes: ["user.deactivated"], count: "events", period: "month" };
+        for (const [what, path, body] of [
+          ...bodies(bad),
+          ["a saved report's name", "/api/reports/definitions", report] as const,
+        ]) {
+          const response = await api.post(`${path}?dryRun=true`, body, { headers: headersFor(path) });
+          expect({ what, status: response.status }).toEqual({ what, status: 400 });
+          expectProblem(response);
+        }
+        expect(await counts()).toEqual(before);
+      },
+    );
+
     it("refuses a lone surrogate with 400 (it would be stored as U+FFFD, so two inputs could become one)", async () => {
       const before = await counts();
       const password = JSON.stringify("a long password");
@@ -253,6 +270,27 @@ describe.each(testBackends())("bad input on $name", (backend) => {
         expectProblem(response);
         expect(response.body.errors.map((error: { message: string }) => error.message).join()).toMatch(/1970/);
       }
+    });
+
+    it.each([
+      ["year 0", "0000-01-01T00:00:00Z"],
+      ["just before 1970", "1969-12-31T23:59:59.999Z"],
+      ["year 10000", "+010000-01-01T00:00:00Z"],
+      ["not an instant", "2026-02-30T00:00:00Z"],
+    ])("refuses %s as the point of a dry run, on users and saved reports", async (_, instant) => {
+      const report = { name: "Dry points", eventTypes: ["user.deactivated"], count: "events", period: "month" };
+      const saved = await api.post("/api/reports/definitions", report);
+      expect(saved.status).toBe(201);
+      for (const [method, path, body] of [
+        ["POST", `/api/users/${user.id}/rename`, { name: "Never" }],
+        ["PUT", `/api/reports/definitions/${saved.body.id}`, report],
+        ["DELETE", `/api/reports/definitions/${saved.body.id}`, undefined],
+      ] as const) {
+        const response = await call(method, `${path}?dryRun=true&at=${encodeURIComponent(instant)}`, { body });
+        expect({ path, method, status: response.status }).toEqual({ path, method, status: 400 });
+        expectProblem(response);
+      }
+      expect((await call("DELETE", `/api/reports/definitions/${saved.body.id}`)).status).toBe(204);
     });
 
     it("takes the ends of the range", async () => {

@@ -140,12 +140,46 @@ describe.each(testBackends())("secrets on $name", (backend) => {
       ...operationsOf("delete"),
     ];
     expect(documented.filter((template) => !(template in commands) && !sentApart.has(template))).toEqual([]);
-    // Dry runs (decision 026) show the events they would record: a password's hash must not be among them.
-    await record("dry run POST /api/users", api.post("/api/users?dryRun=true", newUserInput()));
-    await record(
-      "dry run change-password",
-      api.post(`/api/users/${user.id}/change-password?dryRun=true`, { password: "yet another long password" }),
+    // Dry runs (decisions 026 and 028) show the events they would record and the state after: a
+    // password's hash, a token's secret or hash must not be among them. Every documented command has one.
+    const deactivated = (await api.post("/api/users", newUserInput())).body as { id: string };
+    await api.post(`/api/users/${deactivated.id}/deactivate`, { reason: "to reactivate" });
+    const dryRuns: Record<string, () => Promise<ApiResponse>> = {
+      "POST /api/users": () => api.post("/api/users?dryRun=true", newUserInput()),
+      "PUT /api/users/{id}": () => api.put(`/api/users/${user.id}?dryRun=true`, { name: "Dry Put" }),
+      "POST /api/users/{id}/rename": () => api.post(`/api/users/${user.id}/rename?dryRun=true`, { name: "Dry" }),
+      "POST /api/users/{id}/change-email": () =>
+        api.post(`/api/users/${user.id}/change-email?dryRun=true`, { email: newUserInput().email }),
+      "POST /api/users/{id}/change-password": () =>
+        api.post(`/api/users/${user.id}/change-password?dryRun=true`, { password: "yet another long password" }),
+      "POST /api/users/{id}/deactivate": () =>
+        api.post(`/api/users/${user.id}/deactivate?dryRun=true`, { reason: "dry" }),
+      "POST /api/users/{id}/reactivate": () => api.post(`/api/users/${deactivated.id}/reactivate?dryRun=true`),
+      "POST /api/users/{id}/forget": () => api.post(`/api/users/${user.id}/forget?dryRun=true`),
+      "POST /api/tokens": () =>
+        api.post("/api/tokens?dryRun=true", { name: "dry", scopes: ["read", "admin"] }, { headers: session }),
+      "POST /api/tokens/{id}/revoke": () =>
+        api.post(`/api/tokens/${token.id}/revoke?dryRun=true`, undefined, { headers: session }),
+      "POST /api/reports/definitions": () => api.post("/api/reports/definitions?dryRun=true", deactivationsByCategory),
+      "PUT /api/reports/definitions/{id}": () =>
+        api.put(`/api/reports/definitions/${report.id}?dryRun=true&version=1`, deactivationsByCategory),
+      "DELETE /api/reports/definitions/{id}": () => call("DELETE", `/api/reports/definitions/${report.id}?dryRun=true`),
+      "POST /api/projections/{name}/rebuild": () =>
+        api.post("/api/projections/name_changes/rebuild?dryRun=true", undefined, { headers: session }),
+    };
+    // Sessions are no commands of the model, and the benchmark's echo changes nothing: no dry run.
+    const withoutDryRun = new Set(["/api/bench/echo", "/api/auth/sign-in", "/api/auth/sign-out"]);
+    const documentedCommands = (["post", "put", "patch", "delete"] as const).flatMap((method) =>
+      operationsOf(method)
+        .filter((template) => !withoutDryRun.has(template))
+        .map((template) => `${method.toUpperCase()} ${template}`),
     );
+    expect(documentedCommands.filter((operation) => !(operation in dryRuns))).toEqual([]);
+    for (const [operation, send] of Object.entries(dryRuns)) {
+      const previewed = await record(`dry run ${operation}`, send());
+      expect(previewed.body?.dryRun, `dry run ${operation}: ${previewed.text}`).toBe(true);
+      expect(previewed.text, operation).not.toContain("rwd_");
+    }
     for (const [template, send] of Object.entries(commands)) await record(`command ${template}`, send());
 
     // Every GET the document lists; the time-travel and CSV variants of those that have them.

@@ -2,7 +2,7 @@
 
 // The form that declares a saved report: every choice from the catalogues the API accepts, checked
 // by the API's own schema before it is sent.
-import { useState, type SubmitEvent } from "react";
+import { useState, type ReactNode, type SubmitEvent } from "react";
 import type { z } from "zod";
 import { Field } from "@/components/field";
 import { ApiError, checkedBody } from "@/lib/client/api";
@@ -34,6 +34,8 @@ export function ReportDefinitionForm({
   pending,
   error,
   onSubmit,
+  onPreview,
+  preview,
   onCancel,
 }: {
   initial?: ReportDefinition;
@@ -41,6 +43,10 @@ export function ReportDefinitionForm({
   pending: boolean;
   error: ApiError | null;
   onSubmit: (definition: z.output<typeof reportDefinition>) => void;
+  /** Asks what saving would record (a dry run, decision 028), without saving. */
+  onPreview?: (definition: z.output<typeof reportDefinition>) => void;
+  /** The answer to the last preview, shown above the buttons. */
+  preview?: ReactNode;
   onCancel: () => void;
 }) {
   const [name, setName] = useState(initial?.name ?? "");
@@ -58,8 +64,8 @@ export function ReportDefinitionForm({
   const personal = filterField !== "" && filterFields[filterField].personal;
   const operators = personal ? presenceOperators : [...valueOperators, ...presenceOperators];
 
-  const submit = (event: SubmitEvent) => {
-    event.preventDefault();
+  /** The definition as the form says it, checked by the API's schema; undefined (and shown) when invalid. */
+  const checkedDefinition = (): z.output<typeof reportDefinition> | undefined => {
     const presence = (presenceOperators as readonly string[]).includes(operator);
     const body = {
       name,
@@ -89,11 +95,17 @@ export function ReportDefinitionForm({
     };
     try {
       setInvalid(null);
-      onSubmit(checkedBody(reportDefinition, body));
+      return checkedBody(reportDefinition, body);
     } catch (problem) {
       if (problem instanceof ApiError) setInvalid(problem);
       else throw problem;
     }
+  };
+
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const definition = checkedDefinition();
+    if (definition) onSubmit(definition);
   };
 
   return (
@@ -194,6 +206,7 @@ export function ReportDefinitionForm({
         </label>
       </div>
       <ApiErrorAlert error={shown} />
+      {preview}
       <div className="flex gap-2">
         <button
           type="submit"
@@ -202,6 +215,19 @@ export function ReportDefinitionForm({
         >
           {submitLabel}
         </button>
+        {onPreview && (
+          <button
+            type="button"
+            disabled={pending}
+            onClick={() => {
+              const definition = checkedDefinition();
+              if (definition) onPreview(definition);
+            }}
+            className="rounded-md border border-indigo-300 px-3 py-2 text-sm font-medium text-indigo-800 hover:bg-indigo-100 disabled:opacity-50"
+          >
+            Preview
+          </button>
+        )}
         <button
           type="button"
           onClick={onCancel}

@@ -9,6 +9,7 @@ import type { reportDefinition } from "@/lib/validation/saved-reports";
 import { ApiErrorAlert } from "../api-error-alert";
 import { ReportDefinitionForm } from "./report-definition-form";
 import { SavedReportPanel, type SavedReportBody } from "./saved-report-panel";
+import { SavedReportPreviewNote, useSavedReportPreview } from "./saved-report-preview";
 
 type Definition = z.output<typeof reportDefinition>;
 
@@ -37,9 +38,17 @@ export function SavedReportsSection({ shared }: { shared: URLSearchParams }) {
       ).body,
     onSuccess: () => {
       setEditing(null);
+      preview.reset();
       void refresh();
     },
   });
+  const preview = useSavedReportPreview();
+  const previewNote = preview.data && <SavedReportPreviewNote preview={preview.data} />;
+  const startEditing = (what: "new" | number) => {
+    save.reset();
+    preview.reset();
+    setEditing(what);
+  };
   const remove = useMutation<unknown, ApiError, SavedReportBody>({
     mutationFn: (report) => apiFetch(`/api/reports/definitions/${report.id}`, { method: "DELETE" }),
     // The report leaves the page before it is deleted: its panel would otherwise keep asking for
@@ -62,10 +71,7 @@ export function SavedReportsSection({ shared }: { shared: URLSearchParams }) {
         {editing !== "new" && (
           <button
             type="button"
-            onClick={() => {
-              save.reset();
-              setEditing("new");
-            }}
+            onClick={() => startEditing("new")}
             className="rounded-md bg-indigo-700 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-600"
           >
             New report
@@ -75,9 +81,11 @@ export function SavedReportsSection({ shared }: { shared: URLSearchParams }) {
       {editing === "new" && (
         <ReportDefinitionForm
           submitLabel="Save report"
-          pending={save.isPending}
-          error={save.error}
+          pending={save.isPending || preview.isPending}
+          error={save.error ?? preview.error}
           onSubmit={(definition) => save.mutate({ definition })}
+          onPreview={(definition) => preview.mutate({ definition })}
+          preview={previewNote}
           onCancel={() => setEditing(null)}
         />
       )}
@@ -94,9 +102,11 @@ export function SavedReportsSection({ shared }: { shared: URLSearchParams }) {
             key={report.id}
             initial={report.definition}
             submitLabel="Save changes"
-            pending={save.isPending}
-            error={save.error}
+            pending={save.isPending || preview.isPending}
+            error={save.error ?? preview.error}
             onSubmit={(definition) => save.mutate({ id: report.id, definition })}
+            onPreview={(definition) => preview.mutate({ id: report.id, definition })}
+            preview={previewNote}
             onCancel={() => setEditing(null)}
           />
         ) : (
@@ -104,10 +114,7 @@ export function SavedReportsSection({ shared }: { shared: URLSearchParams }) {
             key={report.id}
             report={report}
             shared={shared}
-            onEdit={() => {
-              save.reset();
-              setEditing(report.id);
-            }}
+            onEdit={() => startEditing(report.id)}
             onDelete={() => {
               if (window.confirm(`Delete the report "${report.name}" and its data?`)) remove.mutate(report);
             }}

@@ -50,8 +50,8 @@ export class NotFound extends ApplicationError {
 
 export class SavedReportNotFound extends ApplicationError {
   readonly code = "saved_report_not_found";
-  constructor(id: string) {
-    super(`There is no saved report ${JSON.stringify(id).slice(0, 80)}`);
+  constructor(id: string, message = `There is no saved report ${JSON.stringify(id).slice(0, 80)}`) {
+    super(message);
     this.name = "SavedReportNotFound";
   }
 }

@@ -157,14 +157,41 @@ export async function projectionViews(names?: readonly string[]): Promise<Projec
   );
 }
 
-/** Starts rebuilding `name` in this process and returns at once; progress shows in projectionViews. */
-export async function startRebuild(name: string): Promise<void> {
+/**
+ * The rules of a rebuild, shared by it and its dry run: the projection exists (404) and is not
+ * rebuilding already (409). Checked by reading; the rebuild's claim on the checkpoint settles a race.
+ */
+async function rebuildableProjection(name: string): Promise<Projection> {
   const projection = (await allProjections()).find((candidate) => candidate.name === name);
   if (!projection) throw new UnknownProjection(name);
+  if ((await readStatus((await getServices()).database, name))?.rebuild) throw new RebuildInProgress(name);
+  return projection;
+}
+
+/** What a rebuild would do, decided but not started (decision 028): it records no event, it replays them. */
+export interface RebuildPreview {
+  dryRun: true;
+  decidedAgainst: { point: "now" };
+  events: [];
+  /** The projection as GET /api/projections shows it (null: it has not run yet, so has no checkpoint). */
+  before: ProjectionView | null;
+  state: { name: string; status: "rebuilding" };
+}
+
+/** A dry run of a rebuild: the same refusals, the projection as it stands, and nothing started or claimed. */
+export async function previewRebuild(name: string): Promise<RebuildPreview> {
+  await rebuildableProjection(name);
+  // A projection that never ran has no checkpoint yet: its view would make one, which a dry run must not.
+  const hasCheckpoint = (await readStatus((await getServices()).database, name)) !== undefined;
+  const [before = null] = hasCheckpoint ? await projectionViews([name]) : [];
+  return { dryRun: true, decidedAgainst: { point: "now" }, events: [], before, state: { name, status: "rebuilding" } };
+}
+
+/** Starts rebuilding `name` in this process and returns at once; progress shows in projectionViews. */
+export async function startRebuild(name: string): Promise<void> {
+  const projection = await rebuildableProjection(name);
   const services = await getServices();
   const { database } = services;
-  const current = await readStatus(database, name);
-  if (current?.rebuild) throw new RebuildInProgress(name);
   void rebuildProjection(services, projection).catch(async (error: unknown) => {
     logger().error({ projection: name, err: error }, "rebuild failed");
     await database

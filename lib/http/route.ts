@@ -67,7 +67,7 @@ function refuseUnansweredDryRun(request: Request): void {
   if (readOnlyMethods.has(request.method) || !new URL(request.url).searchParams.has("dryRun")) return;
   throw validationError(
     [{ path: "dryRun", message: "This operation has no dry run" }],
-    `${request.method} ${new URL(request.url).pathname} has no dry run: only the user commands answer dryRun=true (decision 026)`,
+    `${request.method} ${new URL(request.url).pathname} has no dry run: only commands answer dryRun=true (decisions 026 and 028); signing in and out open and close a session, which is no command to preview`,
   );
 }
 

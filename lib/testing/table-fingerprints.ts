@@ -81,3 +81,15 @@ export async function idempotentRequestsSince(
     [since],
   );
 }
+
+/**
+ * Every sequence's last value, for "nothing was written" to cover what no table shows: a transaction
+ * rolled back still advances a sequence (a saved report's id, say).
+ */
+export async function sequenceValues(database: Database): Promise<Record<string, string | null>> {
+  const rows = await database.query<{ name: string; last_value: string | null }>(
+    `SELECT sequencename AS name, last_value::text AS last_value FROM pg_sequences
+      WHERE schemaname = current_schema() ORDER BY sequencename`,
+  );
+  return Object.fromEntries(rows.map((row) => [row.name, row.last_value]));
+}

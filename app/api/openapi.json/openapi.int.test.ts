@@ -4,12 +4,14 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, provideDatabase } from "@/lib/db";
+import { ensureFirstAdmin } from "@/lib/application/auth/admins";
+import { closeDatabase, getDatabase, provideDatabase } from "@/lib/db";
 import {
   api,
   authorizedRequest,
   call,
   newUserInput,
+  signedInSession,
   tokenWithScopes,
   type ApiResponse,
   type CallOptions,
@@ -156,6 +158,35 @@ describe.each(testBackends())("answers the document describes, on $name", (backe
     });
     await described("POST", at("/forget?dryRun=true"), "/api/users/{id}/forget");
     await described("POST", "/api/users/" + id + "/forget", "/api/users/{id}/forget");
+    // Dry runs of the other commands (decision 028): tokens (a signed-in admin's), saved reports, rebuilds.
+    const adminEmail = `openapi-${backend.name}@rewind.test`;
+    await ensureFirstAdmin(await getDatabase(), { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: "a long admin password" });
+    const admin = await signedInSession(adminEmail, "a long admin password");
+    await described("POST", "/api/tokens?dryRun=true", "/api/tokens", {
+      headers: admin,
+      body: { name: "previewed", scopes: ["read"] },
+    });
+    const service = await tokenWithScopes(["read"], "to revoke, maybe");
+    await described("POST", `/api/tokens/${service.id}/revoke?dryRun=true`, "/api/tokens/{id}/revoke", {
+      headers: admin,
+    });
+    const definition = { name: "Deactivations", eventTypes: ["user.deactivated"], count: "events", period: "month" };
+    await described("POST", "/api/reports/definitions?dryRun=true", "/api/reports/definitions", { body: definition });
+    const report = await described("POST", "/api/reports/definitions", "/api/reports/definitions", {
+      body: definition,
+    });
+    const reportPath = `/api/reports/definitions/${report.body.id}`;
+    await described("PUT", `${reportPath}?dryRun=true&version=1`, "/api/reports/definitions/{id}", {
+      body: { ...definition, period: "day" },
+    });
+    await described("DELETE", `${reportPath}?dryRun=true`, "/api/reports/definitions/{id}");
+    await described("DELETE", `${reportPath}?dryRun=true&version=7`, "/api/reports/definitions/{id}");
+    await described("POST", "/api/projections/name_changes/rebuild?dryRun=true", "/api/projections/{name}/rebuild");
+    await described(
+      "POST",
+      "/api/projections/name_changes/rebuild?dryRun=true&version=1",
+      "/api/projections/{name}/rebuild",
+    );
 
     // Problems: each a documented status with a problem+json body.
     await described("POST", "/api/users", "/api/users", { body: { name: 1 } });

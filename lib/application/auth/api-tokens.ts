@@ -52,6 +52,26 @@ export async function listApiTokens(database: Queryable): Promise<ApiTokenView[]
   return rows.map(toView);
 }
 
+/** One token as the list shows it; a token that does not exist → ApiTokenNotFound, as revoking it answers. */
+export async function findApiToken(database: Queryable, id: string): Promise<ApiTokenView> {
+  const [row] = await database.query<TokenRow>(
+    `SELECT t.id, t.name, t.scopes, t.created_at, t.last_used_at, t.revoked_at, a.email AS created_by
+       FROM api_tokens t JOIN admins a ON a.id = t.created_by WHERE t.id = $1`,
+    [id],
+  );
+  if (!row) throw new ApiTokenNotFound(id);
+  return toView(row);
+}
+
+/**
+ * A token as revoking it leaves it: revoked from `at`, or still from when it first was (revoking
+ * twice changes nothing but the audit trail). revokeApiToken's UPDATE says the same with coalesce,
+ * in the statement, so that two revocations at once keep the first instant.
+ */
+export function tokenAfterRevocation(token: ApiTokenView, at: Date): ApiTokenView {
+  return { ...token, revokedAt: token.revokedAt ?? at.toISOString() };
+}
+
 export async function revokeApiToken(database: Queryable, id: string): Promise<ApiTokenView> {
   const [row] = await database.query<TokenRow>(
     `UPDATE api_tokens t SET revoked_at = coalesce(t.revoked_at, now()) FROM admins a

@@ -67,6 +67,19 @@ export async function getSavedReport(database: Queryable, id: number): Promise<S
   return toSavedReport(row);
 }
 
+/** The cap on saved reports, checked by saving (under a lock) and by its dry run alike. */
+export function assertRoomForAnotherReport(saved: number, limit = environment().maxSavedReports): void {
+  if (saved >= limit) throw new SavedReportLimitReached(limit);
+}
+
+/** How many reports are saved now (a dry run reads it; a save counts again under its lock). */
+export async function savedReportCount(database: Queryable): Promise<number> {
+  const [{ count } = { count: 0 }] = await database.query<{ count: number }>(
+    "SELECT count(*)::int AS count FROM report_definitions",
+  );
+  return count;
+}
+
 const createTable = (table: string) =>
   `CREATE TABLE "${table}" (
      day DATE NOT NULL,
@@ -90,10 +103,7 @@ export async function createSavedReport(
   return database.transaction(async (tx) => {
     // Two saves at once must not both pass the limit.
     await tx.exec("LOCK TABLE report_definitions IN EXCLUSIVE MODE");
-    const [{ count } = { count: 0 }] = await tx.query<{ count: number }>(
-      "SELECT count(*)::int AS count FROM report_definitions",
-    );
-    if (count >= limit) throw new SavedReportLimitReached(limit);
+    assertRoomForAnotherReport(await savedReportCount(tx), limit);
     const [row] = await tx.query<DefinitionRow>(
       `INSERT INTO report_definitions (name, definition, created_by) VALUES ($1, $2, $3) RETURNING ${definitionColumns}`,
       [definition.name, JSON.stringify(definition), createdBy],

@@ -17,7 +17,7 @@ import { eventsQuery } from "../../validation/events";
 import { createApiTokenBody, signInBody } from "../../validation/auth";
 import { activityQuery, cohortQuery, nameChangesQuery, savedReportQuery } from "../../validation/reports";
 import { reportDefinition } from "../../validation/saved-reports";
-import { dryRunQuery } from "../../validation/dry-run";
+import { dryRunNowQuery, dryRunQuery } from "../../validation/dry-run";
 import {
   changeEmailBody,
   changePasswordBody,
@@ -124,6 +124,13 @@ const commandDescription =
 
 const dryRunDescription =
   "With dryRun=true, a dry run: the same validation, rules and refusals, but nothing is recorded (no event, no user row, no key, no idempotency record); the answer (200) is the events it would record and the user before and after. With version= or at= as well, it is decided against the user as they were then (would it have been accepted?), and decidedAgainst says which point.";
+
+/** A dry run of a command whose resource has no versions (decision 028). */
+const dryRunNowDescription =
+  "With dryRun=true, a dry run: the same validation, rules and refusals, but nothing is recorded or started; the answer (200) is what it would record and the state after. version= and at= are refused (400): there is no earlier version to decide against.";
+
+const reportDryRunDescription =
+  "With dryRun=true, a dry run: the same rules and refusals, nothing changed or recorded; the answer (200) is the event it would record in the report's stream (report-<id>) and the report before and after. With version= or at= as well, it is decided against the report as its stream had it then (a report deleted since could still be changed then), and decidedAgainst says which point.";
 
 /** The 200 of a command: the user after it, or a dry run's preview. */
 const commandOrPreview = json(z.union([answers.user, answers.commandPreview]));
@@ -415,15 +422,23 @@ const paths: ZodOpenApiPathsObject = {
       operationId: "rebuildProjection",
       summary: "Rebuild a projection from the first event, in the background",
       description:
-        "Replays the log from the first event into the projection while the API keeps serving; follow its progress on GET /api/projections. 404 for a projection that does not exist, 409 while one is already rebuilding.",
-      requestParams: { path: z.object({ name: z.string().meta({ examples: ["name_changes"] }) }) },
+        "Replays the log from the first event into the projection while the API keeps serving; follow its progress on GET /api/projections. 404 for a projection that does not exist, 409 while one is already rebuilding. " +
+        dryRunNowDescription,
+      requestParams: {
+        path: z.object({ name: z.string().meta({ examples: ["name_changes"] }) }),
+        query: dryRunNowQuery,
+      },
       responses: {
+        "200": {
+          description: "With dryRun=true: the projection as it stands, and that it would rebuild (nothing started)",
+          content: json(answers.rebuildPreview),
+        },
         "202": {
           description: "Started; follow its progress on GET /api/projections",
           headers: z.object({ location: z.string() }),
           content: json(answers.rebuildStarted),
         },
-        ...problems(...always, "csrf_failed", "not_found", "rebuild_in_progress"),
+        ...problems(...always, "csrf_failed", "validation_failed", "not_found", "rebuild_in_progress"),
       },
     },
   },
@@ -501,9 +516,15 @@ const paths: ZodOpenApiPathsObject = {
       summary: "Save a report; its projection catches up over the whole log, then stays current",
       description:
         "A definition chooses event types, an optional filter (personal fields only as changed or not_changed), what to count (events or distinct users), a period and optionally a group. " +
-        "Grouping by a field without bound (a user id, a name…) is refused (400), and so is a report beyond REWIND_MAX_SAVED_REPORTS (409). Follow its progress in the results' freshness or on GET /api/projections.",
+        "Grouping by a field without bound (a user id, a name…) is refused (400), and so is a report beyond REWIND_MAX_SAVED_REPORTS (409). Follow its progress in the results' freshness or on GET /api/projections. " +
+        "With dryRun=true, a dry run: the same validation, limit and refusals, but nothing is saved (no row, table, id or event); the answer (200) is the report.defined event it would record and the report it would make. version= and at= are refused (400): a report not saved yet has no stream.",
+      requestParams: { query: dryRunNowQuery },
       requestBody: { required: true, content: json(reportDefinition) },
       responses: {
+        "200": {
+          description: "With dryRun=true: what saving would record (no id: only saving issues one)",
+          content: json(answers.savedReportPreview),
+        },
         "201": {
           description: "Saved; its projection starts from the first event",
           headers: z.object({ location: z.string() }),
@@ -529,11 +550,14 @@ const paths: ZodOpenApiPathsObject = {
       tags: ["Reports"],
       operationId: "updateSavedReport",
       summary: "Replace a saved report's definition; it is rebuilt from the first event",
-      description: "The old results keep serving until the rebuilt ones replace them in one step (shadow and swap).",
-      requestParams: { path: savedReportIdParam },
+      description: `The old results keep serving until the rebuilt ones replace them in one step (shadow and swap). ${reportDryRunDescription}`,
+      requestParams: { path: savedReportIdParam, query: dryRunQuery },
       requestBody: { required: true, content: json(reportDefinition) },
       responses: {
-        "200": { description: "The saved report, its revision raised", content: json(answers.savedReport) },
+        "200": {
+          description: "The saved report, its revision raised; with dryRun=true, the preview (SavedReportPreview)",
+          content: json(z.union([answers.savedReport, answers.savedReportPreview])),
+        },
         ...problems(...changing, "validation_failed", "saved_report_not_found"),
       },
     },
@@ -541,9 +565,16 @@ const paths: ZodOpenApiPathsObject = {
       tags: ["Reports"],
       operationId: "deleteSavedReport",
       summary: "Delete a saved report, its projection and its tables",
-      description: "Its checkpoint and tables are dropped in the same transaction.",
-      requestParams: { path: savedReportIdParam },
-      responses: { "204": { description: "Deleted" }, ...problems(...always, "csrf_failed", "saved_report_not_found") },
+      description: `Its checkpoint and tables are dropped in the same transaction. ${reportDryRunDescription}`,
+      requestParams: { path: savedReportIdParam, query: dryRunQuery },
+      responses: {
+        "200": {
+          description: "With dryRun=true: what deleting would record (nothing deleted)",
+          content: json(answers.savedReportPreview),
+        },
+        "204": { description: "Deleted" },
+        ...problems(...always, "csrf_failed", "validation_failed", "saved_report_not_found"),
+      },
     },
   },
   "/api/reports/custom/{id}": {
@@ -601,9 +632,16 @@ const paths: ZodOpenApiPathsObject = {
       operationId: "createApiToken",
       summary: "Create an API token (signed-in admins only); its secret is shown this once",
       description:
-        "The answer holds the token (rwd_\u2026) to send as a Bearer credential; it cannot be read again. API tokens cannot create tokens (403).",
+        "The answer holds the token (rwd_\u2026) to send as a Bearer credential; it cannot be read again. API tokens cannot create tokens (403). " +
+        dryRunNowDescription +
+        " A dry run shows no secret, hash or id: the token would not exist.",
+      requestParams: { query: dryRunNowQuery },
       requestBody: { required: true, content: json(createApiTokenBody) },
       responses: {
+        "200": {
+          description: "With dryRun=true: the admin action it would record and the token it would make",
+          content: json(answers.apiTokenPreview),
+        },
         "201": { description: "The token, with its secret", content: json(answers.createdApiToken) },
         ...problems(...changing, "validation_failed", "forbidden"),
       },
@@ -614,11 +652,17 @@ const paths: ZodOpenApiPathsObject = {
       tags: ["Access"],
       operationId: "revokeApiToken",
       summary: "Revoke an API token: every later request with it gets 401 (signed-in admins only)",
-      description: "The token stays listed as revoked, for the audit trail. API tokens cannot revoke tokens (403).",
-      requestParams: { path: z.object({ id: z.string().meta({ description: "The token's id (a UUID)" }) }) },
+      description: `The token stays listed as revoked, for the audit trail. API tokens cannot revoke tokens (403). ${dryRunNowDescription}`,
+      requestParams: {
+        path: z.object({ id: z.string().meta({ description: "The token's id (a UUID)" }) }),
+        query: dryRunNowQuery,
+      },
       responses: {
-        "200": { description: "The revoked token", content: json(answers.apiToken) },
-        ...problems(...always, "csrf_failed", "forbidden", "token_not_found"),
+        "200": {
+          description: "The revoked token; with dryRun=true, the preview (ApiTokenPreview: the token stays valid)",
+          content: json(z.union([answers.apiToken, answers.apiTokenPreview])),
+        },
+        ...problems(...always, "csrf_failed", "validation_failed", "forbidden", "token_not_found"),
       },
     },
   },

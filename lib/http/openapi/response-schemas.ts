@@ -9,6 +9,7 @@ import {
   groupFields,
   periods,
   presenceOperators,
+  savedReportEventTypes,
   valueOperators,
 } from "../../domain/reports/saved-reports";
 import { userEventTypes } from "../../domain/users/events";
@@ -340,3 +341,83 @@ export const readiness = z
     }),
   })
   .meta({ id: "Readiness" });
+
+// Dry runs of the commands beyond the users' (decision 028): what each would record, nothing recorded.
+
+const decidedNow = z
+  .strictObject({ point: z.literal("now") })
+  .meta({ description: "A token or a rebuild has no versions: a dry run is always decided now" });
+
+export const apiTokenPreview = z
+  .strictObject({
+    dryRun: z.literal(true),
+    decidedAgainst: decidedNow,
+    events: z
+      .array(
+        z.strictObject({
+          type: z.enum(["admin.api_token_created", "admin.api_token_revoked"]),
+          stream: z.string().meta({ description: "The admin's stream (admin-<id>)" }),
+          data: z.record(z.string(), z.unknown()).meta({
+            description: "As it would be recorded; a token not created yet has no id (only creating issues one)",
+          }),
+        }),
+      )
+      .meta({ description: "The admin action it would record" }),
+    before: apiToken.nullable().meta({ description: "The token revoked (null when creating one)" }),
+    state: apiToken.partial({ id: true, createdAt: true }).meta({
+      description:
+        "The token as the command would leave it; never a secret or hash (a token previewed is not made), nor, when creating, an id or creation time",
+    }),
+  })
+  .meta({ id: "ApiTokenPreview" });
+
+const reportAsDecided = z.strictObject({
+  id: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .meta({ description: "null: a report not saved yet (only saving issues an id)" }),
+  name: z.string(),
+  revision: z.number().int().min(1),
+  definition: reportDefinition,
+});
+
+export const savedReportPreview = z
+  .strictObject({
+    dryRun: z.literal(true),
+    decidedAgainst: z
+      .strictObject({
+        point: z.enum(["now", "version", "at"]),
+        version: wholeNumber.meta({
+          description: "The version of the report's stream it was decided on (0: none yet)",
+        }),
+        at: isoInstant.optional().meta({ description: "The instant asked for with ?at=" }),
+      })
+      .meta({ description: "The report decided against: as saved now, or as its stream had it at ?version= or ?at=" }),
+    events: z
+      .array(
+        z.strictObject({
+          type: z.enum(savedReportEventTypes),
+          stream: z.string().nullable().meta({ description: "report-<id>; null for a report not saved yet" }),
+          data: z.record(z.string(), z.unknown()),
+        }),
+      )
+      .meta({ description: "The events it would record in the report's stream" }),
+    before: reportAsDecided.nullable().meta({ description: "The report decided against (null: none)" }),
+    state: reportAsDecided.nullable().meta({ description: "The report as the change would leave it (null: deleted)" }),
+  })
+  .meta({ id: "SavedReportPreview" });
+
+export const rebuildPreview = z
+  .strictObject({
+    dryRun: z.literal(true),
+    decidedAgainst: decidedNow,
+    events: z
+      .array(z.unknown())
+      .max(0)
+      .meta({ description: "None: a rebuild replays the log, it records nothing in it" }),
+    before: projection.nullable().meta({ description: "The projection as it stands (null: it has not run yet)" }),
+    state: rebuildStarted,
+  })
+  .meta({ id: "RebuildPreview" });
