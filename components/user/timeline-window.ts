@@ -3,12 +3,12 @@
 // without a browser; user-timeline.tsx measures the heights and scrolls.
 
 /** Entries rendered beyond each edge of the visible part of the list. */
-export const overscanEntries = 12;
+export const overscanEntries = 6;
 /**
  * The window moves in blocks of this many entries: a slider step that scrolls the list by one
  * entry leaves the window as it is most of the time, and the list re-renders once every block.
  */
-export const windowBlock = 16;
+export const windowBlock = 8;
 
 export interface EntryWindow {
   /** The first entry rendered (an index into the history's events). */
