@@ -2,22 +2,29 @@
 // step notifies the two entries whose selection changes, not every entry of a long history.
 export interface VersionSelection {
   isSelected(version: number): boolean;
+  /** The version selected now. */
+  current(): number;
   select(version: number): void;
   subscribe(version: number, listener: () => void): () => void;
+  /** Calls `listener` with the newly selected version on every change (the timeline's window follows it). */
+  watch(listener: (version: number) => void): () => void;
 }
 
 export function createVersionSelection(initial: number): VersionSelection {
   let selected = initial;
   const listeners = new Map<number, Set<() => void>>();
+  const watchers = new Set<(version: number) => void>();
   const notify = (version: number) => {
     for (const listener of listeners.get(version) ?? []) listener();
   };
   return {
     isSelected: (version) => version === selected,
+    current: () => selected,
     select(version) {
       if (version === selected) return;
       const previous = selected;
       selected = version;
+      for (const watcher of watchers) watcher(version);
       notify(previous);
       notify(version);
     },
@@ -29,6 +36,10 @@ export function createVersionSelection(initial: number): VersionSelection {
         watching.delete(listener);
         if (watching.size === 0) listeners.delete(version);
       };
+    },
+    watch(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
     },
   };
 }
