@@ -51,6 +51,21 @@ export interface DecisionSite {
 /** A point of the stream's past a dry run decides against: right after a version, or at an effective instant. */
 export type DecisionPoint = { version: number } | { effectiveAt: string };
 
+/** Where a dry run's decision stood, as its answer says it: now, or the version or instant asked for. */
+export interface DecidedAgainst {
+  point: "now" | "version" | "at";
+  version: number;
+  at?: string;
+}
+
+export function decidedAgainst(point: DecisionPoint | undefined, version: number | "any"): DecidedAgainst {
+  return {
+    point: point === undefined ? "now" : "version" in point ? "version" : "at",
+    version: version === "any" ? 0 : version,
+    ...(point !== undefined && "effectiveAt" in point ? { at: point.effectiveAt } : {}),
+  };
+}
+
 /** What a command would record, decided but not written (a dry run). */
 export interface Preview<State, Event extends DecidedEvent> {
   /** The state the events were decided on, and where it stands: now, or at the point asked for. */

@@ -9,7 +9,14 @@ import {
   revisionAfter,
   type SavedReportState,
 } from "../../domain/reports/saved-report-stream";
-import { commandHandler, type CommandContext, type DecisionPoint, type Loaded } from "../command-handler";
+import {
+  commandHandler,
+  decidedAgainst,
+  type CommandContext,
+  type DecidedAgainst,
+  type DecisionPoint,
+  type Loaded,
+} from "../command-handler";
 import { savedReportsChanged } from "../projections";
 import { getServices } from "../services";
 import { SavedReportNotFound } from "../errors";
@@ -201,7 +208,7 @@ export interface ReportAsDecided {
 /** What a change to a saved report would record, decided but not made. */
 export interface SavedReportPreview {
   dryRun: true;
-  decidedAgainst: { point: "now" | "version" | "at"; version: number; at?: string };
+  decidedAgainst: DecidedAgainst;
   events: { type: SavedReportEventType; stream: string | null; data: JsonObject }[];
   /** The report decided against (null: none), and as the change would leave it (null: deleted). */
   before: ReportAsDecided | null;
@@ -225,11 +232,7 @@ export async function previewReportChange(
   const id = change.kind === "define" ? null : change.reportId;
   return {
     dryRun: true,
-    decidedAgainst: {
-      point: point === undefined ? "now" : "version" in point ? "version" : "at",
-      version: version === "any" ? 0 : version,
-      ...(point !== undefined && "effectiveAt" in point ? { at: point.effectiveAt } : {}),
-    },
+    decidedAgainst: decidedAgainst(point, version),
     events: events.map((event) => ({ ...event, stream: id === null ? null : `report-${id}` })),
     before: asDecided(id, before),
     state: asDecided(id, after),

@@ -16,6 +16,8 @@ import {
 import { metrics } from "../../observability/metrics";
 import {
   commandHandler,
+  decidedAgainst,
+  type DecidedAgainst,
   lostRace,
   type AppendPlan,
   type CommandContext,
@@ -232,7 +234,7 @@ export interface PreviewedEvent {
 export interface CommandPreview {
   dryRun: true;
   /** The user the command was decided against: now, or at the version or effective instant asked for. */
-  decidedAgainst: { point: "now" | "version" | "at"; version: number; at?: string };
+  decidedAgainst: DecidedAgainst;
   events: PreviewedEvent[];
   /** The user before (null: a registration), and as the events would leave them. */
   before: UserView | null;
@@ -253,11 +255,7 @@ export async function previewUserCommand(
   const decidedAt = new Date().toISOString();
   return {
     dryRun: true,
-    decidedAgainst: {
-      point: point === undefined ? "now" : "version" in point ? "version" : "at",
-      version: version === "any" ? 0 : version,
-      ...(point !== undefined && "effectiveAt" in point ? { at: point.effectiveAt } : {}),
-    },
+    decidedAgainst: decidedAgainst(point, version),
     events: events.map((event) => ({
       type: event.type,
       data: redactEventData(event.data as Record<string, unknown>),
