@@ -132,15 +132,19 @@ test.describe("on a 390 px phone", () => {
       expect(await page.evaluate(() => window.scrollY), `page scrolled at step ${step + 1}`).toBe(pageScrollBefore);
     }
     await expect(slider).toHaveAttribute("aria-valuenow", "11");
-    // The panel followed the selection: it scrolled, and the selected entry is inside its box.
-    expect(await timeline.evaluate((list) => list.scrollTop)).not.toBe(listTopBefore);
-    const inView = await timeline.evaluate((list) => {
-      const selected = list.querySelector<HTMLElement>('[aria-current="step"]')!;
-      const outer = list.getBoundingClientRect();
-      const inner = selected.getBoundingClientRect();
-      return inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
-    });
-    expect(inView).toBe(true);
+    // Once the slider stands still, the panel follows the selection: it scrolls, and the selected
+    // entry is inside its box; the page still has not moved.
+    await expect.poll(() => timeline.evaluate((list) => list.scrollTop)).not.toBe(listTopBefore);
+    const selectedInView = () =>
+      timeline.evaluate((list) => {
+        const selected = list.querySelector<HTMLElement>('[aria-current="step"]');
+        if (!selected) return false;
+        const outer = list.getBoundingClientRect();
+        const inner = selected.getBoundingClientRect();
+        return inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
+      });
+    await expect.poll(selectedInView).toBe(true);
+    expect(await page.evaluate(() => window.scrollY)).toBe(pageScrollBefore);
     await page.screenshot({ path: "e2e/screenshots/user-phone-slider.png" });
     await timeline.scrollIntoViewIfNeeded();
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));

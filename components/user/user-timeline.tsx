@@ -24,6 +24,8 @@ const entryGap = 8;
 const entryEstimate = 150 + entryGap;
 /** The list's height assumed before it is laid out (70vh of a 900 px window). */
 const viewportEstimate = 630;
+/** How long the selection stands still before the timeline scrolls to it (see Timeline). */
+const followAfterMs = 120;
 
 const TimelineEntry = memo(function TimelineEntry({
   event,
@@ -47,9 +49,11 @@ const TimelineEntry = memo(function TimelineEntry({
   const isSelected = () => selection.isSelected(version);
   const selected = useSyncExternalStore(subscribe, isSelected, isSelected);
   const ref = useRef<HTMLLIElement>(null);
+  // An entry that mounts selected (the page opening, or the window moved to it) scrolls itself into
+  // view; a selection that moves among entries already shown is revealed by the timeline once it settles.
   useEffect(() => {
-    if (selected && ref.current) scrollWithinList(ref.current);
-  }, [selected]);
+    if (selection.isSelected(version) && ref.current) scrollWithinList(ref.current);
+  }, [selection, version]);
   const setRef = useCallback(
     (entry: HTMLLIElement) => {
       ref.current = entry;
@@ -215,22 +219,38 @@ export const Timeline = memo(function Timeline({
     return () => list.removeEventListener("scroll", follow);
   }, [count]);
 
-  // A selection outside the window (a jump of the slider, a provenance link): the list scrolls to
-  // where the entry will stand and the window moves there; the entry, once rendered, scrolls itself
-  // exactly into view.
-  useEffect(
-    () =>
-      selection.watch((version) => {
-        const index = version - 1;
-        const list = listRef.current;
-        const { window: shown, tops: at } = committed.current;
-        if (!list || index < 0 || index >= count || (index >= shown.start && index < shown.end)) return;
-        const scrollTop = scrollToReveal(at[index]!, at[index + 1]!, list.scrollTop, list.clientHeight);
-        if (scrollTop !== null) list.scrollTop = scrollTop;
-        setEntryWindow(windowFor(at, scrollTop ?? list.scrollTop, list.clientHeight, index));
-      }),
-    [selection, count],
-  );
+  // The timeline follows the selection once it has stood still for followAfterMs: a drag of the slider
+  // then renders only the state card and the slider at each step (scrolling the list and moving its
+  // window cost a step more than the rest, docs/BENCHMARKS.md), and the timeline catches up when the
+  // drag pauses. A selected entry already shown scrolls into view; one outside the window (a jump, a
+  // provenance link): the list scrolls to where it will stand and the window moves there, and the
+  // entry, once rendered, scrolls itself exactly into view.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const reveal = () => {
+      timer = undefined;
+      const index = selection.current() - 1;
+      const list = listRef.current;
+      const { window: shown, tops: at } = committed.current;
+      if (!list || index < 0 || index >= count) return;
+      if (index >= shown.start && index < shown.end) {
+        const entry = list.querySelector<HTMLElement>(`li[data-index="${index}"]`);
+        if (entry) scrollWithinList(entry);
+        return;
+      }
+      const scrollTop = scrollToReveal(at[index]!, at[index + 1]!, list.scrollTop, list.clientHeight);
+      if (scrollTop !== null) list.scrollTop = scrollTop;
+      setEntryWindow(windowFor(at, scrollTop ?? list.scrollTop, list.clientHeight, index));
+    };
+    const unwatch = selection.watch(() => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(reveal, followAfterMs);
+    });
+    return () => {
+      unwatch();
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [selection, count]);
 
   return (
     <section aria-labelledby="timeline-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
