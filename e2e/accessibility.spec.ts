@@ -4,6 +4,7 @@ import type { Page } from "@playwright/test";
 import { seriousViolations } from "./axe";
 import { expect, test } from "./fixtures";
 import { defineDeactivationsByCategory } from "./saved-report-form";
+import { selectedInView } from "./timeline";
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
@@ -135,15 +136,7 @@ test.describe("on a 390 px phone", () => {
     // Once the slider stands still, the panel follows the selection: it scrolls, and the selected
     // entry is inside its box; the page still has not moved.
     await expect.poll(() => timeline.evaluate((list) => list.scrollTop)).not.toBe(listTopBefore);
-    const selectedInView = () =>
-      timeline.evaluate((list) => {
-        const selected = list.querySelector<HTMLElement>('[aria-current="step"]');
-        if (!selected) return false;
-        const outer = list.getBoundingClientRect();
-        const inner = selected.getBoundingClientRect();
-        return inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
-      });
-    await expect.poll(selectedInView).toBe(true);
+    await expect.poll(() => selectedInView(timeline)).toBe(true);
     expect(await page.evaluate(() => window.scrollY)).toBe(pageScrollBefore);
     await page.screenshot({ path: "e2e/screenshots/user-phone-slider.png" });
     await timeline.scrollIntoViewIfNeeded();

@@ -4,6 +4,7 @@
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import { seriousViolations } from "./axe";
 import { expect, test } from "./fixtures";
+import { selectedInView } from "./timeline";
 
 const renames = 100;
 
@@ -20,16 +21,6 @@ async function createUserWithRenames(api: APIRequestContext) {
     );
   return user;
 }
-
-/** Whether the list shows the selected entry inside its box. */
-const selectedInView = (list: Locator) =>
-  list.evaluate((element) => {
-    const selected = element.querySelector<HTMLElement>('[aria-current="step"]');
-    if (!selected) return false;
-    const outer = element.getBoundingClientRect();
-    const inner = selected.getBoundingClientRect();
-    return inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
-  });
 
 /** Whether rendered entries (or the gaps between them) stand at the top and the bottom of the list's box. */
 const entryAtEdges = (list: Locator) =>
