@@ -7,6 +7,7 @@ import { closeDatabase, provideDatabase } from "@/lib/db";
 import { api, call, signedInSession, testCredentials, tokenWithScopes, type ApiResponse } from "@/lib/testing/api";
 import { testBackends, type TestDatabase } from "@/lib/testing/databases";
 import { changedTables, sequenceValues, tableFingerprints } from "@/lib/testing/table-fingerprints";
+import { forgedDryRunQueries } from "@/lib/testing/forged-dry-runs";
 
 // Before any import reads the environment: three saved reports at most, to reach the limit.
 vi.hoisted(() => {
@@ -372,24 +373,8 @@ describe.each(testBackends())("dry runs of the other commands on $name", (backen
       ["DELETE", `/api/reports/definitions/${report.id}`],
       ["POST", "/api/projections/name_changes/rebuild"],
     ];
-    const forged = [
-      "dryRun=yes",
-      "dryRun=TRUE",
-      "dryRun=1",
-      "dryRun=",
-      "dryRun=true&dryRun=false",
-      "dryRun=true&version=0",
-      "dryRun=true&version=-1",
-      "dryRun=true&version=99999999999999",
-      "dryRun=true&at=yesterday",
-      "dryRun=true&at=10000-01-01T00:00:00Z",
-      "dryRun=true&version=1&at=2025-01-01T00:00:00Z",
-      "version=1",
-      "dryRun=false&at=2025-01-01T00:00:00Z",
-      "dryRun=true&unknown=1",
-    ];
     for (const [method, path, body] of routes)
-      for (const query of forged) {
+      for (const query of forgedDryRunQueries) {
         const { response, changed } = await changesBy(() => asAdmin(method, `${path}?${query}`, body));
         expect([response.status, changed], `${method} ${path}?${query}`).toEqual([400, []]);
         expect(response.headers.get("content-type")).toContain("application/problem+json");
