@@ -161,11 +161,12 @@ export async function projectionViews(names?: readonly string[]): Promise<Projec
  * The rules of a rebuild, shared by it and its dry run: the projection exists (404) and is not
  * rebuilding already (409). Checked by reading; the rebuild's claim on the checkpoint settles a race.
  */
-async function rebuildableProjection(name: string): Promise<Projection> {
+async function rebuildableProjection(name: string): Promise<{ projection: Projection; hasCheckpoint: boolean }> {
   const projection = (await allProjections()).find((candidate) => candidate.name === name);
   if (!projection) throw new UnknownProjection(name);
-  if ((await readStatus((await getServices()).database, name))?.rebuild) throw new RebuildInProgress(name);
-  return projection;
+  const status = await readStatus((await getServices()).database, name);
+  if (status?.rebuild) throw new RebuildInProgress(name);
+  return { projection, hasCheckpoint: status !== undefined };
 }
 
 /** What a rebuild would do, decided but not started (decision 028): it records no event, it replays them. */
@@ -180,16 +181,15 @@ export interface RebuildPreview {
 
 /** A dry run of a rebuild: the same refusals, the projection as it stands, and nothing started or claimed. */
 export async function previewRebuild(name: string): Promise<RebuildPreview> {
-  await rebuildableProjection(name);
   // A projection that never ran has no checkpoint yet: its view would make one, which a dry run must not.
-  const hasCheckpoint = (await readStatus((await getServices()).database, name)) !== undefined;
+  const { hasCheckpoint } = await rebuildableProjection(name);
   const [before = null] = hasCheckpoint ? await projectionViews([name]) : [];
   return { dryRun: true, decidedAgainst: { point: "now" }, events: [], before, state: { name, status: "rebuilding" } };
 }
 
 /** Starts rebuilding `name` in this process and returns at once; progress shows in projectionViews. */
 export async function startRebuild(name: string): Promise<void> {
-  const projection = await rebuildableProjection(name);
+  const { projection } = await rebuildableProjection(name);
   const services = await getServices();
   const { database } = services;
   void rebuildProjection(services, projection).catch(async (error: unknown) => {
