@@ -87,17 +87,25 @@ export const event = z
 
 export const userEvents = z.strictObject({ items: z.array(event) }).meta({ id: "UserEvents" });
 
+/** Where a dry run was decided (lib/application/command-handler.ts decidedAgainst), described for its resource. */
+const decidedAgainst = (describe: { version: string; at: string; whole: string }) =>
+  z
+    .strictObject({
+      point: z.enum(["now", "version", "at"]),
+      version: wholeNumber.meta({ description: describe.version }),
+      at: isoInstant.optional().meta({ description: describe.at }),
+    })
+    .meta({ description: describe.whole });
+
 /** A dry run's answer (decision 026): what the command would record, and nothing recorded. */
 export const commandPreview = z
   .strictObject({
     dryRun: z.literal(true),
-    decidedAgainst: z
-      .strictObject({
-        point: z.enum(["now", "version", "at"]),
-        version: wholeNumber.meta({ description: "The user's version the command was decided on (0: no user yet)" }),
-        at: isoInstant.optional().meta({ description: "The effective instant asked for with ?at=" }),
-      })
-      .meta({ description: "The user the command was decided against: as they are now, or at ?version= or ?at=" }),
+    decidedAgainst: decidedAgainst({
+      version: "The user's version the command was decided on (0: no user yet)",
+      at: "The effective instant asked for with ?at=",
+      whole: "The user the command was decided against: as they are now, or at ?version= or ?at=",
+    }),
     events: z
       .array(
         z.strictObject({
@@ -386,15 +394,11 @@ const reportAsDecided = z.strictObject({
 export const savedReportPreview = z
   .strictObject({
     dryRun: z.literal(true),
-    decidedAgainst: z
-      .strictObject({
-        point: z.enum(["now", "version", "at"]),
-        version: wholeNumber.meta({
-          description: "The version of the report's stream it was decided on (0: none yet)",
-        }),
-        at: isoInstant.optional().meta({ description: "The instant asked for with ?at=" }),
-      })
-      .meta({ description: "The report decided against: as saved now, or as its stream had it at ?version= or ?at=" }),
+    decidedAgainst: decidedAgainst({
+      version: "The version of the report's stream it was decided on (0: none yet)",
+      at: "The instant asked for with ?at=",
+      whole: "The report decided against: as saved now, or as its stream had it at ?version= or ?at=",
+    }),
     events: z
       .array(
         z.strictObject({
