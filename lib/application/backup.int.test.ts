@@ -17,7 +17,12 @@ import { projections } from "./projections";
 import { readTransformFor } from "./services";
 import { seedDemoUsers } from "./users/seed-demo-users";
 
-const derivedTables = ["users", "user_versions", ...projections.flatMap((projection) => projection.tables)];
+const derivedTables = [
+  "users",
+  "user_versions",
+  "user_version_counts",
+  ...projections.flatMap((projection) => projection.tables),
+];
 
 async function catchUpAll(database: Database) {
   const store = createEventStore(database, { transformRead: readTransformFor(database) });
@@ -67,6 +72,7 @@ describe.each(testBackends())("backup and restore on $name", (backend) => {
         "events",
         "users",
         "user_versions",
+        "user_version_counts",
         "name_changes",
         "name_change_users",
         "name_change_last_days",

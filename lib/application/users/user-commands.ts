@@ -182,7 +182,7 @@ async function writeUserEvents({
     metadata: context.reason === undefined ? undefined : reasonMetadata(command.type, context.reason, streamId, key),
     inlineStatements: [
       upsertUserRow(row),
-      recordUserVersions(command.userId, { before: state, version: fromVersion, events, history }),
+      ...recordUserVersions(command.userId, { before: state, version: fromVersion, events, history }),
       ...(newKey ? [storeUserKey(command.userId, newKey)] : []),
     ],
     interpretFailure: (error) => (isUserKeyTaken(error) ? lostRace : asEmailTaken(error, row.email)),

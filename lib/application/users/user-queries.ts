@@ -8,6 +8,7 @@ import { NotFound } from "../errors";
 import { getReadServices } from "../read-side";
 import { toRecordedUserEvent, userFold } from "./user-events";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
+import { countUsersAt } from "./user-version-counts";
 import { microsText } from "./user-versions";
 
 export interface UserListQuery {
@@ -105,23 +106,9 @@ export async function listUsers(query: UserListQuery, cursor: CursorPosition | u
   return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null, total };
 }
 
-// Without a search, the total at a point comes from two small partial indexes rather than from every
-// row that holds then: the users registered by then (one row a user is known now and open on the
-// effective axis, and every row carries the registration instant), and of them the ones whose row
-// then is not active. $1 is the known instant, $2 the effective one.
-const registeredBy = (effective: string) =>
-  `SELECT count(*) FROM user_versions WHERE recorded_to IS NULL AND effective_to IS NULL AND registered_at <= ${effective}::timestamptz`;
+// A row holds at the point ($1 known, $2 effective) when both its intervals contain it.
 const holdsAt =
   "recorded_from <= $1::timestamptz AND (recorded_to IS NULL OR recorded_to > $1::timestamptz) AND effective_from <= $2::timestamptz AND (effective_to IS NULL OR effective_to > $2::timestamptz)";
-const inactiveAt = (status: string) =>
-  `SELECT count(*) FROM user_versions WHERE status <> 'active' AND ${status} AND ${holdsAt}`;
-function totalAt(point: [string, string], status: UserListQuery["status"]): { text: string; values: unknown[] } {
-  if (status === "deactivated")
-    return { text: `SELECT (${inactiveAt("status = $3")})::int AS total`, values: [...point, status] };
-  if (status === "active")
-    return { text: `SELECT ((${registeredBy("$2")}) - (${inactiveAt("true")}))::int AS total`, values: point };
-  return { text: `SELECT (${registeredBy("$1")})::int AS total`, values: [point[1]] };
-}
 
 /**
  * The point of the index a query asks about, as [known, effective] instants to the microsecond.
@@ -178,7 +165,7 @@ async function listUsersAt(query: UserListQuery, cursor: CursorPosition | undefi
     database.query<{ total: number }>(
       query.q
         ? { text: `SELECT count(*)::int AS total FROM user_versions WHERE ${where}`, values: countValues }
-        : totalAt(point, query.status),
+        : countUsersAt(point, query.status),
     ),
   ]);
   const items = rows.slice(0, query.limit).map(({ created_at, updated_at, ...row }) => ({

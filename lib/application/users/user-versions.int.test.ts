@@ -14,6 +14,7 @@ import { seedDemoUsers } from "./seed-demo-users";
 import { executeUserCommand, type UserCommandInput } from "./user-commands";
 import { decodeCursor, listUsers, type UserList, type UserListQuery } from "./user-queries";
 import { checkUserVersions } from "./user-versions";
+import { checkUserVersionCounts } from "./user-version-counts";
 
 const seed = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : Math.floor(Math.random() * 2 ** 31);
 const numRuns = Number(process.env.PROPERTY_RUNS ?? 4);
@@ -138,6 +139,8 @@ describe.each(testBackends())("the temporal index of user versions on $name", (b
         const times = since.map((row) => row.recorded_at.getTime());
         const instants = [times[0]! - 1, ...times.flatMap((time) => [time, time + 1])].map((time) => new Date(time));
         for (const at of instants) for (const query of queries(domain)) await expectSameList(database, query, at);
+        // The totals' counts, kept by each append, are what the rows make (decision 030).
+        expect(await checkUserVersionCounts(database, { repair: false })).toBe(0);
       }),
       { numRuns, seed },
     );
@@ -176,13 +179,24 @@ describe.each(testBackends())("the temporal index of user versions on $name", (b
       [orphan],
     );
 
+    // And a count of the totals that no row makes.
+    await database.query(
+      `INSERT INTO user_version_counts (grain, known_at, effective_at, status, users) VALUES ('day', '2001-01-01', '2001-01-01', 'active', 7)`,
+    );
+
     const found = await checkUserVersions(database, { repair: false });
     expect(found.differing.sort()).toEqual([first!.user_id, second!.user_id, third!.user_id].sort());
     expect(found.orphans).toBe(1);
+    expect(found.countsDiffering).toBeGreaterThan(1);
     const repaired = await checkUserVersions(database, { repair: true });
     expect(repaired.differing.sort()).toEqual(found.differing);
     expect(repaired.stillDiffering).toEqual([]);
-    expect(await checkUserVersions(database, { repair: false })).toMatchObject({ differing: [], orphans: 0 });
+    expect(await checkUserVersions(database, { repair: false })).toMatchObject({
+      differing: [],
+      orphans: 0,
+      countsDiffering: 0,
+    });
     await expectSameList(database, { limit: 10 }, new Date());
+    await expectSameList(database, { limit: 10, status: "deactivated" }, new Date());
   }, 120_000);
 });

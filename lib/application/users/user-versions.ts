@@ -23,6 +23,7 @@ import { latestInstant } from "../../validation/query-fields";
 import { readTransformFor } from "../services";
 import { holdKeysForWriting } from "./personal-data";
 import { toRecordedUserEvent } from "./user-events";
+import { addCorners, checkUserVersionCounts, cornersOf } from "./user-version-counts";
 
 /** A row of the index: a state of the user, with its two intervals in microseconds since 1970 (`to` null: open). */
 export interface UserVersionRow {
@@ -148,7 +149,7 @@ export function recordUserVersions(
     events: readonly UserEvent[];
     history?: readonly RecordedUserEvent[];
   },
-): Statement {
+): [Statement, Statement] {
   const { before, version, events } = decided;
   // The new events as the fold will see them; not yet recorded, their time is later than anything known.
   const appended: RecordedUserEvent[] = events.map((event, index) => ({
@@ -193,9 +194,9 @@ export function recordUserVersions(
   }
   const shown = segments.flatMap(({ from, state }) => (state.status === "unregistered" ? [] : [{ from, state }]));
   const states = shown.map(({ state }) => state);
-  return {
-    name: "user_versions",
-    text: `WITH given AS (
+  // The rows this append writes: the ones it ends (given again, so they conflict and are updated),
+  // what those held before a backdated change, and the new timeline.
+  const written = `WITH given AS (
              SELECT given.*, at.recorded_at,
                     CASE WHEN given.explicit < date_trunc('milliseconds', at.recorded_at) THEN given.explicit ELSE at.recorded_at END AS effective_from,
                     (SELECT recorded_at FROM appended WHERE version = given.version
@@ -217,8 +218,7 @@ export function recordUserVersions(
               WHERE old.user_id = $1 AND old.recorded_to IS NULL
                 AND (old.effective_to IS NULL OR (step.backdated AND old.effective_to > step.effective_at))
            )
-           INSERT INTO user_versions (user_id, version, name, name_lower, email, status, created_at, updated_at, registered_at,
-                                      recorded_from, recorded_to, effective_from, effective_to)
+           , written (${rowColumns}) AS (
            SELECT old.user_id, old.version, old.name, old.name_lower, old.email, old.status, old.created_at, old.updated_at, old.registered_at,
                   old.recorded_from, CASE WHEN step.backdated THEN step.recorded_at END,
                   old.effective_from, CASE WHEN step.backdated THEN old.effective_to ELSE step.recorded_at END
@@ -232,20 +232,34 @@ export function recordUserVersions(
                   date_trunc('milliseconds', step.registered_at), segment.updated_at, step.registered_at,
                   step.recorded_at, NULL, segment.effective_from, segment.effective_to
              FROM segment, step WHERE segment.effective_to IS NULL OR segment.effective_to > segment.effective_from
-           ON CONFLICT (user_id, recorded_from, effective_from)
-           DO UPDATE SET recorded_to = EXCLUDED.recorded_to, effective_to = EXCLUDED.effective_to`,
-    values: [
-      userId,
-      userStreamId(userId),
-      shown.map(({ from }) => from.version),
-      shown.map(({ from }) => from.data.effectiveAt ?? null),
-      states.map((state) => state.version),
-      states.map((state) => state.name),
-      states.map((state) => state.name.toLowerCase()),
-      states.map((state) => state.email),
-      states.map((state) => state.status),
-    ],
-  };
+           )`;
+  const values = [
+    userId,
+    userStreamId(userId),
+    shown.map(({ from }) => from.version),
+    shown.map(({ from }) => from.data.effectiveAt ?? null),
+    states.map((state) => state.version),
+    states.map((state) => state.name),
+    states.map((state) => state.name.toLowerCase()),
+    states.map((state) => state.email),
+    states.map((state) => state.status),
+  ];
+  return [
+    {
+      // Short names: the append's composed name must stay within PostgreSQL's 63 bytes to be prepared once.
+      name: "versions",
+      text: `${written} INSERT INTO user_versions (${rowColumns}) SELECT ${rowColumns} FROM written
+             ON CONFLICT (user_id, recorded_from, effective_from)
+             DO UPDATE SET recorded_to = EXCLUDED.recorded_to, effective_to = EXCLUDED.effective_to`,
+      values,
+    },
+    // The same rows, counted: a statement of its own, since a data-modifying CTE cannot nest in the append's.
+    {
+      name: "counts",
+      text: `${written}, change AS (${cornersOf("written", 1)} UNION ALL ${cornersOf("ending", -1)}) ${addCorners("change")}`,
+      values,
+    },
+  ];
 }
 
 const rowColumns =
@@ -317,7 +331,7 @@ const rowsOf = ({ events, micros }: TimedEvents) =>
 async function rewriteUsers(database: Database, timed: TimedEvents, userIds: readonly string[]): Promise<void> {
   await database.transaction(async (tx) => {
     const writable = await holdKeysForWriting(tx, [...timed.events]);
-    await tx.query("DELETE FROM user_versions WHERE user_id = ANY($1::uuid[])", [userIds]);
+    await deleteUserVersions(tx, userIds);
     await insertUserVersions(tx, rowsOf({ events: writable, micros: timed.micros }));
   });
 }
@@ -325,8 +339,20 @@ async function rewriteUsers(database: Database, timed: TimedEvents, userIds: rea
 /** Adds these rows to the index. */
 export async function insertUserVersions(database: Queryable, rows: readonly UserVersionRow[]): Promise<void> {
   await database.query(
-    `WITH ${givenRows} INSERT INTO user_versions (${rowColumns}) SELECT ${rowColumns} FROM given`,
+    `WITH ${givenRows}, inserted AS (INSERT INTO user_versions (${rowColumns}) SELECT ${rowColumns} FROM given),
+          change AS (${cornersOf("given", 1)})
+     ${addCorners("change")}`,
     rowValues(rows),
+  );
+}
+
+/** Deletes these users' rows from the index, and from its counts. */
+async function deleteUserVersions(database: Queryable, userIds: readonly string[]): Promise<void> {
+  await database.query(
+    `WITH removed AS (DELETE FROM user_versions WHERE user_id = ANY($1::uuid[]) RETURNING *),
+          change AS (${cornersOf("removed", -1)})
+     ${addCorners("change")}`,
+    [userIds],
   );
 }
 
@@ -349,6 +375,8 @@ export interface UserVersionsCheck {
   orphans: number;
   /** After a repair: users that still differ (a command changed them meanwhile; run it again). */
   stillDiffering: string[];
+  /** Counts of the index (its totals, decision 030) that differed from its rows (rebuilt when repairing). */
+  countsDiffering: number;
 }
 
 const usersPerBatch = 500;
@@ -356,7 +384,7 @@ const userStreamPrefix = `${userStreamType}-`;
 
 /**
  * Compares the index with what the log makes, user by user, and with `repair` rewrites the users
- * that differ. Safe to run beside a live server; a user changed by a command while it is being
+ * that differ; then its counts with its rows. Safe to run beside a live server; a user changed by a command while it is being
  * rewritten is reported in `stillDiffering`.
  */
 export async function checkUserVersions(
@@ -368,7 +396,7 @@ export async function checkUserVersions(
     "SELECT count(*)::int AS total FROM events WHERE stream_type = $1 AND version = 1",
     [userStreamType],
   );
-  const check: UserVersionsCheck = { users: 0, differing: [], orphans: 0, stillDiffering: [] };
+  const check: UserVersionsCheck = { users: 0, differing: [], orphans: 0, stillDiffering: [], countsDiffering: 0 };
   for (let after = ""; ;) {
     // Every stream has a version 1: its first event, found through the primary key.
     const streams = await database.query<{ stream_id: string }>(
@@ -413,10 +441,13 @@ export async function checkUserVersions(
   );
   check.orphans = orphans.length;
   if (options.repair && orphans.length > 0) {
-    await database.query("DELETE FROM user_versions WHERE user_id = ANY($1::uuid[])", [
+    await deleteUserVersions(
+      database,
       orphans.map((row) => row.user_id),
-    ]);
+    );
   }
+  // After the rows: their counts are checked against the rows as repaired.
+  check.countsDiffering = await checkUserVersionCounts(database, options);
   return check;
 }
 
