@@ -18,7 +18,10 @@ export function TimeTravelSlider({ history, travel }: { history: History; travel
         ? `Version ${shownVersion} of ${latest}, ${shownAt}`
         : `Before the user existed, ${new Date(time).toISOString()}`;
   return (
-    <section aria-labelledby="travel-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="travel-title"
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm [contain:content]"
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="travel-title" className="font-semibold">
           Time travel

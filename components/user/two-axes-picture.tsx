@@ -32,7 +32,10 @@ export const TwoAxesPicture = memo(function TwoAxesPicture({
   const description = useMemo(() => describeBackdating(history, axes), [history, axes]);
   const { plot } = geometry;
   return (
-    <section aria-labelledby={`${id}-title`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby={`${id}-title`}
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm [contain:content]"
+    >
       <h2 id={`${id}-title`} className="font-semibold">
         Two time axes
       </h2>

@@ -122,7 +122,10 @@ export const UserCommands = memo(function UserCommands({
   const fieldError = (path: string) => (error && !stale ? error.forField(path) : undefined);
 
   return (
-    <section aria-labelledby="commands-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="commands-title"
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm [contain:content]"
+    >
       <h2 id="commands-title" className="font-semibold">
         Change this user
       </h2>

@@ -28,7 +28,10 @@ export const DiffView = memo(function DiffView({ history, latest }: { history: H
     </label>
   );
   return (
-    <section aria-labelledby="diff-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="diff-title"
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm [contain:content]"
+    >
       <h2 id="diff-title" className="font-semibold">
         Compare two points
       </h2>

@@ -32,7 +32,10 @@ export function UserStateCard({
   const isToday = !point && shownVersion === latest;
   const source = (version: number) => <FieldSource event={history.events[version - 1]!} onSelect={onSelect} />;
   return (
-    <section aria-labelledby="state-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="state-title"
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm [contain:content]"
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="state-title" className="font-semibold">
           {isToday

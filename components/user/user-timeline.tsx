@@ -253,7 +253,10 @@ export const Timeline = memo(function Timeline({
   }, [selection, count]);
 
   return (
-    <section aria-labelledby="timeline-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="timeline-title"
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm [contain:content]"
+    >
       <h2 id="timeline-title" className="font-semibold">
         Event timeline <span className="font-normal text-slate-500">({count})</span>
       </h2>
