@@ -17,6 +17,8 @@ export function TimeTravelSlider({ history, travel }: { history: History; travel
       : shownAt
         ? `Version ${shownVersion} of ${latest}, ${shownAt}`
         : `Before the user existed, ${new Date(time).toISOString()}`;
+  // contain: content keeps what a slider step changes here (text, a highlight) from restyling,
+  // relaying out and repainting the rest of the page; every card of the user page has it.
   return (
     <section
       aria-labelledby="travel-title"

@@ -31,6 +31,8 @@ export function UserStateCard({
   const setBy = point ? (point.setBy ?? undefined) : shownVersion > 0 ? provenance[shownVersion - 1] : undefined;
   const isToday = !point && shownVersion === latest;
   const source = (version: number) => <FieldSource event={history.events[version - 1]!} onSelect={onSelect} />;
+  // contain: content keeps what a slider step changes here (text, a highlight) from restyling,
+  // relaying out and repainting the rest of the page; every card of the user page has it.
   return (
     <section
       aria-labelledby="state-title"
