@@ -6,12 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getServices } from "@/lib/application/services";
 import { nameChangesProjection } from "@/lib/application/users/name-changes-projection";
 import { closeDatabase, getDatabase, provideDatabase } from "@/lib/db";
-import { runBatch } from "@/lib/projections/runner";
 import { api, authorizedRequest, newUserInput } from "@/lib/testing/api";
 import { testBackends, type TestDatabase } from "@/lib/testing/databases";
 import { collect } from "@/lib/testing/event-stream";
 import { postgresTool } from "@/lib/testing/pg-cluster";
-import { feedShowsEverything } from "@/lib/testing/projections";
+import { catchUp, feedShowsEverything } from "@/lib/testing/projections";
 import { GET as nameChangesCsv } from "../reports/name-changes/route";
 
 /** Every row of every table of the schema, as text: what a logical dump would hold. */
@@ -71,7 +70,7 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
       ],
     );
     const { store } = await getServices();
-    while ((await runBatch(database, store, nameChangesProjection, 100)) > 0);
+    await catchUp(database, store, nameChangesProjection, 100);
 
     // Before: the subject access export holds everything, and the log holds no plaintext at all.
     const exported = await api.get(`/api/users/${user.id}/export`);
@@ -109,7 +108,7 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     const forgotten = await api.post(`/api/users/${user.id}/forget`, { reason: "GDPR request #7" });
     expect(forgotten.status).toBe(200);
     expect(forgotten.body).toMatchObject({ id: user.id, name: "[erased]", email: "[erased]", status: "forgotten" });
-    while ((await runBatch(database, store, nameChangesProjection, 100)) > 0);
+    await catchUp(database, store, nameChangesProjection, 100);
 
     // Every reader: the user, time travel, the timeline, the feed, the list, the as-of list, the report, its CSV.
     expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({
