@@ -129,14 +129,15 @@ export function userVersionRows(
 }
 
 /**
- * The inline statement that keeps the index in step with an append, by the same rules as
+ * The inline statements that keep the index in step with an append, by the same rules as
  * `userVersionRows`. The events, recorded at one instant n, take effect from e (the earliest of
  * them). Not backdated (e = n, the common case): the row open on both axes ends its effective
  * interval at n, and one row is added from n on both. Backdated (e < n): the rows known until now
  * whose effective interval reaches past e stop being known at n; what they held before e, and the
  * timeline from e (every change effective from e on, refolded with the new ones), are known from n.
  * One statement (an upsert: the rows it ends are given again and conflict), so that the append
- * stays one statement with one short prepared name.
+ * stays one statement with one short prepared name; a second one adds the rows' corners to the
+ * totals' counts (decision 030) when they do not cancel out.
  *
  * `history`: the stream's events before these (read and upcast), needed when any of them carries an
  * effectiveAt; `before`: the state they were decided on, at `version`.
@@ -149,7 +150,7 @@ export function recordUserVersions(
     events: readonly UserEvent[];
     history?: readonly RecordedUserEvent[];
   },
-): [Statement, Statement] {
+): Statement[] {
   const { before, version, events } = decided;
   // The new events as the fold will see them; not yet recorded, their time is later than anything known.
   const appended: RecordedUserEvent[] = events.map((event, index) => ({
@@ -244,22 +245,27 @@ export function recordUserVersions(
     states.map((state) => state.email),
     states.map((state) => state.status),
   ];
-  return [
-    {
-      // Short names: the append's composed name must stay within PostgreSQL's 63 bytes to be prepared once.
-      name: "versions",
-      text: `${written} INSERT INTO user_versions (${rowColumns}) SELECT ${rowColumns} FROM written
-             ON CONFLICT (user_id, recorded_from, effective_from)
-             DO UPDATE SET recorded_to = EXCLUDED.recorded_to, effective_to = EXCLUDED.effective_to`,
-      values,
-    },
-    // The same rows, counted: a statement of its own, since a data-modifying CTE cannot nest in the append's.
-    {
-      name: "counts",
-      text: `${written}, change AS (${cornersOf("written", 1)} UNION ALL ${cornersOf("ending", -1)}) ${addCorners("change")}`,
-      values,
-    },
-  ];
+  const versions: Statement = {
+    // Short names: the append's composed name must stay within PostgreSQL's 63 bytes to be prepared once.
+    name: "versions",
+    text: `${written} INSERT INTO user_versions (${rowColumns}) SELECT ${rowColumns} FROM written
+           ON CONFLICT (user_id, recorded_from, effective_from)
+           DO UPDATE SET recorded_to = EXCLUDED.recorded_to, effective_to = EXCLUDED.effective_to`,
+    values,
+  };
+  // A change effective when recorded that keeps the user's status ends the one state open on both
+  // axes exactly where the next begins: their corners cancel, the counts stay as they are. So the
+  // common command (a rename) does not count at all.
+  const keepsCounts =
+    !dated && before.status !== "unregistered" && states.every((state) => state.status === before.status);
+  if (keepsCounts) return [versions];
+  // The same rows, counted: a statement of its own, since a data-modifying CTE cannot nest in the append's.
+  const counts: Statement = {
+    name: "counts",
+    text: `${written}, change AS (${cornersOf("written", 1)} UNION ALL ${cornersOf("ending", -1)}) ${addCorners("change")}`,
+    values,
+  };
+  return [versions, counts];
 }
 
 const rowColumns =
