@@ -19,7 +19,7 @@ CREATE TABLE "user_version_counts" (
 );
 
 -- CreateIndex
-CREATE INDEX "user_version_counts_effective_idx" ON "user_version_counts"("grain", "effective_at", "known_at");
+CREATE INDEX "user_version_counts_effective_idx" ON "user_version_counts"("grain", "effective_at", "known_at", "status", "users");
 
 -- Not expressible in schema.prisma.
 ALTER TABLE "user_version_counts" ADD CONSTRAINT "user_version_counts_grain_check" CHECK ("grain" IN ('instant', 'day'));
@@ -39,6 +39,8 @@ SELECT 'instant', known_at, effective_at, status, sum(users) FROM corner GROUP B
 UNION ALL
 SELECT 'day', date_trunc('day', known_at, 'UTC'), date_trunc('day', effective_at, 'UTC'), status, sum(users)
   FROM corner GROUP BY 2, 3, status HAVING sum(users) <> 0;
+
+ANALYZE "user_version_counts";
 
 -- The totals no longer count user_versions' rows: their partial indexes only slowed every append.
 DROP INDEX "user_versions_registered_idx";
