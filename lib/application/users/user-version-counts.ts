@@ -21,20 +21,24 @@ export function cornersOf(relation: string, sign: 1 | -1): string {
            WHERE corner.known_at IS NOT NULL AND corner.effective_at IS NOT NULL`;
 }
 
-/**
- * SQL: adds the corners of `relation` (known_at, effective_at, status, users) to the counts, at both
- * grains. Corners that cancel (a rename ends one active state where the next begins) write nothing,
- * so that only registrations and changes of status touch the counts. Rows are locked in key order:
- * two writers never wait for each other in a cycle.
- */
-export function addCorners(relation: string): string {
-  return `INSERT INTO user_version_counts (grain, known_at, effective_at, status, users)
-          SELECT grain, known_at, effective_at, status, sum(users)::int
+/** SQL: the corners of `relation` (known_at, effective_at, status, users) summed at both grains, those that cancel left out. */
+function countsOf(relation: string): string {
+  return `SELECT grain, known_at, effective_at, status, sum(users)::int AS users
             FROM (SELECT 'instant' AS grain, known_at, effective_at, status, users FROM ${relation}
                   UNION ALL
                   SELECT 'day', date_trunc('day', known_at, 'UTC'), date_trunc('day', effective_at, 'UTC'), status, users
                     FROM ${relation}) AS corner
-           GROUP BY grain, known_at, effective_at, status HAVING sum(users) <> 0
+           GROUP BY grain, known_at, effective_at, status HAVING sum(users) <> 0`;
+}
+
+/**
+ * SQL: adds the corners of `relation` to the counts. Corners that cancel (a rename ends one active
+ * state where the next begins) write nothing, so that only registrations and changes of status touch
+ * the counts. Rows are locked in key order: two writers never wait for each other in a cycle.
+ */
+export function addCorners(relation: string): string {
+  return `INSERT INTO user_version_counts (grain, known_at, effective_at, status, users)
+          ${countsOf(relation)}
            ORDER BY grain, known_at, effective_at, status
           ON CONFLICT (grain, known_at, effective_at, status) DO UPDATE SET users = user_version_counts.users + EXCLUDED.users`;
 }
@@ -69,13 +73,7 @@ export function countUsersAt(point: [string, string], status?: keyof typeof stat
 /** What the counts would be, from user_versions as it is. */
 const expectedCounts = `
   expected_corner AS (${cornersOf("user_versions", 1)}),
-  expected AS (
-    SELECT 'instant' AS grain, known_at, effective_at, status, sum(users)::int AS users
-      FROM expected_corner GROUP BY known_at, effective_at, status HAVING sum(users) <> 0
-    UNION ALL
-    SELECT 'day', date_trunc('day', known_at, 'UTC'), date_trunc('day', effective_at, 'UTC'), status, sum(users)::int
-      FROM expected_corner GROUP BY 2, 3, status HAVING sum(users) <> 0
-  )`;
+  expected AS (${countsOf("expected_corner")})`;
 
 /**
  * Compares the counts with the rows of user_versions (a count that cancelled out to 0 is as good as
@@ -99,10 +97,7 @@ export async function checkUserVersionCounts(database: Database, options: { repa
     // SHARE: commands wait until the counts are rebuilt from the rows they would change.
     await tx.query("LOCK TABLE user_versions IN SHARE MODE");
     await tx.query("DELETE FROM user_version_counts");
-    await tx.query(
-      `WITH ${expectedCounts}
-       INSERT INTO user_version_counts (grain, known_at, effective_at, status, users) SELECT * FROM expected`,
-    );
+    await tx.query(`WITH expected_corner AS (${cornersOf("user_versions", 1)}) ${addCorners("expected_corner")}`);
   });
   return found;
 }
