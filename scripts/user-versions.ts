@@ -1,7 +1,8 @@
 // `npm run db:user-versions -- [--repair]`: compares the temporal index of user versions with what
 // the event log makes, user by user, and with --repair rewrites the users that differ (and deletes
-// rows of users the log does not know), then the index's counts (rebuilt with --repair). Exits 1 when differences remain. Against DATABASE_URL, or
-// the embedded database when no server holds it.
+// rows of users the log does not know); then the index's counts with its rows (rebuilt with
+// --repair). Exits 1 when differences remain. Against DATABASE_URL, or the embedded database when
+// no server holds it.
 import { checkUserVersions } from "../lib/application/users/user-versions";
 import { progressBar, runOnDatabase } from "./database-command";
 

@@ -7,7 +7,7 @@
 // see indexPoint), so a corner counts at the later of its two instants: the instant of the write that
 // made it. Two grains are kept, by exact corner and by day of each axis (UTC); a total is the days
 // before K's and T's days, plus the exact corners of those two days.
-import type { Database, Queryable, Statement } from "../../db/database";
+import type { Database, Statement } from "../../db/database";
 
 /** SQL: the corners of the rows of `relation` (user_versions' columns), with `sign` (+1 written, -1 removed). */
 export function cornersOf(relation: string, sign: 1 | -1): string {
@@ -70,34 +70,25 @@ export function countUsersAt(point: [string, string], status?: keyof typeof stat
   };
 }
 
-/** What the counts would be, from user_versions as it is. */
-const expectedCounts = `
-  expected_corner AS (${cornersOf("user_versions", 1)}),
-  expected AS (${countsOf("expected_corner")})`;
-
 /**
  * Compares the counts with the rows of user_versions (a count that cancelled out to 0 is as good as
  * none) and with `repair` rebuilds them, while writers wait: every append writes the counts too.
  * Returns how many counts differed.
  */
 export async function checkUserVersionCounts(database: Database, options: { repair: boolean }): Promise<number> {
-  const differing = async (tx: Queryable) => {
-    const [row] = await tx.query<{ differing: number }>(
-      `WITH ${expectedCounts}
-       SELECT count(*)::int AS differing
-         FROM expected FULL JOIN (SELECT * FROM user_version_counts WHERE users <> 0) AS stored
-           ON (stored.grain, stored.known_at, stored.effective_at, stored.status) = (expected.grain, expected.known_at, expected.effective_at, expected.status)
-        WHERE stored.users IS DISTINCT FROM expected.users`,
-    );
-    return row?.differing ?? 0;
-  };
-  const found = await differing(database);
-  if (found === 0 || !options.repair) return found;
+  const [{ differing } = { differing: 0 }] = await database.query<{ differing: number }>(
+    `WITH expected_corner AS (${cornersOf("user_versions", 1)}), expected AS (${countsOf("expected_corner")})
+     SELECT count(*)::int AS differing
+       FROM expected FULL JOIN (SELECT * FROM user_version_counts WHERE users <> 0) AS stored
+         ON (stored.grain, stored.known_at, stored.effective_at, stored.status) = (expected.grain, expected.known_at, expected.effective_at, expected.status)
+      WHERE stored.users IS DISTINCT FROM expected.users`,
+  );
+  if (differing === 0 || !options.repair) return differing;
   await database.transaction(async (tx) => {
     // SHARE: commands wait until the counts are rebuilt from the rows they would change.
     await tx.query("LOCK TABLE user_versions IN SHARE MODE");
     await tx.query("DELETE FROM user_version_counts");
     await tx.query(`WITH expected_corner AS (${cornersOf("user_versions", 1)}) ${addCorners("expected_corner")}`);
   });
-  return found;
+  return differing;
 }
