@@ -1,15 +1,14 @@
 // The totals' counts (decision 030) under concurrency: registrations that all update the same day's
 // count, changes of status, backdated renames and forgets, racing each other and a repair that
 // rebuilds the counts. Nothing fails (no deadlock, no lost update), and afterwards the counts are
-// exactly what the rows make and the totals exactly the fold's.
+// exactly what the rows make and the lists, totals included, exactly the fold's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
 import { testBackends, type TestDatabase } from "../../testing/databases";
 import { registerStartingUsers } from "../../testing/register-users";
-import { listUsersByFolding } from "../../testing/users-as-of-fold";
+import { expectSameList } from "../../testing/as-of-list-expectations";
 import { forgetUser } from "./forget-user";
 import { executeUserCommand, type UserCommandInput } from "./user-commands";
-import { listUsers } from "./user-queries";
 import { checkUserVersionCounts } from "./user-version-counts";
 import { checkUserVersions } from "./user-versions";
 
@@ -23,13 +22,10 @@ describe.each(testBackends())("the as-of totals' counts under concurrency on $na
   });
   afterAll(() => closeDatabase());
 
-  async function expectTotalsAsFolded(at: Date) {
-    for (const status of [undefined, "active", "deactivated"] as const) {
-      const query = { limit: 1, ...(status ? { status } : {}) };
-      const fromCounts = await listUsers({ ...query, knownAt: at }, undefined);
-      const folded = await listUsersByFolding(database, query, at, undefined);
-      expect(fromCounts.total, `${status ?? "any"} at ${at.toISOString()}`).toBe(folded.total);
-    }
+  // Whole lists, totals included, of each status: what the counts answer and what the fold gives.
+  async function expectListsAsFolded(at: Date) {
+    for (const status of [undefined, "active", "deactivated"] as const)
+      await expectSameList(database, { limit: 25, ...(status ? { status } : {}) }, at);
   }
 
   it("stay exact when registrations, changes of status, backdated renames, forgets and a repair race", async () => {
@@ -70,7 +66,7 @@ describe.each(testBackends())("the as-of totals' counts under concurrency on $na
     const check = await checkUserVersions(database, { repair: false });
     expect(check.differing).toEqual([]);
     expect(check.countsDiffering).toBe(0);
-    for (const at of [before, new Date(Date.now() + 1000)]) await expectTotalsAsFolded(at);
+    for (const at of [before, new Date(Date.now() + 1000)]) await expectListsAsFolded(at);
   }, 120_000);
 
   it("the check finds a count that no row makes, and a row whose count is missing", async () => {
@@ -83,6 +79,6 @@ describe.each(testBackends())("the as-of totals' counts under concurrency on $na
     expect(await checkUserVersionCounts(database, { repair: false })).toBeGreaterThanOrEqual(2);
     expect(await checkUserVersionCounts(database, { repair: true })).toBeGreaterThanOrEqual(2);
     expect(await checkUserVersionCounts(database, { repair: false })).toBe(0);
-    await expectTotalsAsFolded(new Date(Date.now() + 1000));
+    await expectListsAsFolded(new Date(Date.now() + 1000));
   }, 60_000);
 });

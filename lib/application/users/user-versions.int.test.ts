@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
 import { registerStartingUsers } from "../../testing/register-users";
 import { testBackends, type TestDatabase } from "../../testing/databases";
-import { listUsersByFolding } from "../../testing/users-as-of-fold";
+import { expectSameList } from "../../testing/as-of-list-expectations";
 import { forgetUser } from "./forget-user";
 import { seedDemoUsers } from "./seed-demo-users";
 import { executeUserCommand, type UserCommandInput } from "./user-commands";
-import { decodeCursor, listUsers, type UserList, type UserListQuery } from "./user-queries";
+import type { UserListQuery } from "./user-queries";
 import { checkUserVersions } from "./user-versions";
 import { checkUserVersionCounts } from "./user-version-counts";
 
@@ -64,23 +64,6 @@ function commandFor(userId: string, step: Step, email: (local: string) => string
       return { type: "ReactivateUser", userId };
     case "forget":
       return "forget";
-  }
-}
-
-/** Every page of the list, following the cursors: the index's answer and the fold's must agree page by page. */
-async function expectSameList(
-  database: TestDatabase,
-  query: Omit<UserListQuery, "at" | "knownAt" | "cursor">,
-  at: Date,
-) {
-  let cursor: string | undefined;
-  for (let page = 0; page < 50; page++) {
-    const position = cursor === undefined ? undefined : decodeCursor(cursor);
-    const fromIndex: UserList = await listUsers({ ...query, knownAt: at }, position);
-    const folded = await listUsersByFolding(database, query, at, position);
-    expect(fromIndex, `${JSON.stringify(query)} at ${at.toISOString()}, page ${page}`).toEqual(folded);
-    if (!fromIndex.nextCursor) return;
-    cursor = fromIndex.nextCursor;
   }
 }
 
