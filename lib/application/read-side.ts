@@ -6,7 +6,7 @@ import { getReplica, isReplicaFailure, type Database } from "../db";
 import type { PrismaClient } from "../db/prisma";
 import { createEventStore, type EventStore } from "../eventstore";
 import { logger } from "../observability/logger";
-import { getServices, readTransformFor } from "./services";
+import { getServices, personalDataOptions } from "./services";
 
 export interface ReadServices {
   database: Database;
@@ -48,7 +48,7 @@ export async function onReadSide<T>(position: string | undefined, read: () => Pr
       if (!store) {
         // A standby refuses writes: snapshots are kept by the primary's folds only.
         store = createEventStore(replica.database, {
-          transformRead: readTransformFor(replica.database),
+          ...personalDataOptions(replica.database),
           mayKeepSnapshots: async () => false,
         });
         replicaStores.set(replica.database, store);

@@ -8,10 +8,11 @@ import {
   type EventNotifier,
   type EventStore,
   type EventStoreOptions,
+  type FoldCompanion,
   type RecordedEvent,
 } from "../eventstore";
 import { createCredentialWatch, type CredentialWatch } from "./auth/credential-watch";
-import { decryptPersonalData, holdKeysOf, userIdOfStream } from "./users/personal-data";
+import { decryptPersonalData, holdKeysOf, keyWithFold, userIdOfStream } from "./users/personal-data";
 import { upcastRecordedEvent } from "./users/user-events";
 
 export interface Services {
@@ -25,16 +26,20 @@ export interface Services {
 
 /** How events are read back: personal fields decrypted ("[erased]" once forgotten), old schemas upcast. */
 export function readTransformFor(database: Database) {
-  return async (events: RecordedEvent[]) => (await decryptPersonalData(database, events)).map(upcastRecordedEvent);
+  return async (events: RecordedEvent[], companion?: FoldCompanion) =>
+    (await decryptPersonalData(database, events, companion)).map(upcastRecordedEvent);
 }
 
 /**
  * How the store treats personal data: decrypted as read, and kept in snapshots only while the
  * user's key is held in the writing transaction (never once they are forgotten).
  */
-export function personalDataOptions(database: Database): Pick<EventStoreOptions, "transformRead" | "mayKeepSnapshots"> {
+export function personalDataOptions(
+  database: Database,
+): Pick<EventStoreOptions, "transformRead" | "foldCompanion" | "mayKeepSnapshots"> {
   return {
     transformRead: readTransformFor(database),
+    foldCompanion: keyWithFold,
     async mayKeepSnapshots(tx, streamId) {
       const userId = userIdOfStream(streamId);
       return userId === undefined || (await holdKeysOf(tx, [userId])).has(userId);

@@ -2,7 +2,7 @@
 import type { Queryable } from "../db/database";
 import { maxStreamVersion, type EventRow, type StoreContext } from "./event-rows";
 import { readStream } from "./reads";
-import { saveSnapshotsStatement, snapshotAndEventsStatement } from "./sql";
+import { saveSnapshotsStatement, snapshotAndEventsRead } from "./sql";
 import type { AggregateResult, Fold, ReadStreamOptions, RecordedEvent } from "./types";
 import { checkInstant, checkStreamId, checkVersionBound } from "./validate";
 
@@ -34,18 +34,23 @@ export async function aggregateStream<State>(
   let maxRecordedAt = 0;
   let events: RecordedEvent[];
   if (snapshots) {
-    const rows = await context.database.query<EventRow & { is_snapshot: boolean }>({
-      name: "rewind.snapshot_and_events",
-      text: snapshotAndEventsStatement,
-      values: [streamId, snapshots.name, snapshots.version, toVersion, until],
-    });
+    const companion = context.foldCompanion?.(streamId);
+    const rows = await context.database.query<EventRow & { is_snapshot: boolean | null }>(
+      snapshotAndEventsRead([streamId, snapshots.name, snapshots.version, toVersion, until], companion),
+    );
+    // With a companion, its row comes first (is_snapshot NULL), whatever the stream holds.
+    if (companion && rows[0]?.is_snapshot !== null) throw new Error(`The fold of ${streamId} lost its companion row`);
+    const companionRow = companion ? rows.shift() : undefined;
     const nearest = rows[0]?.is_snapshot ? rows[0] : undefined;
     if (nearest) {
       state = nearest.data as State;
       version = nearest.version;
       maxRecordedAt = nearest.recorded_at.getTime();
     }
-    events = await context.read(nearest ? rows.slice(1) : rows);
+    events = await context.read(
+      nearest ? rows.slice(1) : rows,
+      companion ? { streamId, value: companionRow?.data ?? null } : undefined,
+    );
   } else {
     events = await readStream(context, streamId, { toVersion, until: until ?? undefined });
   }

@@ -1,10 +1,10 @@
 // The event store: an append-only log of events in PostgreSQL, grouped in streams.
 // It knows nothing of users; lib/domain gives the events meaning. Its parts: appending (append.ts),
 // reading (reads.ts), folding with snapshots (aggregate.ts), their SQL (sql.ts).
-import type { Database, Queryable } from "../db/database";
+import type { Database, Queryable, Statement } from "../db/database";
 import { aggregateStream } from "./aggregate";
 import { appendToStream, type AppendOptions } from "./append";
-import { toRecordedEvent, type EventRow, type StoreContext } from "./event-rows";
+import { toRecordedEvent, type EventRow, type FoldCompanion, type StoreContext } from "./event-rows";
 import { countAfter, headPosition, readAll, readStream } from "./reads";
 import type {
   AggregateResult,
@@ -18,7 +18,7 @@ import type {
 } from "./types";
 
 export type { AppendOptions } from "./append";
-export { toRecordedEvent, type EventRow } from "./event-rows";
+export { toRecordedEvent, type EventRow, type FoldCompanion } from "./event-rows";
 
 export interface EventStore {
   appendToStream(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
@@ -43,7 +43,14 @@ export interface EventStoreOptions {
    * encrypted, turns an event stored in an older schema into today's shape. Stored rows are never
    * rewritten.
    */
-  transformRead?: (events: RecordedEvent[]) => Promise<RecordedEvent[]> | RecordedEvent[];
+  transformRead?: (events: RecordedEvent[], companion?: FoldCompanion) => Promise<RecordedEvent[]> | RecordedEvent[];
+  /**
+   * What the read transform needs with a stream's events (the key they were encrypted with), read
+   * in the fold's own statement so that a fold is one round trip: a query of one jsonb value and at
+   * most one row, or undefined for a stream that needs nothing. Its value reaches transformRead,
+   * called then even when there are no events to transform. Folds with snapshots only.
+   */
+  foldCompanion?: (streamId: string) => Statement | undefined;
   /**
    * Runs in the transaction that keeps a stream's snapshots, before it writes them: false keeps none.
    * A snapshot holds state folded from events read (and transformed) earlier; the application uses
@@ -58,7 +65,9 @@ export function createEventStore(database: Database, options: EventStoreOptions 
   const transformRead = options.transformRead ?? ((events: RecordedEvent[]) => events);
   const context: StoreContext = {
     database,
-    read: async (rows: EventRow[]) => (rows.length === 0 ? [] : transformRead(rows.map(toRecordedEvent))),
+    read: async (rows: EventRow[], companion?: FoldCompanion) =>
+      rows.length === 0 && companion === undefined ? [] : transformRead(rows.map(toRecordedEvent), companion),
+    foldCompanion: options.foldCompanion,
   };
   const snapshotKeeping = {
     mayKeepSnapshots: options.mayKeepSnapshots,

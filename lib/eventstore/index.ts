@@ -5,6 +5,7 @@ export {
   type EventRow,
   type EventStore,
   type EventStoreOptions,
+  type FoldCompanion,
 } from "./event-store";
 export { EventStoreError, InvalidEventStoreArgument, UnknownPosition, WrongExpectedVersion } from "./errors";
 export { createEventNotifier, eventsChannel, type EventNotifier } from "./notifications";

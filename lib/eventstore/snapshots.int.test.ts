@@ -101,4 +101,69 @@ describe.each(testBackends())("snapshots on $name", (backend) => {
     await database.query("DELETE FROM snapshots WHERE stream_id = $1", [streamId]);
     expect(await store.aggregateStream(streamId, withSnapshots(10))).toEqual(full);
   });
+  it("a fold reads the application's companion in its own statement, and hands its value to the read transform", async () => {
+    await database.exec("CREATE TABLE IF NOT EXISTS tally_labels (stream_id text PRIMARY KEY, label text NOT NULL)");
+    const sent: string[] = [];
+    const seen: { streamId: string; value: unknown; events: number }[] = [];
+    const recorded = Object.create(database) as TestDatabase;
+    recorded.query = (statement, values) => {
+      sent.push(typeof statement === "string" ? statement : statement.text);
+      return database.query(statement, values);
+    };
+    const withCompanion = createEventStore(recorded, {
+      foldCompanion: (streamId) =>
+        streamId.startsWith("tally-")
+          ? {
+              name: "tally_labels.with_fold",
+              text: "SELECT to_jsonb(label) FROM tally_labels WHERE stream_id = $1",
+              values: [streamId],
+            }
+          : undefined,
+      transformRead: (events, companion) => {
+        if (companion) seen.push({ ...companion, events: events.length });
+        return events;
+      },
+    });
+    const labelled = `tally-${++streams}`;
+    await withCompanion.appendToStream(
+      labelled,
+      [1, 2, 3].map((n) => ({ type: "counted", data: { n } })),
+      {
+        expectedVersion: "no_stream",
+      },
+    );
+    await database.query("INSERT INTO tally_labels VALUES ($1, 'the label')", [labelled]);
+
+    sent.length = 0;
+    expect(await withCompanion.aggregateStream(labelled, withSnapshots(2))).toEqual({
+      state: { total: 6, versions: [1, 2, 3] },
+      version: 3,
+    });
+    // One statement read the stream and the companion (the snapshot at version 2 is kept after it).
+    expect(sent[0]).toMatch(/FROM snapshots[\s\S]*FROM tally_labels/);
+    expect(seen).toEqual([{ streamId: labelled, value: "the label", events: 3 }]);
+
+    // From the snapshot, with nothing after it, and for a stream that does not exist: the value still comes.
+    seen.length = 0;
+    expect(await withCompanion.aggregateStream(labelled, withSnapshots(2), { toVersion: 2 })).toEqual({
+      state: { total: 3, versions: [1, 2] },
+      version: 2,
+    });
+    const unlabelled = `tally-${++streams}`;
+    expect(await withCompanion.aggregateStream(unlabelled, withSnapshots(2))).toEqual({
+      state: { total: 0, versions: [] },
+      version: 0,
+    });
+    expect(seen).toEqual([
+      { streamId: labelled, value: "the label", events: 0 },
+      { streamId: unlabelled, value: null, events: 0 },
+    ]);
+
+    // A stream without a companion is read as before.
+    seen.length = 0;
+    const other = `other-${++streams}`;
+    await withCompanion.appendToStream(other, [{ type: "counted", data: { n: 5 } }], { expectedVersion: "no_stream" });
+    expect((await withCompanion.aggregateStream(other, withSnapshots(2))).state.total).toBe(5);
+    expect(seen).toEqual([]);
+  });
 });

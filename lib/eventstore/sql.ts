@@ -86,10 +86,22 @@ SELECT version, state, max_recorded_at FROM snapshots
  LIMIT 1`;
 
 // A fold's starting point and what follows it in one round trip: the nearest snapshot (a row marked
-// as such, its state in \`data\`), then the stream's events after it.
-export const snapshotAndEventsStatement = `
+// as such, its state in \`data\`), then the stream's events after it — and, when the application
+// reads something with every fold (a user's key), first a row with that value in \`data\` and
+// \`is_snapshot\` NULL.
+// `companion`: a query of one jsonb value (at most one row), its parameters numbered from $6.
+export function snapshotAndEventsStatement(companion?: string): string {
+  const companionRow =
+    companion === undefined
+      ? ""
+      : `SELECT NULL::bigint AS position, NULL::text AS stream_id, NULL::text AS stream_type, NULL::integer AS version,
+       NULL::text AS type, (${companion})::jsonb AS data, NULL::jsonb AS metadata, NULL::timestamptz AS recorded_at,
+       NULL::boolean AS is_snapshot
+ UNION ALL
+`;
+  return `
 WITH nearest AS (${nearestSnapshotStatement})
-SELECT NULL::bigint AS position, NULL::text AS stream_id, NULL::text AS stream_type, version, NULL::text AS type,
+${companionRow}SELECT NULL::bigint AS position, NULL::text AS stream_id, NULL::text AS stream_type, version, NULL::text AS type,
        state AS data, NULL::jsonb AS metadata, max_recorded_at AS recorded_at, true AS is_snapshot
   FROM nearest
  UNION ALL
@@ -97,7 +109,8 @@ SELECT ${eventColumns}, false
   FROM events
  WHERE stream_id = $1 AND version > coalesce((SELECT version FROM nearest), 0) AND version <= $4
    AND ($5::timestamptz IS NULL OR recorded_at <= $5)
- ORDER BY is_snapshot DESC, version`;
+ ORDER BY is_snapshot DESC NULLS FIRST, version`;
+}
 
 export const saveSnapshotsStatement = `
 INSERT INTO snapshots (stream_id, fold_name, fold_version, version, state, max_recorded_at)
@@ -179,6 +192,33 @@ export function shiftParameters(text: string, offset: number, count: number): st
     }
   }
   return shifted;
+}
+
+const composedFoldReads = new Map<string, string>();
+
+/**
+ * A fold's read (snapshotAndEventsStatement, given its five values) with the application's companion
+ * query, if any, in the same statement: one round trip for the stream and what reading it needs.
+ */
+export function snapshotAndEventsRead(values: unknown[], companion?: Statement): Statement {
+  const name = "rewind.snapshot_and_events";
+  if (!companion) return { name, text: snapshotAndEventsStatement(), values };
+  const own = companion.values ?? [];
+  const key = `${values.length} ${own.length} ${companion.text}`;
+  let text = composedFoldReads.get(key);
+  if (text === undefined) {
+    text = snapshotAndEventsStatement(shiftParameters(companion.text, values.length, own.length));
+    // Companions are a few fixed texts; a bound keeps a caller that builds them on the fly from growing this.
+    if (composedFoldReads.size >= 100) composedFoldReads.clear();
+    composedFoldReads.set(key, text);
+  }
+  const composedName = companion.name === undefined ? undefined : `${name}+${companion.name}`;
+  return {
+    // Cut at 63 bytes, two names would share a prepared statement: a longer one goes unnamed (as below).
+    name: composedName !== undefined && Buffer.byteLength(composedName) <= 63 ? composedName : undefined,
+    text,
+    values: [...values, ...own],
+  };
 }
 
 /**

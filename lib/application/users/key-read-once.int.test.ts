@@ -1,5 +1,6 @@
-// A command reads its user's key once: the fold decrypts the stream with it and the new events are
-// encrypted with the same key (docs/BENCHMARKS.md, bench:api). Counted on the statements sent.
+// A command reads its user's key once, within its fold's own statement: the fold decrypts the stream
+// with it and the new events are encrypted with the same key (docs/BENCHMARKS.md, bench:api).
+// Counted on the statements sent.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeUserCommand } from "@/lib/application/users/user-commands";
@@ -21,7 +22,19 @@ function recording(database: Database): { database: Database; sent: string[] } {
   return { database: recorded, sent };
 }
 
-const readsOfKeys = (sent: string[]) => sent.filter((text) => /^\s*SELECT\b[^;]*\bFROM user_keys\b/i.test(text));
+const readsOfKeys = (sent: string[]) => sent.filter((text) => /\bSELECT\b[^;]*\bFROM user_keys\b/i.test(text));
+
+/** What each statement a command sent was, wake-ups of other processes (sent a moment later) left out. */
+const kindsOf = (sent: string[]) =>
+  sent
+    .filter((text) => !/pg_notify/.test(text))
+    .map((text) =>
+      /FROM snapshots[\s\S]*FROM user_keys/.test(text)
+        ? "fold with the key"
+        : /^\s*WITH appended AS \(\s*INSERT INTO events/.test(text)
+          ? "append"
+          : text.trim().slice(0, 60),
+    );
 
 describe.each(testBackends())("a command reads its user's key once, on $name", (backend) => {
   let database: TestDatabase;
@@ -51,6 +64,8 @@ describe.each(testBackends())("a command reads its user's key once, on $name", (
     );
     expect(user.name).toBe(`Ada Twice ${tag}`);
     expect(readsOfKeys(statements.sent)).toHaveLength(1);
+    // State and key in one round trip, then the append: two statements for a rename.
+    expect(kindsOf(statements.sent)).toEqual(["fold with the key", "append"]);
 
     // Each command keeps only its own keys: the other user's rename reads theirs, and both read back.
     statements.sent.length = 0;

@@ -10,7 +10,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from "node:crypto";
 import { erasedValue, userStreamType } from "../../domain/users";
 import type { Queryable, Statement } from "../../db/database";
-import type { NewEvent, RecordedEvent } from "../../eventstore";
+import type { FoldCompanion, NewEvent, RecordedEvent } from "../../eventstore";
 
 /** The fields of each event type that hold personal data. */
 export const personalFields: Record<string, readonly string[]> = {
@@ -165,21 +165,56 @@ const hasSealedFields = (event: RecordedEvent) =>
   isSealed(event.metadata.reason) ||
   (personalFields[event.type]?.some((field) => isSealed(event.data[field])) ?? false);
 
-/** Events as read from the log, with their personal fields decrypted (one key lookup per batch). */
-export async function decryptPersonalData(database: Queryable, events: RecordedEvent[]): Promise<RecordedEvent[]> {
+/**
+ * A user's key, read by the fold of their stream in the fold's own statement (the event store's
+ * `foldCompanion`): a command's fold and the key it decrypts and encrypts with cost one round trip.
+ */
+export function keyWithFold(streamId: string): Statement | undefined {
+  const userId = userIdOfStream(streamId);
+  if (userId === undefined || !uuidPattern.test(userId)) return undefined;
+  return {
+    name: "user_keys.with_fold",
+    text: "SELECT jsonb_build_object('key', encode(key, 'base64')) FROM user_keys WHERE user_id = $1::uuid",
+    values: [userId],
+  };
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The key a fold's companion read (see keyWithFold): undefined when the user has none (forgotten, or not yet). */
+function keyOfCompanion(value: unknown): Buffer | undefined {
+  const key = (value as { key?: unknown } | null)?.key;
+  return typeof key === "string" ? Buffer.from(key, "base64") : undefined;
+}
+
+/**
+ * Events as read from the log, with their personal fields decrypted (one key lookup per batch; none
+ * for the stream whose key came with its fold, `companion`).
+ */
+export async function decryptPersonalData(
+  database: Queryable,
+  events: RecordedEvent[],
+  companion?: FoldCompanion,
+): Promise<RecordedEvent[]> {
+  const keys = new Map<string, Buffer | undefined>();
+  const companionUser = companion && userIdOfStream(companion.streamId);
+  if (companionUser !== undefined) keys.set(companionUser, keyOfCompanion(companion!.value));
   const userIds = [...new Set(events.filter(hasSealedFields).map((event) => userIdOf(event.streamId)))];
-  if (userIds.length === 0) return events;
-  const rows = await database.query<{ user_id: string; key: Uint8Array }>(
-    "SELECT user_id, key FROM user_keys WHERE user_id = ANY($1::uuid[])",
-    [userIds],
-  );
-  const keys = new Map(rows.map((row) => [row.user_id, Buffer.from(row.key)]));
+  const unread = userIds.filter((userId) => !keys.has(userId));
+  if (unread.length > 0) {
+    const rows = await database.query<{ user_id: string; key: Uint8Array }>(
+      "SELECT user_id, key FROM user_keys WHERE user_id = ANY($1::uuid[])",
+      [unread],
+    );
+    for (const userId of unread) keys.set(userId, undefined);
+    for (const row of rows) keys.set(row.user_id, Buffer.from(row.key));
+  }
   const readByThisAttempt = keysReadByAttempt.getStore();
-  for (const userId of userIds) {
-    const key = keys.get(userId);
+  for (const [userId, key] of keys) {
     if (key) readByThisAttempt?.set(userId, key);
     else readByThisAttempt?.delete(userId);
   }
+  if (userIds.length === 0) return events;
   return events.map((event) => {
     if (!hasSealedFields(event)) return event;
     const key = keys.get(userIdOf(event.streamId));
