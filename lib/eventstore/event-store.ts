@@ -48,7 +48,9 @@ export interface EventStoreOptions {
    * What the read transform needs with a stream's events (the key they were encrypted with), read
    * in the fold's own statement so that a fold is one round trip: a query of one jsonb value and at
    * most one row, or undefined for a stream that needs nothing. Its value reaches transformRead,
-   * called then even when there are no events to transform. Folds with snapshots only.
+   * called then even when there are no events to transform; only folds pass one, so a transform
+   * given it knows the events go to the fold alone (and may skip what the fold never reads). Folds
+   * with snapshots only.
    */
   foldCompanion?: (streamId: string) => Statement | undefined;
   /**

@@ -22,6 +22,18 @@ export const personalFields: Record<string, readonly string[]> = {
   "user.deactivated": ["reason"],
 };
 
+/**
+ * Of those, the fields the user's fold reads (evolve): a fold decrypts only these. The previous
+ * name or email and the command's reason are for readers of the log, and stay sealed in a fold.
+ */
+export const foldedFields: Record<string, readonly string[]> = {
+  "user.registered": ["name", "email", "passwordHash"],
+  "user.renamed": ["name"],
+  "user.email_changed": ["email"],
+  "user.password_changed": ["passwordHash"],
+  "user.deactivated": ["reason"],
+};
+
 /** The command's reason, kept in each event's metadata: free text too. */
 const reasonField = "metadata.reason";
 
@@ -188,8 +200,9 @@ function keyOfCompanion(value: unknown): Buffer | undefined {
 }
 
 /**
- * Events as read from the log, with their personal fields decrypted (one key lookup per batch; none
- * for the stream whose key came with its fold, `companion`).
+ * Events as read from the log, with their personal fields decrypted (one key lookup per batch). With
+ * `companion`, the events are a fold's (see keyWithFold): the key came with them, and only the fields
+ * the fold reads are decrypted (foldedFields).
  */
 export async function decryptPersonalData(
   database: Queryable,
@@ -215,15 +228,17 @@ export async function decryptPersonalData(
     else readByThisAttempt?.delete(userId);
   }
   if (userIds.length === 0) return events;
+  const fields = companion ? foldedFields : personalFields;
   return events.map((event) => {
     if (!hasSealedFields(event)) return event;
     const key = keys.get(userIdOf(event.streamId));
     const data = { ...event.data };
-    for (const field of personalFields[event.type] ?? [])
+    for (const field of fields[event.type] ?? [])
       data[field] = decryptValue(key, event.streamId, field, data[field]) as never;
-    const metadata = isSealed(event.metadata.reason)
-      ? { ...event.metadata, reason: decryptValue(key, event.streamId, reasonField, event.metadata.reason) as string }
-      : event.metadata;
+    const metadata =
+      !companion && isSealed(event.metadata.reason)
+        ? { ...event.metadata, reason: decryptValue(key, event.streamId, reasonField, event.metadata.reason) as string }
+        : event.metadata;
     return { ...event, data, metadata };
   });
 }
