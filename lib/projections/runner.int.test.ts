@@ -197,4 +197,44 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
     // A batch per append would be about 40; gathering for gatherMs makes it a handful.
     expect(batches.length).toBeLessThanOrEqual(renames / 4);
   });
+
+  it("lets appends gather longer while they keep coming: a busy log is read in a few batches a second", async () => {
+    const batches: number[] = [];
+    const counting: Projection = {
+      name: `busy_${randomUUID().slice(0, 8)}`,
+      version: 1,
+      tables: [],
+      eventTypes: ["user.renamed"],
+      apply: async (_tx, events) => {
+        batches.push(events.length);
+      },
+    };
+    const head = await store.headPosition();
+    await database.query(`INSERT INTO projection_checkpoints (name, version, position) VALUES ($1, 1, $2)`, [
+      counting.name,
+      head,
+    ]);
+    const stop = new AbortController();
+    const running = runProjections({ database, store, notifier }, [counting], stop.signal);
+    // About 1.5 s of appends of five renames each, 3 ms apart: read every gatherMs, that was about thirty batches.
+    const streamId = `user-${randomUUID()}`;
+    await store.appendToStream(streamId, [{ type: "user.registered", data: { name: "B0" } }], { expectedVersion: 0 });
+    let version = 1;
+    for (const started = Date.now(); Date.now() - started < 1500; version += 5) {
+      await store.appendToStream(
+        streamId,
+        Array.from({ length: 5 }, (_, index) => ({ type: "user.renamed", data: { name: `B${version + index + 1}` } })),
+        { expectedVersion: version },
+      );
+      await new Promise((done) => setTimeout(done, 3));
+    }
+    const renames = version - 1;
+    for (let tries = 0; tries < 200 && batches.reduce((sum, size) => sum + size, 0) < renames; tries++)
+      await new Promise((done) => setTimeout(done, 25));
+    stop.abort();
+    await running;
+    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(renames);
+    expect(renames).toBeGreaterThan(100);
+    expect(batches.length).toBeLessThanOrEqual(12);
+  });
 });
