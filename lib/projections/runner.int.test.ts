@@ -158,12 +158,11 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
     expect(failing.position).toBe(0);
   });
 
-  it("lets events appended one after another gather into a few batches, and applies every one", async () => {
-    await catchUp(database, store, nameChangesProjection);
-    const head = await store.headPosition();
+  /** A projection of renames that only counts its batches, from the head (only the test's events count), and its runner. */
+  async function batchCounter(name: string) {
     const batches: number[] = [];
     const counting: Projection = {
-      name: `counting_${randomUUID().slice(0, 8)}`,
+      name: `${name}_${randomUUID().slice(0, 8)}`,
       version: 1,
       eventTypes: ["user.renamed"],
       tables: [],
@@ -171,13 +170,29 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
         batches.push(events.length);
       },
     };
-    // Starts at the head: only the events of this test count.
     await database.query(`INSERT INTO projection_checkpoints (name, version, position) VALUES ($1, 1, $2)`, [
       counting.name,
-      head,
+      await store.headPosition(),
     ]);
     const stop = new AbortController();
     const running = runProjections({ database, store, notifier }, [counting], stop.signal);
+    const applied = () => batches.reduce((sum, size) => sum + size, 0);
+    return {
+      batches,
+      /** Waits until `events` are applied (5 s at most), stops the runner, and says how many were. */
+      async stopAfter(events: number): Promise<number> {
+        for (let tries = 0; tries < 200 && applied() < events; tries++)
+          await new Promise((done) => setTimeout(done, 25));
+        stop.abort();
+        await running;
+        return applied();
+      },
+    };
+  }
+
+  it("lets events appended one after another gather into a few batches, and applies every one", async () => {
+    await catchUp(database, store, nameChangesProjection);
+    const counter = await batchCounter("counting");
     const streamId = `user-${randomUUID()}`;
     await store.appendToStream(streamId, [{ type: "user.registered", data: { name: "G0" } }], { expectedVersion: 0 });
     const renames = 40;
@@ -189,33 +204,13 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
       );
       await new Promise((done) => setTimeout(done, 4));
     }
-    for (let tries = 0; tries < 200 && batches.reduce((sum, size) => sum + size, 0) < renames; tries++)
-      await new Promise((done) => setTimeout(done, 25));
-    stop.abort();
-    await running;
-    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(renames);
+    expect(await counter.stopAfter(renames)).toBe(renames);
     // A batch per append would be about 40; gathering for gatherMs makes it a handful.
-    expect(batches.length).toBeLessThanOrEqual(renames / 4);
+    expect(counter.batches.length).toBeLessThanOrEqual(renames / 4);
   });
 
   it("lets appends gather longer while they keep coming: a busy log is read in a few batches a second", async () => {
-    const batches: number[] = [];
-    const counting: Projection = {
-      name: `busy_${randomUUID().slice(0, 8)}`,
-      version: 1,
-      tables: [],
-      eventTypes: ["user.renamed"],
-      apply: async (_tx, events) => {
-        batches.push(events.length);
-      },
-    };
-    const head = await store.headPosition();
-    await database.query(`INSERT INTO projection_checkpoints (name, version, position) VALUES ($1, 1, $2)`, [
-      counting.name,
-      head,
-    ]);
-    const stop = new AbortController();
-    const running = runProjections({ database, store, notifier }, [counting], stop.signal);
+    const counter = await batchCounter("busy");
     // About 1.5 s of appends of five renames each, 3 ms apart: read every gatherMs, that was about thirty batches.
     const streamId = `user-${randomUUID()}`;
     await store.appendToStream(streamId, [{ type: "user.registered", data: { name: "B0" } }], { expectedVersion: 0 });
@@ -229,12 +224,8 @@ describe.each(testBackends())("projection runner on $name", (backend) => {
       await new Promise((done) => setTimeout(done, 3));
     }
     const renames = version - 1;
-    for (let tries = 0; tries < 200 && batches.reduce((sum, size) => sum + size, 0) < renames; tries++)
-      await new Promise((done) => setTimeout(done, 25));
-    stop.abort();
-    await running;
-    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(renames);
     expect(renames).toBeGreaterThan(100);
-    expect(batches.length).toBeLessThanOrEqual(12);
+    expect(await counter.stopAfter(renames)).toBe(renames);
+    expect(counter.batches.length).toBeLessThanOrEqual(12);
   });
 });
