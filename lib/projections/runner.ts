@@ -102,8 +102,8 @@ export const gatherMs = 50;
  * run about twenty batches a second, each of them seven statements on the Node thread that also serves
  * the commands; a quiet server, with an event now and then, still shows each within gatherMs.
  */
-export const busyBatch = 8;
-export const busyGatherMs = 250;
+const busyBatch = 8;
+const busyGatherMs = 250;
 
 /**
  * Keeps every projection caught up until `signal` aborts. A failing projection records its error and
