@@ -11,6 +11,7 @@ import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from "n
 import { erasedValue, userStreamType } from "../../domain/users";
 import type { Queryable, Statement } from "../../db/database";
 import type { FoldCompanion, NewEvent, RecordedEvent } from "../../eventstore";
+import { userIdPattern } from "../../validation/users";
 
 /** The fields of each event type that hold personal data. */
 export const personalFields: Record<string, readonly string[]> = {
@@ -183,15 +184,13 @@ const hasSealedFields = (event: RecordedEvent) =>
  */
 export function keyWithFold(streamId: string): Statement | undefined {
   const userId = userIdOfStream(streamId);
-  if (userId === undefined || !uuidPattern.test(userId)) return undefined;
+  if (userId === undefined || !userIdPattern.test(userId)) return undefined;
   return {
     name: "user_keys.with_fold",
     text: "SELECT jsonb_build_object('key', encode(key, 'base64')) FROM user_keys WHERE user_id = $1::uuid",
     values: [userId],
   };
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The key a fold's companion read (see keyWithFold): undefined when the user has none (forgotten, or not yet). */
 function keyOfCompanion(value: unknown): Buffer | undefined {
@@ -210,8 +209,8 @@ export async function decryptPersonalData(
   companion?: FoldCompanion,
 ): Promise<RecordedEvent[]> {
   const keys = new Map<string, Buffer | undefined>();
-  const companionUser = companion && userIdOfStream(companion.streamId);
-  if (companionUser !== undefined) keys.set(companionUser, keyOfCompanion(companion!.value));
+  const companionUser = companion === undefined ? undefined : userIdOfStream(companion.streamId);
+  if (companionUser !== undefined) keys.set(companionUser, keyOfCompanion(companion?.value));
   const userIds = [...new Set(events.filter(hasSealedFields).map((event) => userIdOf(event.streamId)))];
   const unread = userIds.filter((userId) => !keys.has(userId));
   if (unread.length > 0) {
