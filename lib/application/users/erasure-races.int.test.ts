@@ -10,8 +10,9 @@ import { forgetUser } from "@/lib/application/users/forget-user";
 import { nameChangesProjection } from "@/lib/application/users/name-changes-projection";
 import { newUserKey, storeUserKey, userKey } from "@/lib/application/users/personal-data";
 import { executeUserCommand } from "@/lib/application/users/user-commands";
-import { userFold } from "@/lib/application/users/user-events";
+import { snapshotAfter, userFold } from "@/lib/application/users/user-events";
 import { closeDatabase, provideDatabase } from "@/lib/db";
+import type { UserEvent } from "@/lib/domain/users";
 import { createEventStore, WrongExpectedVersion, type EventStore } from "@/lib/eventstore";
 import type { Projection } from "@/lib/projections/projection";
 import { rebuildProjection } from "@/lib/projections/rebuild";
@@ -48,6 +49,15 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     expect((await api.post(`/api/users/${user.id}/rename`, { name: names[1] })).status).toBe(200);
     await feedShowsEverything(database);
     return { id: user.id, secrets: [...names, email] };
+  }
+
+  /**
+   * The user's snapshots removed: the rename kept one with its append (decision 031), from which a
+   * fold has nothing left to fold or keep; the tests of a fold's own snapshots need it to fold events.
+   */
+  async function withoutSnapshots<User extends { id: string }>(user: User): Promise<User> {
+    await database.query("DELETE FROM snapshots WHERE stream_id = $1", [`user-${user.id}`]);
+    return user;
   }
 
   /** The tables (all of them, rebuild copies included) that still hold any of these strings. */
@@ -157,6 +167,25 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     expect(await userKey(database, user.id)).toBeUndefined();
   });
 
+  it("a command that read the user before forget keeps no snapshot of them with its append", async () => {
+    const user = await renamedUser();
+    const { store } = await getServices();
+    const streamId = `user-${user.id}`;
+    // What a rename loaded before forget: the user's names, in clear, and the version it decides on.
+    const { state, version } = await store.aggregateStream(streamId, userFold);
+    const events: UserEvent[] = [
+      { type: "user.renamed", data: { name: `${user.secrets[1]} Jr`, previousName: user.secrets[1]! } },
+    ];
+    const inline = snapshotAfter(user.id, state, version, events);
+    expect(inline.map((statement) => statement.name)).toEqual(["keep2", "drop"]);
+    await forgetUser(user.id, context);
+    const staleRename = store.appendToStream(streamId, events, { expectedVersion: version, inlineStatement: inline });
+    await expect(staleRename).rejects.toBeInstanceOf(WrongExpectedVersion);
+
+    expect(await database.query("SELECT version FROM snapshots WHERE stream_id = $1", [streamId])).toEqual([]);
+    expect(await tablesHolding([...user.secrets, `${user.secrets[1]} Jr`])).toEqual([]);
+  });
+
   it("forget waits for a projection batch that is writing the user, then erases what it wrote", async () => {
     const user = await renamedUser();
     const { store } = await getServices();
@@ -228,7 +257,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
   });
 
   it("a snapshot folded before forget and kept after is not kept", async () => {
-    const user = await renamedUser();
+    const user = await withoutSnapshots(await renamedUser());
     const options = personalDataOptions(database);
     const decryptedNotFolded = gate();
     const store = createEventStore(database, {
@@ -253,7 +282,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
   });
 
   it("forget waits for a snapshot being kept of the user, then deletes it", async () => {
-    const user = await renamedUser();
+    const user = await withoutSnapshots(await renamedUser());
     const options = personalDataOptions(database);
     const keptNotCommitted = gate();
     const store = createEventStore(database, {
@@ -280,7 +309,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
   });
 
   it("keeps snapshots of users who are not forgotten", async () => {
-    const user = await renamedUser();
+    const user = await withoutSnapshots(await renamedUser());
     const store = createEventStore(database, personalDataOptions(database));
     await store.aggregateStream(`user-${user.id}`, { ...userFold, snapshots: { ...userFold.snapshots!, every: 1 } });
     const kept = await database.query<{ version: number }>(

@@ -119,7 +119,8 @@ export async function userKey(database: Queryable, userId: string): Promise<Buff
  */
 export function storeUserKey(userId: string, key: Buffer): Statement {
   return {
-    name: "user_keys.insert",
+    // Short: the append's composed name must stay within PostgreSQL's 63 bytes to be prepared once.
+    name: "key",
     text: "INSERT INTO user_keys (user_id, key) SELECT $1::uuid, $2::bytea WHERE EXISTS (SELECT 1 FROM appended)",
     values: [userId, key],
   };

@@ -5,12 +5,10 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decide, evolve, initialUserState, type RegisteredUser } from "../../domain/users";
 import { withInlineStatements } from "../../eventstore/sql";
-import { storeUserKey } from "./personal-data";
-import { recordUserVersions } from "./user-versions";
-import { upsertUserRow } from "./users-projection";
+import { userInlineStatements } from "./user-commands";
 
 describe("a user command's append statement", () => {
-  it("keeps a registration's composed name within PostgreSQL's 63 bytes, with the counts and the new key", () => {
+  it("keeps a registration's composed name within PostgreSQL's 63 bytes, with the counts, the new key and the snapshot", () => {
     const userId = randomUUID();
     const events = decide(
       {
@@ -28,19 +26,17 @@ describe("a user command's append statement", () => {
       version: 1,
       recordedAt: new Date().toISOString(),
     }) as RegisteredUser;
-    const inline = [
-      upsertUserRow(registered),
-      ...recordUserVersions(userId, { before: initialUserState, version: 0, events }),
-      storeUserKey(userId, Buffer.alloc(32)),
-    ];
-    expect(inline.map((statement) => statement.name)).toEqual([
-      "users.upsert",
-      "versions",
-      "counts",
-      "user_keys.insert",
-    ]);
+    const inline = userInlineStatements(userId, {
+      before: initialUserState,
+      version: 0,
+      events,
+      after: registered,
+      newKey: Buffer.alloc(32),
+    });
+    // The registration's instant fills in six places of the state (createdAt, updatedAt, effectiveSince).
+    expect(inline.map((statement) => statement.name)).toEqual(["users", "versions", "counts", "key", "keep6"]);
     // The store names a one-event append "rewind.append_one" (lib/eventstore/append.ts).
     const composed = withInlineStatements({ name: "rewind.append_one", text: "SELECT 1", values: [] }, inline);
-    expect(composed.name).toBe("rewind.append_one+users.upsert+versions+counts+user_keys.insert");
+    expect(composed.name).toBe("rewind.append_one+users+versions+counts+key+keep6");
   });
 });

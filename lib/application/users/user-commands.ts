@@ -8,6 +8,7 @@ import {
   userStateAt,
   userStreamId,
   type DecisionContext,
+  type RecordedUserEvent,
   type RegisteredUser,
   type UserCommand,
   type UserEvent,
@@ -39,9 +40,10 @@ import {
   withKeysReadOnce,
   forgetKeysRead,
 } from "./personal-data";
+import type { Statement } from "../../db/database";
 import type { EventStore } from "../../eventstore";
 import type { Loaded } from "../command-handler";
-import { toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
+import { snapshotAfter, toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
 import { asEmailTaken, upsertUserRow } from "./users-projection";
 import { recordUserVersions } from "./user-versions";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
@@ -153,6 +155,31 @@ function statesAfter(
   return states as [RegisteredUser, ...RegisteredUser[]];
 }
 
+/**
+ * What a user command's append writes beside its events, within its one statement: the users row,
+ * the temporal index, the user's new key (with their first personal data), and the user's state as
+ * the fold's snapshot.
+ */
+export function userInlineStatements(
+  userId: string,
+  decided: {
+    before: UserState;
+    version: number;
+    events: UserEvent[];
+    history?: RecordedUserEvent[];
+    after: RegisteredUser;
+    newKey?: Buffer;
+  },
+): Statement[] {
+  const { before, version, events, history, after, newKey } = decided;
+  return [
+    upsertUserRow(after),
+    ...recordUserVersions(userId, { before, version, events, history }),
+    ...(newKey ? [storeUserKey(userId, newKey)] : []),
+    ...snapshotAfter(userId, before, version, events),
+  ];
+}
+
 // Personal data (names, emails, password hashes, reasons) goes into the log encrypted with the
 // user's key; the first of it brings a new key, stored by the append's own statement (a refused
 // command leaves no key behind, and a key stored meanwhile by another command fails the append).
@@ -180,11 +207,14 @@ async function writeUserEvents({
   return {
     events: events.map((event) => (key ? encryptPersonalData(toNewEvent(event), streamId, key) : toNewEvent(event))),
     metadata: context.reason === undefined ? undefined : reasonMetadata(command.type, context.reason, streamId, key),
-    inlineStatements: [
-      upsertUserRow(row),
-      ...recordUserVersions(command.userId, { before: state, version: fromVersion, events, history }),
-      ...(newKey ? [storeUserKey(command.userId, newKey)] : []),
-    ],
+    inlineStatements: userInlineStatements(command.userId, {
+      before: state,
+      version: fromVersion,
+      events,
+      history,
+      after: row,
+      newKey,
+    }),
     interpretFailure: (error) => (isUserKeyTaken(error) ? lostRace : asEmailTaken(error, row.email)),
   };
 }

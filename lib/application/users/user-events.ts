@@ -1,8 +1,15 @@
 // The bridge between the store's recorded events and the domain's: one place that turns one into
 // the other, and where events stored in an older schema are upcast as the store reads them.
 import type { RecordedUserEvent, UserEvent, UserState } from "../../domain/users";
-import { evolve, initialUserState, upcastUserEventData, userEventSchemaVersions } from "../../domain/users";
-import type { Fold, NewEvent, RecordedEvent } from "../../eventstore";
+import {
+  evolve,
+  initialUserState,
+  upcastUserEventData,
+  userEventSchemaVersions,
+  userStreamId,
+} from "../../domain/users";
+import type { Statement } from "../../db/database";
+import { inlineSnapshotStatements, type Fold, type NewEvent, type RecordedEvent } from "../../eventstore";
 import { environment } from "../../env";
 
 export function toRecordedUserEvent(event: RecordedEvent): RecordedUserEvent {
@@ -36,3 +43,45 @@ export const userFold: Fold<UserState> = {
   evolve: (state, event) => evolve(state, toRecordedUserEvent(event)),
   snapshots: { name: "user", version: 3, every: environment().snapshotEvery },
 };
+
+// Later than any instant a clock gives (so a fold comparing instants takes it), and in the shape
+// of one: where it ends up in the state is where the append fills in the instant it records at.
+const recordedAtPlaceholder = "9999-12-31T23:59:59.999Z";
+const instantPaths = [
+  ["createdAt"],
+  ["updatedAt"],
+  ...(["name", "email", "password", "status"] as const).map((part) => ["effectiveSince", part]),
+] as const;
+
+/**
+ * The user's state after `events` (decided on `before`, at `version`), kept by their append as the
+ * fold's snapshot (decision 031): the next command on the user folds that one row. None for events
+ * dated by the caller (effectiveAt), whose place among the others only the whole stream tells, nor
+ * for an erasure (whose clean-up removes the user's snapshots).
+ */
+export function snapshotAfter(
+  userId: string,
+  before: UserState,
+  version: number,
+  events: readonly UserEvent[],
+): Statement[] {
+  const { snapshots } = userFold;
+  if (!snapshots || events.length === 0 || events.some((event) => event.data.effectiveAt !== undefined)) return [];
+  let state = before;
+  for (const [index, event] of events.entries())
+    state = evolve(state, { ...event, version: version + index + 1, recordedAt: recordedAtPlaceholder });
+  if (state.status === "unregistered" || state.status === "forgotten") return [];
+  const after = state;
+  const recordedAtPaths = instantPaths.filter(
+    (path) =>
+      path.reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], after) === recordedAtPlaceholder,
+  );
+  return inlineSnapshotStatements({
+    streamId: userStreamId(userId),
+    snapshots,
+    state: after,
+    version: version + events.length,
+    recordedAtPaths,
+    recordedAfter: before.status === "unregistered" ? undefined : new Date(before.updatedAt),
+  });
+}

@@ -18,7 +18,8 @@ export function upsertUserRow(state: RegisteredUser): Statement {
     };
   }
   return {
-    name: "users.upsert",
+    // Short: the append's composed name must stay within PostgreSQL's 63 bytes to be prepared once.
+    name: "users",
     text: `INSERT INTO users (id, name, email, status, version, created_at, updated_at)
            SELECT $1::uuid, $2::text, $3::text, $4::text, max(version), min(recorded_at), max(recorded_at)
              FROM appended HAVING count(*) > 0
