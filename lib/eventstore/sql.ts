@@ -221,6 +221,29 @@ export function snapshotAndEventsRead(values: unknown[], companion?: Statement):
   };
 }
 
+const shiftedTexts = new Map<string, Map<number, string>>();
+
+/**
+ * `shiftParameters`, remembered: the inline statements of an append are a few fixed texts at a few
+ * offsets, and lexing them again on every command was the largest part of composing the append in
+ * the server's CPU profile.
+ */
+function shiftedParameters(text: string, offset: number, count: number): string {
+  let byPlace = shiftedTexts.get(text);
+  const place = offset * 65_536 + count;
+  const known = byPlace?.get(place);
+  if (known !== undefined) return known;
+  const shifted = shiftParameters(text, offset, count);
+  if (!byPlace) {
+    // Bounded, like the fold's compositions: a caller that builds texts on the fly does not grow it.
+    if (shiftedTexts.size >= 200) shiftedTexts.clear();
+    byPlace = new Map();
+    shiftedTexts.set(text, byPlace);
+  }
+  byPlace.set(place, shifted);
+  return shifted;
+}
+
 /**
  * The append and its inline statements as one statement: the append becomes the CTE `appended`
  * (version, position, recorded_at of the rows written), each inline statement a data-modifying CTE
@@ -233,7 +256,7 @@ export function withInlineStatements(append: Statement, inline: readonly Stateme
   let name = append.name;
   const companions = inline.map((statement, index) => {
     const own = statement.values ?? [];
-    const text = shiftParameters(statement.text, values.length, own.length);
+    const text = shiftedParameters(statement.text, values.length, own.length);
     values = [...values, ...own];
     name = name && statement.name ? `${name}+${statement.name}` : undefined;
     return `inline_projection${index === 0 ? "" : `_${index + 1}`} AS (${text})`;

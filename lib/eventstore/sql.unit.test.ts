@@ -42,6 +42,25 @@ describe("withInlineStatements", () => {
     });
   });
 
+  it("shifts one inline text right wherever it comes, however often it was composed before", () => {
+    const inline = { name: "kept", text: "INSERT INTO a SELECT $1, $2 FROM appended", values: ["x", "y"] };
+    const after = (appendValues: number) =>
+      withInlineStatements(
+        { name: "append", text: "INSERT …", values: Array.from({ length: appendValues }, (_, n) => n) },
+        [inline],
+      ).text;
+    for (const round of [1, 2])
+      expect([after(2), after(9), after(2)], `round ${round}`).toEqual([
+        expect.stringContaining("INSERT INTO a SELECT $3, $4 FROM appended"),
+        expect.stringContaining("INSERT INTO a SELECT $10, $11 FROM appended"),
+        expect.stringContaining("INSERT INTO a SELECT $3, $4 FROM appended"),
+      ]);
+    // The same text with another number of values is another shift (or, as here, refused).
+    expect(() =>
+      withInlineStatements({ name: "append", text: "INSERT …", values: [1, 2] }, [{ ...inline, values: ["x"] }]),
+    ).toThrow(/\$2 names no parameter/);
+  });
+
   it("leaves an append without inline statements as it is, and prepares nothing when one has no name", () => {
     const append = { name: "append", text: "INSERT …", values: [] };
     expect(withInlineStatements(append, [])).toBe(append);
