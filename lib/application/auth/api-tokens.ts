@@ -88,13 +88,15 @@ export async function revokeApiToken(database: Queryable, id: string): Promise<A
 export async function tokenPrincipal(database: Queryable, token: string): Promise<Principal | undefined> {
   if (!token.startsWith(apiTokenPrefix)) return undefined;
   // Marks the use in the same statement; at most once a minute, so busy services do not write per request.
-  const [row] = await database.query<{ id: string; name: string; scopes: string[]; created_by: string }>(
-    `WITH found AS (SELECT id, name, scopes, created_by, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL),
-          touched AS (UPDATE api_tokens t SET last_used_at = now() FROM found
-                       WHERE t.id = found.id AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute'))
-     SELECT id, name, scopes, created_by FROM found`,
-    [sha256(token)],
-  );
+  // Named, so prepared once per connection: every authenticated request runs it.
+  const [row] = await database.query<{ id: string; name: string; scopes: string[]; created_by: string }>({
+    name: "api_tokens.principal",
+    text: `WITH found AS (SELECT id, name, scopes, created_by, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL),
+                touched AS (UPDATE api_tokens t SET last_used_at = now() FROM found
+                             WHERE t.id = found.id AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute'))
+           SELECT id, name, scopes, created_by FROM found`,
+    values: [sha256(token)],
+  });
   return (
     row && { kind: "token", tokenId: row.id, name: row.name, createdBy: row.created_by, scopes: scopesIn(row.scopes) }
   );

@@ -27,11 +27,13 @@ export async function startSession(database: Queryable, adminId: string, now = n
 }
 
 export async function sessionPrincipal(database: Queryable, token: string): Promise<Principal | undefined> {
-  const [row] = await database.query<{ admin_id: string; email: string; csrf_token: string; token_hash: string }>(
-    `SELECT s.admin_id, a.email, s.csrf_token, s.token_hash FROM admin_sessions s JOIN admins a ON a.id = s.admin_id
-      WHERE s.token_hash = $1 AND s.expires_at > now()`,
-    [sha256(token)],
-  );
+  // Named, so prepared once per connection: every request of a signed-in admin runs it.
+  const [row] = await database.query<{ admin_id: string; email: string; csrf_token: string; token_hash: string }>({
+    name: "admin_sessions.principal",
+    text: `SELECT s.admin_id, a.email, s.csrf_token, s.token_hash FROM admin_sessions s JOIN admins a ON a.id = s.admin_id
+            WHERE s.token_hash = $1 AND s.expires_at > now()`,
+    values: [sha256(token)],
+  });
   return (
     row && {
       kind: "admin",
