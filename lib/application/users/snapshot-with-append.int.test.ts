@@ -46,9 +46,9 @@ describe.each(testBackends())("a user command keeps the user's state as a snapsh
   it("after every kind of command, the snapshot at the new version is the fold of the whole stream", async () => {
     const userId = randomUUID();
     const tag = userId.slice(0, 8);
-    let registeredAt = 0;
-    // Between the registration and now: earlier than the changes recorded since.
-    const backdated = () => new Date((registeredAt + Date.now()) / 2).toISOString();
+    let reactivatedAt = 0;
+    // Between the reactivation and now (an active user then): earlier than the password's change.
+    const backdated = () => new Date((reactivatedAt + Date.now()) / 2).toISOString();
     const commands: { command: UserCommandInput | (() => UserCommandInput); kept: boolean }[] = [
       {
         command: {
@@ -76,8 +76,8 @@ describe.each(testBackends())("a user command keeps the user's state as a snapsh
     const { store } = await getServices();
     for (const [index, given] of commands.entries()) {
       const command = typeof given.command === "function" ? given.command() : given.command;
-      await executeUserCommand(command, context);
-      if (index === 0) registeredAt = Date.now();
+      const { user } = await executeUserCommand(command, context);
+      if (command.type === "ReactivateUser") reactivatedAt = Date.parse(user.updatedAt) + 1;
       const version = index + 1;
       const folded = await store.aggregateStream(userStreamId(userId), plainFold);
       expect(folded.version).toBe(version);
