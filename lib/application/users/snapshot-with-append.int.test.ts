@@ -43,6 +43,19 @@ describe.each(testBackends())("a user command keeps the user's state as a snapsh
       [userStreamId(userId)],
     );
 
+  /** A new user, renamed once: their latest snapshot is the rename's. */
+  async function registeredAndRenamed(name: string, renamed: string) {
+    const userId = randomUUID();
+    const tag = userId.slice(0, 8);
+    const email = `${name.toLowerCase()}.${tag}@example.com`;
+    await executeUserCommand(
+      { type: "RegisterUser", userId, name: `${name} ${tag}`, email, password: "correct horse battery" },
+      context,
+    );
+    await executeUserCommand({ type: "RenameUser", userId, name: `${renamed} ${tag}` }, context);
+    return { userId, tag };
+  }
+
   it("after every kind of command, the snapshot at the new version is the fold of the whole stream", async () => {
     const userId = randomUUID();
     const tag = userId.slice(0, 8);
@@ -102,19 +115,7 @@ describe.each(testBackends())("a user command keeps the user's state as a snapsh
   });
 
   it("the next command folds the one snapshot row, with its key, and no event", async () => {
-    const userId = randomUUID();
-    const tag = userId.slice(0, 8);
-    await executeUserCommand(
-      {
-        type: "RegisterUser",
-        userId,
-        name: `Grace ${tag}`,
-        email: `grace.${tag}@example.com`,
-        password: "correct horse battery",
-      },
-      context,
-    );
-    await executeUserCommand({ type: "RenameUser", userId, name: `Grace Hopper ${tag}` }, context);
+    const { userId, tag } = await registeredAndRenamed("Grace", "Grace Hopper");
     counted.foldRows.length = 0;
     const { user } = await executeUserCommand({ type: "RenameUser", userId, name: `Rear Admiral ${tag}` }, context);
     expect(user.name).toBe(`Rear Admiral ${tag}`);
@@ -123,19 +124,7 @@ describe.each(testBackends())("a user command keeps the user's state as a snapsh
   });
 
   it("forgetting the user leaves no snapshot of theirs", async () => {
-    const userId = randomUUID();
-    const tag = userId.slice(0, 8);
-    await executeUserCommand(
-      {
-        type: "RegisterUser",
-        userId,
-        name: `Joan ${tag}`,
-        email: `joan.${tag}@example.com`,
-        password: "correct horse battery",
-      },
-      context,
-    );
-    await executeUserCommand({ type: "RenameUser", userId, name: `Joan Clarke ${tag}` }, context);
+    const { userId } = await registeredAndRenamed("Joan", "Joan Clarke");
     expect(await snapshotsOf(userId)).toHaveLength(1);
     await forgetUser(userId, context);
     expect(await snapshotsOf(userId)).toEqual([]);
