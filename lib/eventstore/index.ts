@@ -7,7 +7,7 @@ export {
   type EventStoreOptions,
   type FoldCompanion,
 } from "./event-store";
-export { inlineSnapshotStatements, type InlineSnapshot } from "./inline-snapshot";
+export { inlineSnapshotsErasure, inlineSnapshotStatements, type InlineSnapshot } from "./inline-snapshot";
 export { EventStoreError, InvalidEventStoreArgument, UnknownPosition, WrongExpectedVersion } from "./errors";
 export { createEventNotifier, eventsChannel, type EventNotifier } from "./notifications";
 export type * from "./types";

@@ -86,6 +86,25 @@ describe.each(testBackends())("snapshots kept by the append on $name", (backend)
     );
   });
 
+  it("drops every earlier command's snapshot, also across an append that kept none", async () => {
+    const streamId = `tally-${++streams}`;
+    const minute = (n: number) => new Date(Date.parse("2026-01-01T10:00:00.000Z") + n * 60_000);
+    await appendKeeping(streamId, [1], minute(0));
+    await appendKeeping(streamId, [2], minute(1), minute(0));
+    expect(await keptVersions(streamId)).toEqual([2]);
+    // An append that keeps no snapshot (a change dated by its caller, say) leaves the one before it,
+    // here past a periodic version (3) that nobody kept…
+    await store.appendToStream(streamId, [{ type: "counted", data: { n: 3 } }], {
+      expectedVersion: 2,
+      recordedAt: minute(2),
+    });
+    expect(await keptVersions(streamId)).toEqual([2]);
+    // …which the next one that keeps a snapshot drops, however far back.
+    await appendKeeping(streamId, [4], minute(3), minute(2));
+    expect(await keptVersions(streamId)).toEqual([4]);
+    await expectFoldsAlike(streamId);
+  });
+
   it("keeps none when the new events are not recorded a millisecond after the latest earlier one", async () => {
     const streamId = `tally-${++streams}`;
     const first = new Date("2026-01-01T10:00:00.000Z");

@@ -20,10 +20,12 @@ export interface InlineSnapshot {
    */
   recordedAtPaths: readonly (readonly string[])[];
   /**
-   * The latest instant among the stream's earlier events, to the millisecond (undefined: none).
-   * The snapshot is kept only when the new events are recorded at least a millisecond later, so
-   * that their instant is also the latest of the stream (its `max_recorded_at`), and a fold that
-   * compared instants would have taken the new one. A clock that stepped back keeps none.
+   * The latest instant among the stream's earlier events (undefined: none), to the millisecond: at
+   * least their latest recording instant, and any later instant the state holds that a fold compares
+   * a new event's with. The snapshot is kept only when the new events are recorded at least a
+   * millisecond later, so that their instant is also the latest of the stream (its
+   * `max_recorded_at`), and a fold that compared instants would have taken the new one. A clock that
+   * stepped back keeps none.
    */
   recordedAfter?: Date;
 }
@@ -31,8 +33,8 @@ export interface InlineSnapshot {
 const recordedAtAsIso = `to_jsonb(to_char(max(recorded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
 
 /**
- * The inline statements that keep `state` as the snapshot at `version` and drop the one the
- * previous command kept (periodic snapshots, every `snapshots.every` versions, stay).
+ * The inline statements that keep `state` as the snapshot at `version` and drop the ones earlier
+ * commands kept (periodic snapshots, every `snapshots.every` versions, stay).
  */
 export function inlineSnapshotStatements(snapshot: InlineSnapshot): Statement[] {
   const { streamId, snapshots, state, version, recordedAtPaths, recordedAfter } = snapshot;
@@ -60,14 +62,25 @@ export function inlineSnapshotStatements(snapshot: InlineSnapshot): Statement[] 
       ...recordedAtPaths.map((path) => [...path]),
     ],
   };
-  // Every version since the last periodic snapshot had at most its command's one: all are replaced.
-  const lastPeriodic = Math.floor((version - 1) / snapshots.every) * snapshots.every;
+  // Every other version's snapshot was a command's (a fold keeps only periodic ones): all are replaced.
   const drop: Statement = {
     name: "drop",
     text: `DELETE FROM snapshots
-            WHERE stream_id = $1 AND fold_name = $2 AND fold_version = $3 AND version > $4 AND version < $5
+            WHERE stream_id = $1 AND fold_name = $2 AND fold_version = $3 AND version < $5 AND version % $4 <> 0
               AND EXISTS (SELECT 1 FROM appended)`,
-    values: [streamId, snapshots.name, snapshots.version, lastPeriodic, version],
+    values: [streamId, snapshots.name, snapshots.version, snapshots.every, version],
   };
-  return lastPeriodic === version - 1 ? [keep] : [keep, drop];
+  return [keep, drop];
+}
+
+/**
+ * An inline statement that deletes every snapshot of the stream with the append: what erases a
+ * stream's folded state leaves none of it behind, even if what follows the append never runs.
+ */
+export function inlineSnapshotsErasure(streamId: string): Statement {
+  return {
+    name: "unsnap",
+    text: "DELETE FROM snapshots WHERE stream_id = $1 AND EXISTS (SELECT 1 FROM appended)",
+    values: [streamId],
+  };
 }

@@ -123,9 +123,12 @@ describe.each(testBackends())("a user command keeps the user's state as a snapsh
     expect(counted.foldRows).toEqual([2]);
   });
 
-  it("forgetting the user leaves no snapshot of theirs", async () => {
+  it("forgetting the user leaves no snapshot of theirs, from the erasure's event on", async () => {
     const { userId } = await registeredAndRenamed("Joan", "Joan Clarke");
     expect(await snapshotsOf(userId)).toHaveLength(1);
+    // The erasure's own append deletes them, before (and whether or not) forget's clean-up runs.
+    await executeUserCommand({ type: "ForgetUser", userId }, context);
+    expect(await snapshotsOf(userId)).toEqual([]);
     await forgetUser(userId, context);
     expect(await snapshotsOf(userId)).toEqual([]);
   });

@@ -34,9 +34,9 @@ describe("a user command's append statement", () => {
       newKey: Buffer.alloc(32),
     });
     // The registration's instant fills in six places of the state (createdAt, updatedAt, effectiveSince).
-    expect(inline.map((statement) => statement.name)).toEqual(["users", "versions", "counts", "key", "keep6"]);
+    expect(inline.map((statement) => statement.name)).toEqual(["users", "versions", "counts", "key", "keep6", "drop"]);
     // The store names a one-event append "rewind.append_one" (lib/eventstore/append.ts).
     const composed = withInlineStatements({ name: "rewind.append_one", text: "SELECT 1", values: [] }, inline);
-    expect(composed.name).toBe("rewind.append_one+users+versions+counts+key+keep6");
+    expect(composed.name).toBe("rewind.append_one+users+versions+counts+key+keep6+drop");
   });
 });

@@ -1,6 +1,6 @@
 // The bridge between the store's recorded events and the domain's: one place that turns one into
 // the other, and where events stored in an older schema are upcast as the store reads them.
-import type { RecordedUserEvent, UserEvent, UserState } from "../../domain/users";
+import type { RecordedUserEvent, RegisteredUser, UserEvent, UserState } from "../../domain/users";
 import {
   evolve,
   initialUserState,
@@ -9,7 +9,13 @@ import {
   userStreamId,
 } from "../../domain/users";
 import type { Statement } from "../../db/database";
-import { inlineSnapshotStatements, type Fold, type NewEvent, type RecordedEvent } from "../../eventstore";
+import {
+  inlineSnapshotsErasure,
+  inlineSnapshotStatements,
+  type Fold,
+  type NewEvent,
+  type RecordedEvent,
+} from "../../eventstore";
 import { environment } from "../../env";
 
 export function toRecordedUserEvent(event: RecordedEvent): RecordedUserEvent {
@@ -54,10 +60,20 @@ const instantPaths = [
 ] as const;
 
 /**
+ * The latest instant the user's state holds: when their last event was recorded, or when a change
+ * dated by the caller took effect, which the caller's clock may put after the database's. Read
+ * back, an event takes effect at its recording instant, so only one recorded after all of these
+ * takes effect in every part, as the placeholder did.
+ */
+function latestInstantOf(state: RegisteredUser): Date {
+  return new Date(Math.max(Date.parse(state.updatedAt), ...Object.values(state.effectiveSince).map(Date.parse)));
+}
+
+/**
  * The user's state after `events` (decided on `before`, at `version`), kept by their append as the
  * fold's snapshot (decision 031): the next command on the user folds that one row. None for events
- * dated by the caller (effectiveAt), whose place among the others only the whole stream tells, nor
- * for an erasure (whose clean-up removes the user's snapshots).
+ * dated by the caller (effectiveAt), whose place among the others only the whole stream tells; an
+ * erasure deletes every snapshot of the user instead.
  */
 export function snapshotAfter(
   userId: string,
@@ -70,7 +86,9 @@ export function snapshotAfter(
   let state = before;
   for (const [index, event] of events.entries())
     state = evolve(state, { ...event, version: version + index + 1, recordedAt: recordedAtPlaceholder });
-  if (state.status === "unregistered" || state.status === "forgotten") return [];
+  if (state.status === "unregistered") return [];
+  // Forgotten: every snapshot of the user goes with the erasure's own event (forget's clean-up deletes them again).
+  if (state.status === "forgotten") return [inlineSnapshotsErasure(userStreamId(userId))];
   const after = state;
   const recordedAtPaths = instantPaths.filter(
     (path) =>
@@ -82,6 +100,6 @@ export function snapshotAfter(
     state: after,
     version: version + events.length,
     recordedAtPaths,
-    recordedAfter: before.status === "unregistered" ? undefined : new Date(before.updatedAt),
+    recordedAfter: before.status === "unregistered" ? undefined : latestInstantOf(before),
   });
 }
