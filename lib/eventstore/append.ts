@@ -20,7 +20,10 @@ export interface AppendOptions {
   /** Defaults to the stream id's prefix before the first "-" ("user-42" → "user"). */
   streamType?: string;
   metadata?: AppendMetadata;
-  /** When the events happened, for imports and generated histories; defaults to the transaction's time. */
+  /**
+   * When the events happened, for imports and generated histories; defaults to the transaction's
+   * time, or a microsecond after the stream's last event if the clock puts it earlier.
+   */
   recordedAt?: Date;
   /**
    * Inline projections: one data-modifying SQL statement (or several), run within the append's own

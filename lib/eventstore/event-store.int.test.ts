@@ -307,6 +307,30 @@ describe.each(testBackends())("event store on $name", (backend) => {
       expect((await store.readStream(streamId))[0]!.recordedAt.toISOString()).toBe(past.toISOString());
     });
 
+    it("records an event after the stream's last one even when the clock says earlier (it stepped back)", async () => {
+      const streamId = newStreamId();
+      // The stream's last event recorded an hour ahead of the database's clock now, as after a clock step back.
+      const ahead = new Date(Date.now() + 3_600_000);
+      await store.appendToStream(streamId, [event("a")], { expectedVersion: "no_stream", recordedAt: ahead });
+      const [{ micros: lastMicros } = { micros: "" }] = await database.query<{ micros: string }>(
+        "SELECT (extract(epoch FROM recorded_at) * 1000000)::bigint::text AS micros FROM events WHERE stream_id = $1",
+        [streamId],
+      );
+      await store.appendToStream(streamId, [event("b")], { expectedVersion: 1 });
+      await store.appendToStream(streamId, [event("c"), event("d")], { expectedVersion: 2 });
+      const recorded = await database.query<{ micros: string }>(
+        "SELECT (extract(epoch FROM recorded_at) * 1000000)::bigint::text AS micros FROM events WHERE stream_id = $1 ORDER BY version",
+        [streamId],
+      );
+      // One microsecond after the last, each append: never before it, however far back the clock went.
+      expect(recorded.map((row) => BigInt(row.micros) - BigInt(lastMicros))).toEqual([0n, 1n, 2n, 2n]);
+      // A stream whose clock is right is recorded at the transaction's time, as before.
+      const fresh = newStreamId();
+      const before = Date.now();
+      const { events } = await store.appendToStream(fresh, [event("a")], { expectedVersion: "no_stream" });
+      expect(Math.abs(events[0]!.recordedAt.getTime() - before)).toBeLessThan(60_000);
+    });
+
     it("keeps per-event times in a batch, for whole imported histories", async () => {
       const streamId = newStreamId();
       const times = ["2024-01-01T00:00:00.000Z", "2024-06-01T00:00:00.000Z"].map((t) => new Date(t));

@@ -8,11 +8,19 @@ export const eventColumns = "position, stream_id, stream_type, version, type, da
 // One statement, one round trip: the head version is read and checked against the expected range,
 // and the events are numbered from it. A concurrent append that wins the race makes this one fail
 // on the (stream_id, version) primary key, never produces a gap or a duplicate.
+// Recorded instants only grow within a stream: an event is recorded at the transaction's time, or a
+// microsecond after the stream's last event when the clock says otherwise (it stepped back), so that
+// what was known about a stream only grows with time (the temporal index cannot end a version before
+// it began). Instants given by the caller (imports, generated histories) are kept as given.
+const recordedNow = "greatest(now(), head.last_recorded_at + interval '1 microsecond')";
+
 export const appendStatement = `
 INSERT INTO events (stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)
 SELECT $1, $2, head.version + batch.ordinal, batch.type, batch.data::jsonb, batch.metadata::jsonb,
-       CASE WHEN batch.ordinal = 1 THEN $6 END, coalesce(batch.recorded_at, $7::timestamptz, now())
-  FROM (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1) AS head
+       CASE WHEN batch.ordinal = 1 THEN $6 END, coalesce(batch.recorded_at, $7::timestamptz, ${recordedNow})
+  FROM (SELECT coalesce(max(version), 0) AS version,
+               (SELECT recorded_at FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1) AS last_recorded_at
+          FROM events WHERE stream_id = $1) AS head
  CROSS JOIN unnest($3::text[], $4::text[], $5::text[], $10::timestamptz[])
        WITH ORDINALITY AS batch(type, data, metadata, recorded_at, ordinal)
  WHERE head.version BETWEEN $8 AND $9
@@ -21,8 +29,10 @@ RETURNING version, position, recorded_at`;
 // The same for the common case of one event, without the arrays (cheaper to encode and to plan).
 export const appendOneStatement = `
 INSERT INTO events (stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)
-SELECT $1, $2, head.version + 1, $3, $4::jsonb, $5::jsonb, $6, coalesce($7::timestamptz, now())
-  FROM (SELECT coalesce(max(version), 0) AS version FROM events WHERE stream_id = $1) AS head
+SELECT $1, $2, head.version + 1, $3, $4::jsonb, $5::jsonb, $6, coalesce($7::timestamptz, ${recordedNow})
+  FROM (SELECT coalesce(max(version), 0) AS version,
+               (SELECT recorded_at FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1) AS last_recorded_at
+          FROM events WHERE stream_id = $1) AS head
  WHERE head.version BETWEEN $8 AND $9
 RETURNING version, position, recorded_at`;
 
