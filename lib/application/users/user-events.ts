@@ -17,6 +17,7 @@ import {
   type RecordedEvent,
 } from "../../eventstore";
 import { environment } from "../../env";
+import { latestInstant } from "../../validation/query-fields";
 
 export function toRecordedUserEvent(event: RecordedEvent): RecordedUserEvent {
   return {
@@ -50,9 +51,15 @@ export const userFold: Fold<UserState> = {
   snapshots: { name: "user", version: 3, every: environment().snapshotEvery },
 };
 
-// Later than any instant a clock gives (so a fold comparing instants takes it), and in the shape
-// of one: where it ends up in the state is where the append fills in the instant it records at.
-const recordedAtPlaceholder = "9999-12-31T23:59:59.999Z";
+// Later than any instant a clock gives (so a fold comparing instants takes it), and in the shape of
+// one: where it ends up in a state is where the append fills in the instant it records at.
+const notYetRecordedAt = latestInstant.toISOString();
+
+/** New events as the fold will see them: numbered after `version`, recorded later than anything known. */
+export function notYetRecorded(events: readonly UserEvent[], version: number): RecordedUserEvent[] {
+  return events.map((event, index) => ({ ...event, version: version + index + 1, recordedAt: notYetRecordedAt }));
+}
+
 const instantPaths = [
   ["createdAt"],
   ["updatedAt"],
@@ -83,21 +90,17 @@ export function snapshotAfter(
 ): Statement[] {
   const { snapshots } = userFold;
   if (!snapshots || events.length === 0 || events.some((event) => event.data.effectiveAt !== undefined)) return [];
-  let state = before;
-  for (const [index, event] of events.entries())
-    state = evolve(state, { ...event, version: version + index + 1, recordedAt: recordedAtPlaceholder });
+  const state = notYetRecorded(events, version).reduce(evolve, before);
   if (state.status === "unregistered") return [];
   // Forgotten: every snapshot of the user goes with the erasure's own event (forget's clean-up deletes them again).
   if (state.status === "forgotten") return [inlineSnapshotsErasure(userStreamId(userId))];
-  const after = state;
   const recordedAtPaths = instantPaths.filter(
-    (path) =>
-      path.reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], after) === recordedAtPlaceholder,
+    (path) => path.reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], state) === notYetRecordedAt,
   );
   return inlineSnapshotStatements({
     streamId: userStreamId(userId),
     snapshots,
-    state: after,
+    state,
     version: version + events.length,
     recordedAtPaths,
     recordedAfter: before.status === "unregistered" ? undefined : latestInstantOf(before),

@@ -19,10 +19,9 @@ import {
   type UserState,
 } from "../../domain/users";
 import { toRecordedEvent, type EventRow, type RecordedEvent } from "../../eventstore";
-import { latestInstant } from "../../validation/query-fields";
 import { readTransformFor } from "../services";
 import { holdKeysForWriting } from "./personal-data";
-import { toRecordedUserEvent } from "./user-events";
+import { notYetRecorded, toRecordedUserEvent } from "./user-events";
 import { addCorners, checkUserVersionCounts, cornersOf } from "./user-version-counts";
 
 /** A row of the index: a state of the user, with its two intervals in microseconds since 1970 (`to` null: open). */
@@ -152,12 +151,7 @@ export function recordUserVersions(
   },
 ): Statement[] {
   const { before, version, events } = decided;
-  // The new events as the fold will see them; not yet recorded, their time is later than anything known.
-  const appended: RecordedUserEvent[] = events.map((event, index) => ({
-    ...event,
-    version: version + index + 1,
-    recordedAt: latestInstant.toISOString(),
-  }));
+  const appended = notYetRecorded(events, version);
   const dated = appended.some((event) => event.data.effectiveAt !== undefined);
   let segments: { from: RecordedUserEvent; state: UserState }[];
   if (!dated) {
