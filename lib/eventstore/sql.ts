@@ -13,14 +13,16 @@ export const eventColumns = "position, stream_id, stream_type, version, type, da
 // what was known about a stream only grows with time (the temporal index cannot end a version before
 // it began). Instants given by the caller (imports, generated histories) are kept as given.
 const recordedNow = "greatest(now(), head.last_recorded_at + interval '1 microsecond')";
+// The stream's version and its last event's recording instant (0 and null for a new stream).
+const streamHead = `(SELECT coalesce(max(version), 0) AS version,
+               (SELECT recorded_at FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1) AS last_recorded_at
+          FROM events WHERE stream_id = $1) AS head`;
 
 export const appendStatement = `
 INSERT INTO events (stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)
 SELECT $1, $2, head.version + batch.ordinal, batch.type, batch.data::jsonb, batch.metadata::jsonb,
        CASE WHEN batch.ordinal = 1 THEN $6 END, coalesce(batch.recorded_at, $7::timestamptz, ${recordedNow})
-  FROM (SELECT coalesce(max(version), 0) AS version,
-               (SELECT recorded_at FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1) AS last_recorded_at
-          FROM events WHERE stream_id = $1) AS head
+  FROM ${streamHead}
  CROSS JOIN unnest($3::text[], $4::text[], $5::text[], $10::timestamptz[])
        WITH ORDINALITY AS batch(type, data, metadata, recorded_at, ordinal)
  WHERE head.version BETWEEN $8 AND $9
@@ -30,9 +32,7 @@ RETURNING version, position, recorded_at`;
 export const appendOneStatement = `
 INSERT INTO events (stream_id, stream_type, version, type, data, metadata, command_id, recorded_at)
 SELECT $1, $2, head.version + 1, $3, $4::jsonb, $5::jsonb, $6, coalesce($7::timestamptz, ${recordedNow})
-  FROM (SELECT coalesce(max(version), 0) AS version,
-               (SELECT recorded_at FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1) AS last_recorded_at
-          FROM events WHERE stream_id = $1) AS head
+  FROM ${streamHead}
  WHERE head.version BETWEEN $8 AND $9
 RETURNING version, position, recorded_at`;
 
