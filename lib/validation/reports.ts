@@ -1,6 +1,6 @@
 // What the reports API accepts; shared by the route and the /reports page.
 import { z } from "zod";
-import { day, dayOrInstant, pageLimit } from "./query-fields";
+import { day, dayOrInstant, latestInstant, pageLimit } from "./query-fields";
 
 const startOfNextUtcDay = (date: Date) =>
   new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1));
@@ -35,7 +35,12 @@ export const nameChangesQuery = z
   .transform((query) => {
     // The default window: six months up to the report's instant — as of a date, up to and including
     // it; otherwise up to the end of today (UTC), which nothing recorded yet lies beyond.
-    const to = query.to ?? (query.asOf ? new Date(query.asOf.getTime() + 1) : startOfNextUtcDay(new Date()));
+    // Never past the last instant the API takes or writes (an asOf at it would end the window in year 10000).
+    const to =
+      query.to ??
+      (query.asOf
+        ? new Date(Math.min(query.asOf.getTime() + 1, latestInstant.getTime()))
+        : startOfNextUtcDay(new Date()));
     const from = query.from ?? monthsBefore(to, 6);
     return { ...query, from, to };
   })
