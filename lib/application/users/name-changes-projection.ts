@@ -10,8 +10,9 @@ import { holdKeysForWriting } from "./personal-data";
 
 export const nameChangesProjection: Projection = {
   name: "name_changes",
-  // 2: name_change_users and name_change_last_days; 3: effective time beside recorded time
-  version: 3,
+  // 2: name_change_users and name_change_last_days; 3: effective time beside recorded time; 4: no
+  // rename effective after it was recorded (an application clock ahead of the database's)
+  version: 4,
   eventTypes: ["user.renamed"],
   tables: ["name_changes", "name_change_users", "name_change_last_days", "name_change_last_effective_days"],
   async apply(tx, batch, table) {

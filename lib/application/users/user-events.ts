@@ -48,7 +48,7 @@ export function toNewEvent(event: UserEvent): NewEvent {
 export const userFold: Fold<UserState> = {
   initialState: initialUserState,
   evolve: (state, event) => evolve(state, toRecordedUserEvent(event)),
-  snapshots: { name: "user", version: 3, every: environment().snapshotEvery },
+  snapshots: { name: "user", version: 4, every: environment().snapshotEvery },
 };
 
 // Later than any instant a clock gives (so a fold comparing instants takes it), and in the shape of

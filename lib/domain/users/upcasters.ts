@@ -40,8 +40,11 @@ export class UnknownSchemaVersion extends Error {
 
 /**
  * The event's data in the current schema version of its type, with its effective instant always
- * there: a change written without one took effect when it was recorded. Events written before schema
- * versions were recorded count as version 1; types other than users' pass through.
+ * there: a change written without one took effect when it was recorded. Nothing takes effect after
+ * it was recorded either: an effectiveAt later than the recording (a change dated "now" by an
+ * application clock ahead of the database's) reads as the recording instant, as the temporal index
+ * has it. Events written before schema versions were recorded count as version 1; types other than
+ * users' pass through.
  */
 export function upcastUserEventData(
   type: string,
@@ -57,5 +60,6 @@ export function upcastUserEventData(
     if (!step) throw new UnknownSchemaVersion(type, version);
     upcast = step(upcast, recorded);
   }
-  return typeof upcast.effectiveAt === "string" ? upcast : effectiveWhenRecorded(upcast, recorded);
+  const effectiveAt = typeof upcast.effectiveAt === "string" ? Date.parse(upcast.effectiveAt) : NaN;
+  return effectiveAt <= Date.parse(recorded.recordedAt) ? upcast : effectiveWhenRecorded(upcast, recorded);
 }

@@ -47,6 +47,18 @@ describe("upcasting user events", () => {
     ).toBe(backdated);
   });
 
+  it("reads an effectiveAt later than the recording (a clock ahead of the database's) as the recording instant", () => {
+    const renamed = { name: "B", previousName: "A" };
+    const ahead = { ...renamed, effectiveAt: "2025-03-01T10:00:00.001Z" };
+    const current = userEventSchemaVersions["user.renamed"];
+    expect(upcastUserEventData("user.renamed", current, ahead, recorded)).toEqual({
+      ...renamed,
+      effectiveAt: recorded.recordedAt,
+    });
+    const atRecording = { ...renamed, effectiveAt: recorded.recordedAt };
+    expect(upcastUserEventData("user.renamed", current, atRecording, recorded)).toBe(atRecording);
+  });
+
   it("passes other streams' events through, and refuses a version it has no path from", () => {
     const data = { tokenId: "t" };
     expect(upcastUserEventData("admin.api_token_created", 1, data, recorded)).toBe(data);
