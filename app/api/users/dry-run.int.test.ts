@@ -1,21 +1,16 @@
 // Dry runs (decision 026): every user command with ?dryRun=true is decided as the real one would be —
 // the same refusals — but records nothing: every table of the database is left byte-identical.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, provideDatabase } from "@/lib/db";
+import { describe, expect, it } from "vitest";
 import { api, call, newUserInput, type ApiResponse } from "@/lib/testing/api";
-import { testBackends, type TestDatabase } from "@/lib/testing/databases";
+import { testBackends } from "@/lib/testing/databases";
+import { provideTestDatabase } from "@/lib/testing/provided-database";
 import { changedTables, tableFingerprints } from "@/lib/testing/table-fingerprints";
 import { forgedDryRunQueries } from "@/lib/testing/forged-dry-runs";
 
 type User = { id: string; name: string; email: string; status: string; version: number };
 
 describe.each(testBackends())("dry runs on $name", (backend) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await backend.open();
-    provideDatabase(database);
-  });
-  afterAll(() => closeDatabase());
+  const database = provideTestDatabase(backend);
 
   const register = async (input = newUserInput()): Promise<User> => {
     const response = await api.post("/api/users", input);
@@ -27,9 +22,9 @@ describe.each(testBackends())("dry runs on $name", (backend) => {
   async function tablesChangedBy(
     send: () => Promise<ApiResponse>,
   ): Promise<{ response: ApiResponse; changed: string[] }> {
-    const before = await tableFingerprints(database);
+    const before = await tableFingerprints(database());
     const response = await send();
-    return { response, changed: changedTables(before, await tableFingerprints(database)) };
+    return { response, changed: changedTables(before, await tableFingerprints(database())) };
   }
 
   it("answers, for every user command, the events it would record and the state after, and writes nothing", async () => {
@@ -236,7 +231,7 @@ describe.each(testBackends())("dry runs on $name", (backend) => {
     const user = await register();
     const countEvents = async () =>
       (
-        await database.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", [
+        await database().query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", [
           `user-${user.id}`,
         ])
       )[0]!.n;

@@ -2,12 +2,13 @@
 // name and email they ever had reads "[erased]" everywhere — and a dump of the whole database holds
 // no plaintext of them. Their subject access export, before that, holds everything.
 import { execFileSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getServices } from "@/lib/application/services";
 import { nameChangesProjection } from "@/lib/application/users/name-changes-projection";
-import { closeDatabase, getDatabase, provideDatabase } from "@/lib/db";
+import { getDatabase } from "@/lib/db";
 import { api, authorizedRequest, newUserInput } from "@/lib/testing/api";
 import { testBackends, type TestDatabase } from "@/lib/testing/databases";
+import { provideTestDatabase } from "@/lib/testing/provided-database";
 import { collect } from "@/lib/testing/event-stream";
 import { postgresTool } from "@/lib/testing/pg-cluster";
 import { catchUp, feedShowsEverything } from "@/lib/testing/projections";
@@ -28,12 +29,7 @@ async function dumpAllRows(database: TestDatabase): Promise<string> {
 }
 
 describe.each(testBackends())("forgetting a user on $name", (backend) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await backend.open();
-    provideDatabase(database);
-  });
-  afterAll(() => closeDatabase());
+  const database = provideTestDatabase(backend);
 
   it("erases their name and email from every reader and from a dump of the whole database, and keeps the log", async () => {
     const tag = Math.random().toString(36).slice(2, 10);
@@ -62,7 +58,7 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     expect(taken.status).toBe(409);
     expect(taken.text).not.toContain(emails[1]);
     // As an older Rewind stored such a reply: with the address in its detail.
-    await database.query(
+    await database().query(
       "INSERT INTO idempotent_requests (key, fingerprint, status, headers, body) VALUES ($1, 'f', 409, '{}', $2)",
       [
         `token:older POST /api/users taken-${tag}`,
@@ -70,7 +66,7 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
       ],
     );
     const { store } = await getServices();
-    await catchUp(database, store, nameChangesProjection, 100);
+    await catchUp(database(), store, nameChangesProjection, 100);
 
     // Before: the subject access export holds everything, and the log holds no plaintext at all.
     const exported = await api.get(`/api/users/${user.id}/export`);
@@ -85,7 +81,7 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     ]);
     expect(exported.text).not.toContain("scrypt$");
     const rawEvents = (
-      await database.query<{ event: string }>(
+      await database().query<{ event: string }>(
         "SELECT data::text || metadata::text AS event FROM events WHERE stream_id = $1",
         [`user-${user.id}`],
       )
@@ -97,9 +93,9 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     const before = (await api.get(`/api/users/${user.id}/events`)).body.items;
     expect(before[1].metadata.reason).toBe(`asked by ${emails[0]}`);
     expect(before.find((event: { type: string }) => event.type === "user.deactivated").data.reason).toBe(phoneNote);
-    expect((await dumpAllRows(database)).includes(names[2]!)).toBe(true);
+    expect((await dumpAllRows(database())).includes(names[2]!)).toBe(true);
     // The temporal index holds every name the user had, in clear, until they are forgotten.
-    const indexed = await database.query<{ name: string }>(
+    const indexed = await database().query<{ name: string }>(
       "SELECT name FROM user_versions WHERE user_id = $1 ORDER BY version",
       [user.id],
     );
@@ -108,7 +104,7 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     const forgotten = await api.post(`/api/users/${user.id}/forget`, { reason: "GDPR request #7" });
     expect(forgotten.status).toBe(200);
     expect(forgotten.body).toMatchObject({ id: user.id, name: "[erased]", email: "[erased]", status: "forgotten" });
-    await catchUp(database, store, nameChangesProjection, 100);
+    await catchUp(database(), store, nameChangesProjection, 100);
 
     // Every reader: the user, time travel, the timeline, the feed, the list, the as-of list, the report, its CSV.
     expect((await api.get(`/api/users/${user.id}`)).body).toMatchObject({
@@ -165,18 +161,18 @@ describe.each(testBackends())("forgetting a user on $name", (backend) => {
     // The log still holds every event, and nothing anywhere holds their name or email.
     expect(
       (
-        await database.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", [
+        await database().query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", [
           `user-${user.id}`,
         ])
       )[0]!.n,
     ).toBe(events.length);
-    const dump = await dumpAllRows(database);
+    const dump = await dumpAllRows(database());
     for (const secret of [...names, ...emails, phoneNote])
       expect(dump.toLowerCase()).not.toContain(secret.toLowerCase());
     expect(dump).toContain("GDPR request #7");
     // On PostgreSQL, also what an operator's backup would hold: no missing pg_dump lets this pass unchecked.
     if (backend.name === "postgres") {
-      const full = execFileSync(postgresTool("pg_dump"), ["--data-only", database.url!], {
+      const full = execFileSync(postgresTool("pg_dump"), ["--data-only", database().url!], {
         encoding: "utf8",
         maxBuffer: 256 * 1024 * 1024,
       });

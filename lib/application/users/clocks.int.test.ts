@@ -7,12 +7,12 @@
 // the temporal index. On PGlite the database's clock is the process's, so moving the process's clock
 // moves it (no skew); on PostgreSQL only the application's clock moves.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { executeUserCommand, type UserCommandInput } from "@/lib/application/users/user-commands";
 import { getUser, getUserAt, getUserEvents } from "@/lib/application/users/user-queries";
 import { checkUserVersions } from "@/lib/application/users/user-versions";
-import { closeDatabase, provideDatabase } from "@/lib/db";
 import { testBackends, type TestDatabase } from "@/lib/testing/databases";
+import { provideTestDatabase } from "@/lib/testing/provided-database";
 
 const context = { actor: "test:clocks", correlationId: "clocks" };
 
@@ -51,12 +51,7 @@ async function openVersion(database: TestDatabase, userId: string) {
 }
 
 describe.each(testBackends())("clocks that disagree, on $name", (backend) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await backend.open();
-    provideDatabase(database);
-  });
-  afterAll(() => closeDatabase());
+  const database = provideTestDatabase(backend);
 
   it("a clock that steps back between two commands: the later command is answered, and the user's current version is its", async () => {
     const { userId, tag } = await registered();
@@ -64,13 +59,13 @@ describe.each(testBackends())("clocks that disagree, on $name", (backend) => {
     const { user } = await executeUserCommand({ type: "RenameUser", userId, name: `Ada After ${tag}` }, context);
     expect(user).toMatchObject({ name: `Ada After ${tag}`, version: 3 });
 
-    const recorded = await database.query<{ version: number; recorded_at: Date }>(
+    const recorded = await database().query<{ version: number; recorded_at: Date }>(
       "SELECT version, recorded_at FROM events WHERE stream_id = $1 ORDER BY version",
       [`user-${userId}`],
     );
     const instants = recorded.map((row) => row.recorded_at.getTime());
     expect(instants).toEqual([...instants].sort((a, b) => a - b));
-    expect(await openVersion(database, userId)).toEqual([{ version: 3, name: `Ada After ${tag}` }]);
+    expect(await openVersion(database(), userId)).toEqual([{ version: 3, name: `Ada After ${tag}` }]);
   });
 
   it("a change dated now by an application clock ahead takes effect when recorded: the next change holds in the fold, the users row and the temporal index alike", async () => {
@@ -89,10 +84,10 @@ describe.each(testBackends())("clocks that disagree, on $name", (backend) => {
     expect(await getUserAt(userId, { effectiveAt: new Date(Date.now() + 60_000) })).toMatchObject({
       name: `Ada Later ${tag}`,
     });
-    expect(await openVersion(database, userId)).toEqual([{ version: 3, name: `Ada Later ${tag}` }]);
+    expect(await openVersion(database(), userId)).toEqual([{ version: 3, name: `Ada Later ${tag}` }]);
     // Read back, the dated rename says it took effect when it was recorded.
     const datedEvent = (await getUserEvents(userId))[1]!;
     expect(datedEvent.data.effectiveAt).toBe(datedEvent.recordedAt);
-    expect((await checkUserVersions(database, { repair: false })).differing).not.toContain(userId);
+    expect((await checkUserVersions(database(), { repair: false })).differing).not.toContain(userId);
   });
 });

@@ -3,7 +3,7 @@
 // (data decrypted, not yet written; or written, not yet committed) by a gate in what the test hands
 // it, forget runs, then the writer goes on: afterwards no table may hold the user's names.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runIdempotently } from "@/lib/application/idempotency";
 import { getServices, personalDataOptions } from "@/lib/application/services";
 import { forgetUser } from "@/lib/application/users/forget-user";
@@ -11,14 +11,14 @@ import { nameChangesProjection } from "@/lib/application/users/name-changes-proj
 import { newUserKey, storeUserKey, userKey } from "@/lib/application/users/personal-data";
 import { executeUserCommand } from "@/lib/application/users/user-commands";
 import { snapshotAfter, userFold } from "@/lib/application/users/user-events";
-import { closeDatabase, provideDatabase } from "@/lib/db";
 import type { UserEvent } from "@/lib/domain/users";
 import { createEventStore, WrongExpectedVersion, type EventStore } from "@/lib/eventstore";
 import type { Projection } from "@/lib/projections/projection";
 import { rebuildProjection } from "@/lib/projections/rebuild";
 import { runBatch } from "@/lib/projections/runner";
 import { api, newUserInput } from "@/lib/testing/api";
-import { testBackends, type TestDatabase } from "@/lib/testing/databases";
+import { testBackends } from "@/lib/testing/databases";
+import { provideTestDatabase } from "@/lib/testing/provided-database";
 import { feedShowsEverything } from "@/lib/testing/projections";
 
 /** A point a writer reaches and waits at until the test opens it. */
@@ -33,12 +33,7 @@ function gate() {
 const context = { actor: "test:erasure-races", correlationId: "erasure-races" };
 
 describe.each(testBackends())("forgetting a user against every writer of their decrypted data, on $name", (backend) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await backend.open();
-    provideDatabase(database);
-  });
-  afterAll(() => closeDatabase());
+  const database = provideTestDatabase(backend);
 
   /** A user renamed once: their old and new names are in a user.renamed event. */
   async function renamedUser() {
@@ -47,7 +42,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     const email = `quentin.${tag}@example.com`;
     const user = (await api.post("/api/users", newUserInput({ name: names[0], email }))).body as { id: string };
     expect((await api.post(`/api/users/${user.id}/rename`, { name: names[1] })).status).toBe(200);
-    await feedShowsEverything(database);
+    await feedShowsEverything(database());
     return { id: user.id, secrets: [...names, email] };
   }
 
@@ -56,18 +51,18 @@ describe.each(testBackends())("forgetting a user against every writer of their d
    * fold has nothing left to fold or keep; the tests of a fold's own snapshots need it to fold events.
    */
   async function withoutSnapshots<User extends { id: string }>(user: User): Promise<User> {
-    await database.query("DELETE FROM snapshots WHERE stream_id = $1", [`user-${user.id}`]);
+    await database().query("DELETE FROM snapshots WHERE stream_id = $1", [`user-${user.id}`]);
     return user;
   }
 
   /** The tables (all of them, rebuild copies included) that still hold any of these strings. */
   async function tablesHolding(secrets: string[]): Promise<string[]> {
-    const tables = await database.query<{ tablename: string }>(
+    const tables = await database().query<{ tablename: string }>(
       "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
     );
     const holding: string[] = [];
     for (const { tablename } of tables) {
-      const rows = await database.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t`);
+      const rows = await database().query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t`);
       const text = rows.map((row) => row.row).join("\n");
       if (secrets.some((secret) => text.includes(secret))) holding.push(tablename);
     }
@@ -100,10 +95,10 @@ describe.each(testBackends())("forgetting a user against every writer of their d
       () => (ended = true),
     );
     // PGlite runs one transaction at a time: forget cannot even start while the writer's is open.
-    if (database.backend === "pglite") return "waiting";
+    if (database().backend === "pglite") return "waiting";
     for (;;) {
       if (ended) return "ended";
-      const [row] = await database.query<{ waiting: boolean }>(
+      const [row] = await database().query<{ waiting: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
                          WHERE NOT l.granted AND a.datname = current_database() AND a.query ILIKE '%user_keys%') AS waiting`,
       );
@@ -117,7 +112,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     const { store } = await getServices();
     const readButNotWritten = gate();
     const batch = runBatch(
-      database,
+      database(),
       storeStoppingAt(store, readButNotWritten, () => true),
       nameChangesProjection,
       10_000,
@@ -127,7 +122,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     readButNotWritten.open();
     await batch;
 
-    const rows = await database.query<{ name: string; previous_name: string }>(
+    const rows = await database().query<{ name: string; previous_name: string }>(
       "SELECT name, previous_name FROM name_changes WHERE user_id = $1",
       [user.id],
     );
@@ -140,21 +135,21 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     const { store } = await getServices();
     const readButNotWritten = gate();
     const batch = runBatch(
-      database,
+      database(),
       storeStoppingAt(store, readButNotWritten, () => true),
       nameChangesProjection,
       10_000,
     );
     await readButNotWritten.reached;
     const streamId = `user-${user.id}`;
-    const [before] = await database.query<{ version: number }>(
+    const [before] = await database().query<{ version: number }>(
       "SELECT max(version)::int AS version FROM events WHERE stream_id = $1",
       [streamId],
     );
     await forgetUser(user.id, context);
     // What a rename that loaded the user before forget does next: it finds no key, makes one and
     // stores it with its append — which forget's event refuses, so no key comes back.
-    expect(await userKey(database, user.id)).toBeUndefined();
+    expect(await userKey(database(), user.id)).toBeUndefined();
     const staleRename = store.appendToStream(streamId, [{ type: "user.renamed", data: { from: "x", to: "y" } }], {
       expectedVersion: before!.version,
       inlineStatement: storeUserKey(user.id, newUserKey()),
@@ -164,7 +159,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     await batch;
 
     expect(await tablesHolding(user.secrets)).toEqual([]);
-    expect(await userKey(database, user.id)).toBeUndefined();
+    expect(await userKey(database(), user.id)).toBeUndefined();
   });
 
   it("a command that read the user before forget keeps no snapshot of them with its append", async () => {
@@ -182,7 +177,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     const staleRename = store.appendToStream(streamId, events, { expectedVersion: version, inlineStatement: inline });
     await expect(staleRename).rejects.toBeInstanceOf(WrongExpectedVersion);
 
-    expect(await database.query("SELECT version FROM snapshots WHERE stream_id = $1", [streamId])).toEqual([]);
+    expect(await database().query("SELECT version FROM snapshots WHERE stream_id = $1", [streamId])).toEqual([]);
     expect(await tablesHolding([...user.secrets, `${user.secrets[1]} Jr`])).toEqual([]);
   });
 
@@ -197,7 +192,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
         await writtenNotCommitted.pass();
       },
     };
-    const batch = runBatch(database, store, stopping, 10_000);
+    const batch = runBatch(database(), store, stopping, 10_000);
     await writtenNotCommitted.reached;
     const forgetting = forgetUser(user.id, context);
     // On PostgreSQL forget must be seen waiting for the batch's lock on the key (without that lock
@@ -207,7 +202,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     await Promise.all([batch, forgetting]);
     expect(forgetWas).toBe("waiting");
 
-    const rows = await database.query("SELECT name, previous_name FROM name_changes WHERE user_id = $1", [user.id]);
+    const rows = await database().query("SELECT name, previous_name FROM name_changes WHERE user_id = $1", [user.id]);
     expect(rows).toEqual([{ name: "[erased]", previous_name: "[erased]" }]);
     expect(await tablesHolding(user.secrets)).toEqual([]);
   });
@@ -217,7 +212,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     const { store } = await getServices();
     const readButNotWritten = gate();
     const rebuilding = rebuildProjection(
-      { database, store: storeStoppingAt(store, readButNotWritten, (call) => call === 1) },
+      { database: database(), store: storeStoppingAt(store, readButNotWritten, (call) => call === 1) },
       nameChangesProjection,
       { batchSize: 10_000 },
     );
@@ -226,7 +221,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     readButNotWritten.open();
     await rebuilding;
 
-    const rows = await database.query("SELECT name, previous_name FROM name_changes WHERE user_id = $1", [user.id]);
+    const rows = await database().query("SELECT name, previous_name FROM name_changes WHERE user_id = $1", [user.id]);
     expect(rows).toEqual([{ name: "[erased]", previous_name: "[erased]" }]);
     expect(await tablesHolding(user.secrets)).toEqual([]);
   });
@@ -240,7 +235,10 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     // The second read (the end of the log) is handed over only after the first batch is committed
     // to the copies: the rebuild stops there with the names in its copies, no transaction open.
     const rebuilding = rebuildProjection(
-      { database, store: storeStoppingAt(store, copiesWritten, async (call) => call === 2 && (await committed, true)) },
+      {
+        database: database(),
+        store: storeStoppingAt(store, copiesWritten, async (call) => call === 2 && (await committed, true)),
+      },
       nameChangesProjection,
       { batchSize: 10_000, onProgress: () => firstBatchCommitted() },
     );
@@ -251,16 +249,16 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     copiesWritten.open();
     await rebuilding;
 
-    const rows = await database.query("SELECT name, previous_name FROM name_changes WHERE user_id = $1", [user.id]);
+    const rows = await database().query("SELECT name, previous_name FROM name_changes WHERE user_id = $1", [user.id]);
     expect(rows).toEqual([{ name: "[erased]", previous_name: "[erased]" }]);
     expect(await tablesHolding(user.secrets)).toEqual([]);
   });
 
   it("a snapshot folded before forget and kept after is not kept", async () => {
     const user = await withoutSnapshots(await renamedUser());
-    const options = personalDataOptions(database);
+    const options = personalDataOptions(database());
     const decryptedNotFolded = gate();
-    const store = createEventStore(database, {
+    const store = createEventStore(database(), {
       ...options,
       async transformRead(events) {
         const decrypted = await options.transformRead!(events);
@@ -277,15 +275,17 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     // The reader itself had the names (it read before forget); nothing may keep them.
     expect(state).toMatchObject({ name: user.secrets[1] });
 
-    expect(await database.query("SELECT version FROM snapshots WHERE stream_id = $1", [`user-${user.id}`])).toEqual([]);
+    expect(await database().query("SELECT version FROM snapshots WHERE stream_id = $1", [`user-${user.id}`])).toEqual(
+      [],
+    );
     expect(await tablesHolding(user.secrets)).toEqual([]);
   });
 
   it("forget waits for a snapshot being kept of the user, then deletes it", async () => {
     const user = await withoutSnapshots(await renamedUser());
-    const options = personalDataOptions(database);
+    const options = personalDataOptions(database());
     const keptNotCommitted = gate();
-    const store = createEventStore(database, {
+    const store = createEventStore(database(), {
       ...options,
       async mayKeepSnapshots(tx, streamId) {
         const may = await options.mayKeepSnapshots!(tx, streamId);
@@ -304,15 +304,17 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     await Promise.all([folding, forgetting]);
     expect(forgetWas).toBe("waiting");
 
-    expect(await database.query("SELECT version FROM snapshots WHERE stream_id = $1", [`user-${user.id}`])).toEqual([]);
+    expect(await database().query("SELECT version FROM snapshots WHERE stream_id = $1", [`user-${user.id}`])).toEqual(
+      [],
+    );
     expect(await tablesHolding(user.secrets)).toEqual([]);
   });
 
   it("keeps snapshots of users who are not forgotten", async () => {
     const user = await withoutSnapshots(await renamedUser());
-    const store = createEventStore(database, personalDataOptions(database));
+    const store = createEventStore(database(), personalDataOptions(database()));
     await store.aggregateStream(`user-${user.id}`, { ...userFold, snapshots: { ...userFold.snapshots!, every: 1 } });
-    const kept = await database.query<{ version: number }>(
+    const kept = await database().query<{ version: number }>(
       "SELECT version FROM snapshots WHERE stream_id = $1 ORDER BY version",
       [`user-${user.id}`],
     );
@@ -338,7 +340,7 @@ describe.each(testBackends())("forgetting a user against every writer of their d
     const { response } = await replying;
     expect(response.body).toContain(user.secrets[1]);
 
-    expect(await database.query("SELECT key FROM idempotent_requests WHERE key = $1", [key])).toEqual([]);
+    expect(await database().query("SELECT key FROM idempotent_requests WHERE key = $1", [key])).toEqual([]);
     expect(await tablesHolding(user.secrets)).toEqual([]);
   });
 
@@ -350,9 +352,10 @@ describe.each(testBackends())("forgetting a user against every writer of their d
       headers: {},
       body: JSON.stringify({ id: user.id }),
     }));
-    const [stored] = await database.query<{ status: number }>("SELECT status FROM idempotent_requests WHERE key = $1", [
-      key,
-    ]);
+    const [stored] = await database().query<{ status: number }>(
+      "SELECT status FROM idempotent_requests WHERE key = $1",
+      [key],
+    );
     expect(stored).toEqual({ status: 200 });
   });
 });

@@ -1,26 +1,21 @@
 import { readTransformFor } from "../services";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, provideDatabase } from "../../db";
+import { describe, expect, it } from "vitest";
 import { foldUser, userStreamId } from "../../domain/users";
 import { createEventStore } from "../../eventstore";
-import { testBackends, type TestDatabase } from "../../testing/databases";
+import { testBackends } from "../../testing/databases";
+import { provideTestDatabase } from "../../testing/provided-database";
 import { AlreadySeeded, seedDemoUsers } from "./seed-demo-users";
 import { toRecordedUserEvent } from "./user-events";
 import { viewOfState } from "./user-view";
 
 describe.each(testBackends())("seeding demo users on $name", (backend) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await backend.open();
-    provideDatabase(database);
-  });
-  afterAll(() => closeDatabase());
+  const database = provideTestDatabase(backend);
 
   it("writes histories whose fold is exactly the users table, and refuses the same seed twice", async () => {
-    const report = await seedDemoUsers(database, { users: 40, months: 6, seed: 11, now: new Date() });
+    const report = await seedDemoUsers(database(), { users: 40, months: 6, seed: 11, now: new Date() });
     expect(report.users).toBe(40);
 
-    const rows = await database.query<{
+    const rows = await database().query<{
       id: string;
       name: string;
       email: string;
@@ -30,7 +25,7 @@ describe.each(testBackends())("seeding demo users on $name", (backend) => {
       updated_at: Date;
     }>("SELECT * FROM users ORDER BY id");
     expect(rows).toHaveLength(40);
-    const store = createEventStore(database, { transformRead: readTransformFor(database) });
+    const store = createEventStore(database(), { transformRead: readTransformFor(database()) });
     let events = 0;
     for (const row of rows) {
       const recorded = await store.readStream(userStreamId(row.id));
@@ -50,7 +45,7 @@ describe.each(testBackends())("seeding demo users on $name", (backend) => {
     }
     expect(events).toBe(report.events);
 
-    await expect(seedDemoUsers(database, { users: 5, months: 6, seed: 11, now: new Date() })).rejects.toBeInstanceOf(
+    await expect(seedDemoUsers(database(), { users: 5, months: 6, seed: 11, now: new Date() })).rejects.toBeInstanceOf(
       AlreadySeeded,
     );
   });

@@ -2,9 +2,9 @@
 // count, changes of status, backdated renames and forgets, racing each other and a repair that
 // rebuilds the counts. Nothing fails (no deadlock, no lost update), and afterwards the counts are
 // exactly what the rows make and the lists, totals included, exactly the fold's.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, provideDatabase } from "../../db";
-import { testBackends, type TestDatabase } from "../../testing/databases";
+import { describe, expect, it } from "vitest";
+import { testBackends } from "../../testing/databases";
+import { provideTestDatabase } from "../../testing/provided-database";
 import { registerStartingUsers } from "../../testing/register-users";
 import { expectSameList } from "../../testing/as-of-list-expectations";
 import { forgetUser } from "./forget-user";
@@ -15,17 +15,12 @@ import { checkUserVersions } from "./user-versions";
 const context = { actor: "test:user-version-counts", correlationId: "user-version-counts-test" };
 
 describe.each(testBackends())("the as-of totals' counts under concurrency on $name", (backend) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await backend.open();
-    provideDatabase(database);
-  });
-  afterAll(() => closeDatabase());
+  const database = provideTestDatabase(backend);
 
   // Whole lists, totals included, of each status: what the counts answer and what the fold gives.
   async function expectListsAsFolded(at: Date) {
     for (const status of [undefined, "active", "deactivated"] as const)
-      await expectSameList(database, { limit: 25, ...(status ? { status } : {}) }, at);
+      await expectSameList(database(), { limit: 25, ...(status ? { status } : {}) }, at);
   }
 
   it("stay exact when registrations, changes of status, backdated renames, forgets and a repair race", async () => {
@@ -58,27 +53,27 @@ describe.each(testBackends())("the as-of totals' counts under concurrency on $na
       );
     };
     const racing = Array.from({ length: 60 }, (_, index) => command(index));
-    const repairing = checkUserVersionCounts(database, { repair: true }).then(() =>
-      checkUserVersionCounts(database, { repair: true }),
+    const repairing = checkUserVersionCounts(database(), { repair: true }).then(() =>
+      checkUserVersionCounts(database(), { repair: true }),
     );
     await Promise.all([...racing, repairing]);
 
-    const check = await checkUserVersions(database, { repair: false });
+    const check = await checkUserVersions(database(), { repair: false });
     expect(check.differing).toEqual([]);
     expect(check.countsDiffering).toBe(0);
     for (const at of [before, new Date(Date.now() + 1000)]) await expectListsAsFolded(at);
   }, 120_000);
 
   it("the check finds a count that no row makes, and a row whose count is missing", async () => {
-    await database.query(
+    await database().query(
       "UPDATE user_version_counts SET users = users + 1 WHERE grain = 'day' AND status = 'active' AND known_at = (SELECT max(known_at) FROM user_version_counts WHERE grain = 'day')",
     );
-    await database.query(
+    await database().query(
       "DELETE FROM user_version_counts WHERE grain = 'instant' AND known_at = (SELECT max(known_at) FROM user_version_counts WHERE grain = 'instant')",
     );
-    expect(await checkUserVersionCounts(database, { repair: false })).toBeGreaterThanOrEqual(2);
-    expect(await checkUserVersionCounts(database, { repair: true })).toBeGreaterThanOrEqual(2);
-    expect(await checkUserVersionCounts(database, { repair: false })).toBe(0);
+    expect(await checkUserVersionCounts(database(), { repair: false })).toBeGreaterThanOrEqual(2);
+    expect(await checkUserVersionCounts(database(), { repair: true })).toBeGreaterThanOrEqual(2);
+    expect(await checkUserVersionCounts(database(), { repair: false })).toBe(0);
     await expectListsAsFolded(new Date(Date.now() + 1000));
   }, 60_000);
 });

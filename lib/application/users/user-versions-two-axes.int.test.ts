@@ -4,10 +4,10 @@
 // first, now — with filters and every page; and what the appends wrote is what the log makes.
 // PROPERTY_SEED=<seed> replays a run, PROPERTY_RUNS=<n> runs longer.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, provideDatabase } from "../../db";
+import { describe, expect, it } from "vitest";
 import { registerStartingUsers } from "../../testing/register-users";
 import { testBackends, type TestDatabase } from "../../testing/databases";
+import { provideTestDatabase } from "../../testing/provided-database";
 import { listUsersByFoldingOnTwoAxes } from "../../testing/users-as-of-fold";
 import { forgetUser } from "./forget-user";
 import { executeUserCommand, type UserCommandInput } from "./user-commands";
@@ -122,12 +122,7 @@ const spread = <T>(instants: T[], most: number) =>
     : instants.filter((_, index) => index % Math.ceil(instants.length / most) === 0 || index === instants.length - 1);
 
 describe.each(testBackends())("the temporal index on two time axes on $name", (backend) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await backend.open();
-    provideDatabase(database);
-  });
-  afterAll(() => closeDatabase());
+  const database = provideTestDatabase(backend);
 
   it("answers the list at any effective instant as known at any instant exactly as the fold, for histories with backdated changes", async () => {
     let run = 0;
@@ -137,17 +132,17 @@ describe.each(testBackends())("the temporal index on two time axes on $name", (b
         const ids = await registerStartingUsers(3, domain, context);
         for (const { user, change, backdate } of steps) {
           const userId = ids[user]!;
-          const effectiveAt = await effectiveAtFor(database, userId, backdate);
+          const effectiveAt = await effectiveAtFor(database(), userId, backdate);
           const command = commandFor(userId, change, `${change.kind}${user}@u${user}.${domain}`, effectiveAt);
           // Refusals (a change the effective history does not allow, a forgotten user changed…) are part of random histories.
           if (command === "forget") await forgetUser(userId, context);
           else await executeUserCommand(command, context).catch(() => undefined);
         }
-        const recorded = await database.query<{ recorded_at: Date }>(
+        const recorded = await database().query<{ recorded_at: Date }>(
           "SELECT recorded_at FROM events WHERE stream_id = ANY($1::text[]) ORDER BY recorded_at",
           [ids.map((id) => `user-${id}`)],
         );
-        const effective = (await Promise.all(ids.map((id) => effectiveInstants(database, id)))).flat();
+        const effective = (await Promise.all(ids.map((id) => effectiveInstants(database(), id)))).flat();
         const times = [...new Set([...recorded.map((row) => row.recorded_at.getTime()), ...effective])].sort(
           (a, b) => a - b,
         );
@@ -162,11 +157,11 @@ describe.each(testBackends())("the temporal index on two time axes on $name", (b
               { limit: 2, status: "deactivated" as const },
               { limit: 2, q: domain, status: "active" as const },
             ]) {
-              await expectSameList(database, query, { at, knownAt });
+              await expectSameList(database(), query, { at, knownAt });
             }
           }
         }
-        const check = await checkUserVersions(database, { repair: false });
+        const check = await checkUserVersions(database(), { repair: false });
         expect(check.differing.filter((id) => ids.includes(id))).toEqual([]);
       }),
       { numRuns, seed },

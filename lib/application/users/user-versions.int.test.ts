@@ -4,10 +4,10 @@
 // with every filter and every page. And its check finds and repairs whatever differs from the log.
 // PROPERTY_SEED=<seed> replays a run, PROPERTY_RUNS=<n> runs longer.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, provideDatabase } from "../../db";
+import { describe, expect, it } from "vitest";
 import { registerStartingUsers } from "../../testing/register-users";
 import { testBackends, type TestDatabase } from "../../testing/databases";
+import { provideTestDatabase } from "../../testing/provided-database";
 import { expectSameList } from "../../testing/as-of-list-expectations";
 import { forgetUser } from "./forget-user";
 import { seedDemoUsers } from "./seed-demo-users";
@@ -96,12 +96,7 @@ const queries = (domain: string): Omit<UserListQuery, "at" | "knownAt" | "cursor
 ];
 
 describe.each(testBackends())("the temporal index of user versions on $name", (backend) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await backend.open();
-    provideDatabase(database);
-  });
-  afterAll(() => closeDatabase());
+  const database = provideTestDatabase(backend);
 
   it("answers the as-of list exactly as the fold, for random commands on a few users", async () => {
     let run = 0;
@@ -115,47 +110,47 @@ describe.each(testBackends())("the temporal index of user versions on $name", (b
           if (command === "forget") await forgetUser(ids[user]!, context);
           else await executeUserCommand(command, context).catch(() => undefined);
         }
-        const since = await database.query<{ recorded_at: Date }>(
+        const since = await database().query<{ recorded_at: Date }>(
           "SELECT recorded_at FROM events WHERE stream_id = ANY($1::text[]) ORDER BY recorded_at",
           [ids.map((id) => `user-${id}`)],
         );
         const times = since.map((row) => row.recorded_at.getTime());
         const instants = [times[0]! - 1, ...times.flatMap((time) => [time, time + 1])].map((time) => new Date(time));
-        for (const at of instants) for (const query of queries(domain)) await expectSameList(database, query, at);
+        for (const at of instants) for (const query of queries(domain)) await expectSameList(database(), query, at);
         // The totals' counts, kept by each append, are what the rows make (decision 030).
-        expect(await checkUserVersionCounts(database, { repair: false })).toBe(0);
+        expect(await checkUserVersionCounts(database(), { repair: false })).toBe(0);
       }),
       { numRuns, seed },
     );
   }, 300_000);
 
   it("answers exactly as the fold over seeded histories, at every event's time, either side of it and before the first", async () => {
-    await seedDemoUsers(database, { users: 60, months: 6, seed: 31, now: new Date() });
-    for (const at of await instantsAroundEvents(database, 25)) {
+    await seedDemoUsers(database(), { users: 60, months: 6, seed: 31, now: new Date() });
+    for (const at of await instantsAroundEvents(database(), 25)) {
       for (const query of [{ limit: 25 }, { limit: 9, status: "deactivated" as const }, { limit: 20, q: "an" }]) {
-        await expectSameList(database, query, at);
+        await expectSameList(database(), query, at);
       }
     }
   }, 300_000);
 
   it("finds what differs from the log and repairs it, and then finds nothing", async () => {
-    expect((await checkUserVersions(database, { repair: false })).differing).toEqual([]);
+    expect((await checkUserVersions(database(), { repair: false })).differing).toEqual([]);
     // Reopening a row's effective interval differs from the log only for a user with a closed one: at least two versions.
-    const [third] = await database.query<{ user_id: string }>(
+    const [third] = await database().query<{ user_id: string }>(
       "SELECT user_id::text AS user_id FROM user_versions GROUP BY user_id HAVING count(*) > 1 ORDER BY user_id LIMIT 1",
     );
-    const [first, second] = await database.query<{ user_id: string }>(
+    const [first, second] = await database().query<{ user_id: string }>(
       "SELECT DISTINCT user_id::text AS user_id FROM user_versions WHERE user_id <> $1::uuid ORDER BY user_id LIMIT 2",
       [third!.user_id],
     );
-    await database.query("DELETE FROM user_versions WHERE user_id = $1 AND version = 1", [first!.user_id]);
-    await database.query(
+    await database().query("DELETE FROM user_versions WHERE user_id = $1 AND version = 1", [first!.user_id]);
+    await database().query(
       "UPDATE user_versions SET name = 'Someone else', name_lower = 'someone else' WHERE user_id = $1",
       [second!.user_id],
     );
-    await database.query("UPDATE user_versions SET effective_to = NULL WHERE user_id = $1", [third!.user_id]);
+    await database().query("UPDATE user_versions SET effective_to = NULL WHERE user_id = $1", [third!.user_id]);
     const orphan = crypto.randomUUID();
-    await database.query(
+    await database().query(
       `INSERT INTO user_versions (user_id, version, name, name_lower, email, status, created_at, updated_at, registered_at,
                                   recorded_from, effective_from)
        VALUES ($1, 1, 'Nobody', 'nobody', 'nobody@example.com', 'active', now(), now(), now(), now(), now())`,
@@ -163,23 +158,23 @@ describe.each(testBackends())("the temporal index of user versions on $name", (b
     );
 
     // And a count of the totals that no row makes.
-    await database.query(
+    await database().query(
       `INSERT INTO user_version_counts (grain, known_at, effective_at, status, users) VALUES ('day', '2001-01-01', '2001-01-01', 'active', 7)`,
     );
 
-    const found = await checkUserVersions(database, { repair: false });
+    const found = await checkUserVersions(database(), { repair: false });
     expect(found.differing.sort()).toEqual([first!.user_id, second!.user_id, third!.user_id].sort());
     expect(found.orphans).toBe(1);
     expect(found.countsDiffering).toBeGreaterThan(1);
-    const repaired = await checkUserVersions(database, { repair: true });
+    const repaired = await checkUserVersions(database(), { repair: true });
     expect(repaired.differing.sort()).toEqual(found.differing);
     expect(repaired.stillDiffering).toEqual([]);
-    expect(await checkUserVersions(database, { repair: false })).toMatchObject({
+    expect(await checkUserVersions(database(), { repair: false })).toMatchObject({
       differing: [],
       orphans: 0,
       countsDiffering: 0,
     });
-    await expectSameList(database, { limit: 10 }, new Date());
-    await expectSameList(database, { limit: 10, status: "deactivated" }, new Date());
+    await expectSameList(database(), { limit: 10 }, new Date());
+    await expectSameList(database(), { limit: 10, status: "deactivated" }, new Date());
   }, 120_000);
 });
