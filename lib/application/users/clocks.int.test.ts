@@ -8,7 +8,7 @@
 // moves it (no skew); on PostgreSQL only the application's clock moves.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import { executeUserCommand, type UserCommandInput } from "@/lib/application/users/user-commands";
+import { executeUserCommand, previewUserCommand, type UserCommandInput } from "@/lib/application/users/user-commands";
 import { getUser, getUserAt, getUserEvents } from "@/lib/application/users/user-queries";
 import { checkUserVersions } from "@/lib/application/users/user-versions";
 import { testBackends, type TestDatabase } from "@/lib/testing/databases";
@@ -32,15 +32,17 @@ async function registered(): Promise<{ userId: string; tag: string }> {
   return { userId, tag };
 }
 
-/** The command handled with the application's clock `aheadMs` ahead of the real one. */
-async function withClockAhead(aheadMs: number, command: UserCommandInput | (() => UserCommandInput)) {
+/** `work` done with the application's clock `aheadMs` ahead of the real one (behind when negative). */
+async function withClockAhead<T>(aheadMs: number, work: () => Promise<T>): Promise<T> {
   vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + aheadMs });
   try {
-    return await executeUserCommand(typeof command === "function" ? command() : command, context);
+    return await work();
   } finally {
     vi.useRealTimers();
   }
 }
+
+const execute = (command: UserCommandInput) => executeUserCommand(command, context);
 
 /** The user's row of the temporal index open on both axes. */
 async function openVersion(database: TestDatabase, userId: string) {
@@ -55,7 +57,7 @@ describe.each(testBackends())("clocks that disagree, on $name", (backend) => {
 
   it("a clock that steps back between two commands: the later command is answered, and the user's current version is its", async () => {
     const { userId, tag } = await registered();
-    await withClockAhead(10_000, { type: "RenameUser", userId, name: `Ada Ahead ${tag}` });
+    await withClockAhead(10_000, () => execute({ type: "RenameUser", userId, name: `Ada Ahead ${tag}` }));
     const { user } = await executeUserCommand({ type: "RenameUser", userId, name: `Ada After ${tag}` }, context);
     expect(user).toMatchObject({ name: `Ada After ${tag}`, version: 3 });
 
@@ -70,12 +72,9 @@ describe.each(testBackends())("clocks that disagree, on $name", (backend) => {
 
   it("a change dated now by an application clock ahead takes effect when recorded: the next change holds in the fold, the users row and the temporal index alike", async () => {
     const { userId, tag } = await registered();
-    const dated = await withClockAhead(10_000, () => ({
-      type: "RenameUser",
-      userId,
-      name: `Ada Dated ${tag}`,
-      effectiveAt: new Date().toISOString(),
-    }));
+    const dated = await withClockAhead(10_000, () =>
+      execute({ type: "RenameUser", userId, name: `Ada Dated ${tag}`, effectiveAt: new Date().toISOString() }),
+    );
     expect(dated.user.name).toBe(`Ada Dated ${tag}`);
     const { user } = await executeUserCommand({ type: "RenameUser", userId, name: `Ada Later ${tag}` }, context);
 
@@ -89,5 +88,22 @@ describe.each(testBackends())("clocks that disagree, on $name", (backend) => {
     const datedEvent = (await getUserEvents(userId))[1]!;
     expect(datedEvent.data.effectiveAt).toBe(datedEvent.recordedAt);
     expect((await checkUserVersions(database(), { repair: false })).differing).not.toContain(userId);
+  });
+
+  it("a dry run at ?at= with the application's clock behind the database's decides against the user GET ?at= shows", async () => {
+    const { userId, tag } = await registered();
+    await execute({ type: "RenameUser", userId, name: `Ada Renamed ${tag}` });
+    // The instant is kept to the millisecond, the events to the microsecond: clear of the rename.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const instant = new Date();
+    expect(await getUserAt(userId, { effectiveAt: instant })).toMatchObject({ name: `Ada Renamed ${tag}`, version: 2 });
+
+    const preview = await withClockAhead(-10_000, () =>
+      previewUserCommand({ type: "ChangeEmail", userId, email: `ada.moved.${tag}@example.com` }, context, {
+        effectiveAt: instant.toISOString(),
+      }),
+    );
+    expect(preview.decidedAgainst).toMatchObject({ point: "at", version: 2 });
+    expect(preview.before).toMatchObject({ name: `Ada Renamed ${tag}`, version: 2 });
   });
 });

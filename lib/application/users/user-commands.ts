@@ -47,6 +47,7 @@ import { snapshotAfter, toNewEvent, toRecordedUserEvent, userFold } from "./user
 import { asEmailTaken, upsertUserRow } from "./users-projection";
 import { recordUserVersions } from "./user-versions";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
+import { latestInstant } from "../../validation/query-fields";
 
 export type { CommandContext } from "../command-handler";
 
@@ -113,8 +114,9 @@ async function loadUserAt(store: EventStore, streamId: string, point: DecisionPo
       );
     return { state, version: reached };
   }
+  // As known now: every event recorded, whatever this process's clock says (the database's may be ahead).
   const events = (await store.readStream(streamId)).map(toRecordedUserEvent);
-  const state = userStateAt(events, { effectiveAt: point.effectiveAt, knownAt: new Date().toISOString() });
+  const state = userStateAt(events, { effectiveAt: point.effectiveAt, knownAt: latestInstant.toISOString() });
   return { state, version: state.status === "unregistered" ? 0 : state.version };
 }
 
