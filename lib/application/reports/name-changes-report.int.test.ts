@@ -2,7 +2,7 @@
 // their edges, instants in the past, every sort order, and its CSV.
 import { feedShowsEverything } from "../../testing/projections";
 import { catchUp } from "../../testing/projections";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeDatabase, provideDatabase } from "../../db";
 import { api, authorizedRequest, newUserInput } from "../../testing/api";
 import { testBackends } from "../../testing/databases";
@@ -24,8 +24,10 @@ const asText = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : va
 interface Rename {
   userId: string;
   version: number;
-  /** When it was recorded. */
+  /** When it was recorded, to the millisecond (as the API shows it). */
   at: number;
+  /** When it was recorded, to the microsecond (as "recorded by" compares it). */
+  atMicros: number;
   /** When it took effect. */
   effectiveAt: number;
   previousName: string;
@@ -35,6 +37,13 @@ interface Rename {
 async function allRenames(): Promise<Rename[]> {
   const { store, database } = await getServices();
   await feedShowsEverything(database);
+  const micros = new Map(
+    (
+      await database.query<{ position: string; micros: string }>(
+        "SELECT position, (extract(epoch FROM recorded_at) * 1000000)::bigint AS micros FROM events WHERE type = 'user.renamed'",
+      )
+    ).map((row) => [Number(row.position), Number(row.micros)]),
+  );
   const renames: Rename[] = [];
   for (let after = 0; ;) {
     const page = await store.readAll({ after, limit: 1000 });
@@ -45,6 +54,7 @@ async function allRenames(): Promise<Rename[]> {
           userId: event.streamId.slice(5),
           version: event.version,
           at: event.recordedAt.getTime(),
+          atMicros: micros.get(event.position)!,
           effectiveAt: Date.parse(event.data.effectiveAt as string),
           previousName: event.data.previousName as string,
           name: event.data.name as string,
@@ -72,11 +82,11 @@ function bruteForce(
   for (const [userId, list] of byUser) {
     const ordered = [...list].sort(basis === "effective" ? inFoldOrder : (a, b) => a.version - b.version);
     const inWindow = ordered.filter(
-      (r) => on(r) >= from.getTime() && on(r) < to.getTime() && r.at <= instant.getTime(),
+      (r) => on(r) >= from.getTime() && on(r) < to.getTime() && r.atMicros <= instant.getTime() * 1000,
     );
     if (inWindow.length === 0) continue;
     // The name the user had as Rewind knew them then: the latest-effective rename recorded by then.
-    const known = list.filter((r) => r.at <= instant.getTime()).sort(inFoldOrder);
+    const known = list.filter((r) => r.atMicros <= instant.getTime() * 1000).sort(inFoldOrder);
     rows.push({
       userId,
       currentName: known[known.length - 1]!.name,
@@ -311,8 +321,10 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
 
   it("reads as it would have on an earlier date: later renames and later names do not count", async () => {
     const renames = (await allRenames()).sort((a, b) => a.at - b.at);
-    // Exactly at a rename: "as it read on D" includes what was recorded at D.
-    const asOf = new Date(renames[Math.floor(renames.length / 2)]!.at);
+    // Exactly at a rename: "as it read on D" includes what was recorded at D (a seeded rename, recorded
+    // on the millisecond: one recorded later within D's millisecond was not recorded by D).
+    const onTheMillisecond = renames.filter((rename) => rename.atMicros === rename.at * 1000);
+    const asOf = new Date(onTheMillisecond[Math.floor(onTheMillisecond.length / 2)]!.at);
     const from = new Date(asOf.getTime() + 1);
     from.setUTCMonth(from.getUTCMonth() - 6);
     const body = await report(`asOf=${asOf.toISOString()}&limit=1000`);
@@ -439,6 +451,57 @@ describe.each(testBackends())("name-changes report on $name", (backend) => {
     for (const name of formulaNames) expect(rows.some((row) => row[1] === `'${name}`)).toBe(true);
     expect(rows.some((row) => row[5] === "'=1+1 → Back to normal")).toBe(true);
     expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+  });
+
+  /** A new user renamed once through the API, and when the rename was recorded, to the microsecond. */
+  const renamedUser = async () => {
+    const { database: db } = await getServices();
+    const user = (await api.post("/api/users", newUserInput())).body as { id: string };
+    const name = `Renamed ${user.id.slice(0, 8)}`;
+    expect((await api.post(`/api/users/${user.id}/rename`, { name })).status).toBe(200);
+    const [{ micros } = { micros: "0" }] = await db.query<{ micros: string }>(
+      `SELECT (extract(epoch FROM recorded_at) * 1000000)::bigint AS micros FROM events
+        WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`,
+      [userStreamId(user.id)],
+    );
+    return { userId: user.id, name, recordedMicros: Number(micros) };
+  };
+  const namesIn = (items: NameChangeRow[], userId: string) => items.find((row) => row.userId === userId)?.names ?? [];
+
+  it("counts a rename as recorded by an instant from its microsecond on, as the user page's ?knownAt= does", async () => {
+    // On PostgreSQL a rename is recorded within its millisecond (not at its start: 999 times in 1,000),
+    // so at that millisecond it is not yet recorded; PGlite's clock gives whole milliseconds.
+    const renamed = await renamedUser();
+    const { database: db, store } = await getServices();
+    await catchUp(db, store, nameChangesProjection, 7);
+    const millisecond = Math.floor(renamed.recordedMicros / 1000);
+    const day = 86_400_000;
+    const window = `from=${new Date(millisecond - day).toISOString()}&to=${new Date(millisecond + day).toISOString()}`;
+    for (const at of [millisecond, millisecond + 1]) {
+      const recordedBy = at * 1000 >= renamed.recordedMicros;
+      const instant = new Date(at).toISOString();
+      const page = (await api.get(`/api/users/${renamed.userId}?knownAt=${instant}`)).body as { name: string };
+      expect(page.name === renamed.name, `the user page at ${instant}`).toBe(recordedBy);
+      for (const basis of ["recorded", "effective"]) {
+        const { items } = await report(`basis=${basis}&${window}&asOf=${instant}&limit=1000`);
+        expect(namesIn(items, renamed.userId).includes(renamed.name), `${basis} at ${instant}`).toBe(recordedBy);
+      }
+    }
+  });
+
+  it("as known now (no asOf), counts every rename recorded, even with the application's clock behind the database's", async () => {
+    const renamed = await renamedUser();
+    const { database: db, store } = await getServices();
+    await catchUp(db, store, nameChangesProjection, 7);
+    const day = 86_400_000;
+    const window = `from=${new Date(Date.now() - day).toISOString()}&to=${new Date(Date.now() + day).toISOString()}`;
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() - 10_000 });
+    try {
+      const { items } = await report(`${window}&limit=1000`);
+      expect(namesIn(items, renamed.userId)).toContain(renamed.name);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it.each([

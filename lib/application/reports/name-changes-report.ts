@@ -5,6 +5,7 @@
 // (what Rewind knew by then).
 import { getServices } from "../services";
 import { csvCellSql } from "./csv";
+import { latestInstant } from "../../validation/query-fields";
 
 export const nameChangeSorts = ["current_name", "renames", "first_rename", "last_rename"] as const;
 export type NameChangeSort = (typeof nameChangeSorts)[number];
@@ -124,7 +125,8 @@ const toRow = (row: ReportRow): NameChangeRow => ({
   names: [row.name_before, ...row.new_names],
 });
 
-const instantOf = (query: Pick<NameChangeQuery, "asOf">) => query.asOf ?? new Date();
+// Without asOf, as known now: every rename recorded, whatever this process's clock says.
+const instantOf = (query: Pick<NameChangeQuery, "asOf">) => query.asOf ?? latestInstant;
 
 /**
  * The first `count` users in order of their last rename in the window, newest first: the first

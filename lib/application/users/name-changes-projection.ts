@@ -11,7 +11,8 @@ import { holdKeysForWriting } from "./personal-data";
 export const nameChangesProjection: Projection = {
   name: "name_changes",
   // 2: name_change_users and name_change_last_days; 3: effective time beside recorded time; 4: no
-  // rename effective after it was recorded (an application clock ahead of the database's)
+  // rename effective after it was recorded (an application clock ahead of the database's), and
+  // renamed_at to the microsecond
   version: 4,
   eventTypes: ["user.renamed"],
   tables: ["name_changes", "name_change_users", "name_change_last_days", "name_change_last_effective_days"],
@@ -32,9 +33,13 @@ export const nameChangesProjection: Projection = {
          ) moves GROUP BY day
          ON CONFLICT (day) DO UPDATE SET users = "${table(days)}".users + excluded.users`;
     await tx.query(
+      // When each was recorded, from the log to the microsecond (an event read carries it to the
+      // millisecond): the report's "recorded by" compares instants as the fold and the temporal index do.
       `WITH renames AS (
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
-           AS r(user_id, version, position, previous_name, name, renamed_at, effective_at)
+         SELECT r.user_id, r.version, r.position, r.previous_name, r.name, event.recorded_at AS renamed_at, r.effective_at
+           FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])
+                AS r(user_id, version, position, previous_name, name, effective_at)
+           JOIN events AS event ON event.stream_id = '${userStreamType}-' || r.user_id AND event.version = r.version
        ), inserted AS (
          INSERT INTO "${table("name_changes")}" (user_id, version, position, previous_name, name, renamed_at, effective_at)
          SELECT * FROM renames
@@ -62,7 +67,6 @@ export const nameChangesProjection: Projection = {
         events.map((event) => event.position),
         events.map((event) => event.data.previousName),
         events.map((event) => event.data.name),
-        events.map((event) => event.recordedAt),
         events.map((event) => event.data.effectiveAt ?? event.recordedAt),
       ],
     );
