@@ -15,7 +15,6 @@ export interface SnapshotKeeping {
 interface TakenSnapshot {
   version: number;
   state: unknown;
-  maxRecordedAt: number;
 }
 
 export async function aggregateStream<State>(
@@ -31,7 +30,6 @@ export async function aggregateStream<State>(
 
   let state = fold.initialState;
   let version = 0;
-  let maxRecordedAt = 0;
   let events: RecordedEvent[];
   if (snapshots) {
     const companion = context.foldCompanion?.(streamId);
@@ -45,7 +43,6 @@ export async function aggregateStream<State>(
     if (nearest) {
       state = nearest.data as State;
       version = nearest.version;
-      maxRecordedAt = nearest.recorded_at.getTime();
     }
     events = await context.read(
       nearest ? rows.slice(1) : rows,
@@ -62,8 +59,7 @@ export async function aggregateStream<State>(
     contiguous &&= event.version === version + 1;
     state = fold.evolve(state, event);
     version = event.version;
-    maxRecordedAt = Math.max(maxRecordedAt, event.recordedAt.getTime());
-    if (snapshots && contiguous && version % snapshots.every === 0) taken.push({ version, state, maxRecordedAt });
+    if (snapshots && contiguous && version % snapshots.every === 0) taken.push({ version, state });
   }
   if (snapshots && taken.length > 0) await saveSnapshots(context, streamId, snapshots, taken);
   return { state, version };
@@ -85,7 +81,6 @@ async function saveSnapshots(
         fold.version,
         taken.map((snapshot) => snapshot.version),
         taken.map((snapshot) => JSON.stringify(snapshot.state)),
-        taken.map((snapshot) => new Date(snapshot.maxRecordedAt)),
       ],
     });
   const { database, mayKeepSnapshots } = context;

@@ -75,6 +75,25 @@ describe.each(testBackends())("snapshots on $name", (backend) => {
     );
   });
 
+  it("keeps the latest instant a snapshot folds to the microsecond: a fold up to an instant inside that millisecond does not start from it", async () => {
+    const streamId = `tally-${++streams}`;
+    // Recorded by the database's clock: on PostgreSQL within a millisecond, not at its start (999 times in 1,000).
+    await store.appendToStream(streamId, [{ type: "counted", data: { n: 1 } }], { expectedVersion: "no_stream" });
+    await store.appendToStream(streamId, [{ type: "counted", data: { n: 2 } }], { expectedVersion: 1 });
+    await store.aggregateStream(streamId, withSnapshots(2));
+    const [instants] = await database.query<{ kept: string; latest: string }>(
+      `SELECT max_recorded_at::text AS kept, (SELECT max(recorded_at) FROM events WHERE stream_id = $1)::text AS latest
+         FROM snapshots WHERE stream_id = $1`,
+      [streamId],
+    );
+    expect(instants!.kept).toBe(instants!.latest);
+    // The millisecond the second event was recorded in, as a read gives it.
+    const until = (await store.readStream(streamId))[1]!.recordedAt;
+    expect(await store.aggregateStream(streamId, withSnapshots(2), { until })).toEqual(
+      await store.aggregateStream(streamId, plain, { until }),
+    );
+  });
+
   it("keeps one every N versions, reads from the nearest, and ignores them once the fold's version changes", async () => {
     const streamId = `tally-${++streams}`;
     await store.appendToStream(
