@@ -105,6 +105,31 @@ describe.each(testBackends())("snapshots kept by the append on $name", (backend)
     await expectFoldsAlike(streamId);
   });
 
+  it("drops the snapshots of the fold's earlier versions, not those of a later one", async () => {
+    const streamId = `tally-${++streams}`;
+    const minute = (n: number) => new Date(Date.parse("2026-01-01T10:00:00.000Z") + n * 60_000);
+    for (const n of [1, 2, 3]) {
+      await store.appendToStream(streamId, [{ type: "counted", data: { n } }], {
+        expectedVersion: n === 1 ? "no_stream" : n - 1,
+        recordedAt: minute(n),
+      });
+    }
+    // Periodic snapshots at version 3 of the fold as it was, as it is, and as a newer release folds it.
+    for (const version of [snapshots.version - 1, snapshots.version, snapshots.version + 1])
+      await store.aggregateStream(streamId, { ...plain, snapshots: { ...snapshots, version } });
+    const foldVersions = async () =>
+      (
+        await database.query<{ fold_version: number }>(
+          "SELECT fold_version FROM snapshots WHERE stream_id = $1 ORDER BY fold_version, version",
+          [streamId],
+        )
+      ).map((row) => row.fold_version);
+    expect(await foldVersions()).toEqual([snapshots.version - 1, snapshots.version, snapshots.version + 1]);
+    await appendKeeping(streamId, [4], minute(4), minute(3));
+    expect(await foldVersions()).toEqual([snapshots.version, snapshots.version, snapshots.version + 1]);
+    await expectFoldsAlike(streamId);
+  });
+
   it("keeps none when the new events are not recorded a millisecond after the latest earlier one", async () => {
     const streamId = `tally-${++streams}`;
     const first = new Date("2026-01-01T10:00:00.000Z");

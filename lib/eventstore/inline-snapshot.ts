@@ -63,10 +63,13 @@ export function inlineSnapshotStatements(snapshot: InlineSnapshot): Statement[] 
     ],
   };
   // Every other version's snapshot was a command's (a fold keeps only periodic ones): all are replaced.
+  // Those of the fold's earlier versions no fold reads any more: they go too, stream by stream (a
+  // later version's, kept by a newer release during a rolling deployment, stays).
   const drop: Statement = {
     name: "drop",
     text: `DELETE FROM snapshots
-            WHERE stream_id = $1 AND fold_name = $2 AND fold_version = $3 AND version < $5 AND version % $4 <> 0
+            WHERE stream_id = $1 AND fold_name = $2
+              AND (fold_version < $3 OR (fold_version = $3 AND version < $5 AND version % $4 <> 0))
               AND EXISTS (SELECT 1 FROM appended)`,
     values: [streamId, snapshots.name, snapshots.version, snapshots.every, version],
   };
