@@ -37,9 +37,9 @@ export const nameChangesProjection: Projection = {
       // millisecond): the report's "recorded by" compares instants as the fold and the temporal index do.
       `WITH renames AS (
          SELECT r.user_id, r.version, r.position, r.previous_name, r.name, event.recorded_at AS renamed_at, r.effective_at
-           FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[])
-                AS r(user_id, version, position, previous_name, name, effective_at)
-           JOIN events AS event ON event.stream_id = '${userStreamType}-' || r.user_id AND event.version = r.version
+           FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
+                AS r(user_id, version, position, previous_name, name, effective_at, stream_id)
+           JOIN events AS event ON event.stream_id = r.stream_id AND event.version = r.version
        ), inserted AS (
          INSERT INTO "${table("name_changes")}" (user_id, version, position, previous_name, name, renamed_at, effective_at)
          SELECT * FROM renames
@@ -68,6 +68,7 @@ export const nameChangesProjection: Projection = {
         events.map((event) => event.data.previousName),
         events.map((event) => event.data.name),
         events.map((event) => event.data.effectiveAt ?? event.recordedAt),
+        events.map((event) => event.streamId),
       ],
     );
   },
