@@ -8,8 +8,12 @@ import { toRecordedEvent, type EventRow } from "../eventstore";
 /** An instant in SQL as text to the microsecond: compared so, the projection's recorded instants must be exact. */
 const exactInstant = (sql: string) => `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/** A rename's effective instant in SQL: its effectiveAt, else its recorded time to the millisecond. */
-const effectiveAt = "coalesce((data->>'effectiveAt')::timestamptz, date_trunc('milliseconds', recorded_at))";
+/**
+ * A rename's effective instant in SQL: its effectiveAt, else its recorded time to the millisecond —
+ * never later than that (decision 032).
+ */
+const effectiveAt =
+  "least(coalesce((data->>'effectiveAt')::timestamptz, date_trunc('milliseconds', recorded_at)), date_trunc('milliseconds', recorded_at))";
 
 export const nameChangesByBruteForce = async (database: Queryable) => {
   const rows = await database.query<EventRow & { recorded_exactly: string }>(
@@ -26,8 +30,12 @@ export const nameChangesByBruteForce = async (database: Queryable) => {
       previous_name: event.data.previousName,
       name: event.data.name,
       renamed_at: rows[index]!.recorded_exactly,
-      // An event without effectiveAt took effect when recorded (to the millisecond, as the API shows it).
-      effective_at: typeof event.data.effectiveAt === "string" ? new Date(event.data.effectiveAt) : event.recordedAt,
+      // An event without effectiveAt took effect when recorded (to the millisecond, as the API shows it),
+      // and none later than that.
+      effective_at:
+        typeof event.data.effectiveAt === "string"
+          ? new Date(Math.min(Date.parse(event.data.effectiveAt), event.recordedAt.getTime()))
+          : event.recordedAt,
     })),
     users: await database.query(
       `SELECT substring(stream_id from 6)::uuid AS user_id, ${exactInstant("max(recorded_at)")} AS last_renamed_at,
