@@ -15,7 +15,17 @@ export interface SnapshotKeeping {
 interface TakenSnapshot {
   version: number;
   state: unknown;
+  /** The latest recording instant the state folds, in milliseconds (an event read carries no more). */
+  maxRecordedAt: number;
 }
+
+/**
+ * The latest instant a snapshot may claim to fold, as PostgreSQL reads it: the end of the millisecond
+ * of the latest event it folds, since that event was recorded somewhere within it. A fold up to an
+ * instant inside that millisecond starts from an earlier snapshot instead, never from one that holds
+ * an event recorded after the instant.
+ */
+const endOfMillisecond = (millis: number) => `${new Date(millis).toISOString().slice(0, 23)}999Z`;
 
 export async function aggregateStream<State>(
   context: StoreContext & SnapshotKeeping,
@@ -30,6 +40,7 @@ export async function aggregateStream<State>(
 
   let state = fold.initialState;
   let version = 0;
+  let maxRecordedAt = 0;
   let events: RecordedEvent[];
   if (snapshots) {
     const companion = context.foldCompanion?.(streamId);
@@ -43,6 +54,7 @@ export async function aggregateStream<State>(
     if (nearest) {
       state = nearest.data as State;
       version = nearest.version;
+      maxRecordedAt = nearest.recorded_at.getTime();
     }
     events = await context.read(
       nearest ? rows.slice(1) : rows,
@@ -59,7 +71,8 @@ export async function aggregateStream<State>(
     contiguous &&= event.version === version + 1;
     state = fold.evolve(state, event);
     version = event.version;
-    if (snapshots && contiguous && version % snapshots.every === 0) taken.push({ version, state });
+    maxRecordedAt = Math.max(maxRecordedAt, event.recordedAt.getTime());
+    if (snapshots && contiguous && version % snapshots.every === 0) taken.push({ version, state, maxRecordedAt });
   }
   if (snapshots && taken.length > 0) await saveSnapshots(context, streamId, snapshots, taken);
   return { state, version };
@@ -81,6 +94,7 @@ async function saveSnapshots(
         fold.version,
         taken.map((snapshot) => snapshot.version),
         taken.map((snapshot) => JSON.stringify(snapshot.state)),
+        taken.map((snapshot) => endOfMillisecond(snapshot.maxRecordedAt)),
       ],
     });
   const { database, mayKeepSnapshots } = context;

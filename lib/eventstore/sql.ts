@@ -122,14 +122,10 @@ SELECT ${eventColumns}, false
  ORDER BY is_snapshot DESC NULLS FIRST, version`;
 }
 
-// The latest instant a snapshot folds, to the microsecond, from the log (an event read carries it to
-// the millisecond): a fold up to an instant within that millisecond must not start from it. The state
-// folds every event up to its version.
 export const saveSnapshotsStatement = `
 INSERT INTO snapshots (stream_id, fold_name, fold_version, version, state, max_recorded_at)
-SELECT $1, $2, $3, taken.version, taken.state::jsonb,
-       (SELECT max(recorded_at) FROM events WHERE stream_id = $1 AND version <= taken.version)
-  FROM unnest($4::int[], $5::text[]) AS taken(version, state)
+SELECT $1, $2, $3, taken.version, taken.state::jsonb, taken.max_recorded_at
+  FROM unnest($4::int[], $5::text[], $6::timestamptz[]) AS taken(version, state, max_recorded_at)
 ON CONFLICT DO NOTHING`;
 
 export const countAfterStatement = `SELECT count(*)::bigint AS count FROM events ${afterCursor}`;
