@@ -65,6 +65,12 @@ async function allRenames(): Promise<Rename[]> {
   }
 }
 
+/**
+ * Each brute-force row's latest rename on its axis, in microseconds: the report orders by it (a
+ * recorded instant to the microsecond; two renames shown in one millisecond keep their real order).
+ */
+const lastRenameMicros = new WeakMap<NameChangeRow, number>();
+
 /** The report by brute force: the rules of the report, restated over the raw renames. */
 function bruteForce(
   renames: Rename[],
@@ -87,20 +93,27 @@ function bruteForce(
     if (inWindow.length === 0) continue;
     // The name the user had as Rewind knew them then: the latest-effective rename recorded by then.
     const known = list.filter((r) => r.atMicros <= instant.getTime() * 1000).sort(inFoldOrder);
-    rows.push({
+    const row: NameChangeRow = {
       userId,
       currentName: known[known.length - 1]!.name,
       renames: inWindow.length,
       firstRenameAt: new Date(Math.min(...inWindow.map(on))).toISOString(),
       lastRenameAt: new Date(Math.max(...inWindow.map(on))).toISOString(),
       names: [inWindow[0]!.previousName, ...inWindow.map((r) => r.name)],
-    });
+    };
+    lastRenameMicros.set(
+      row,
+      Math.max(...inWindow.map((r) => (basis === "effective" ? r.effectiveAt * 1000 : r.atMicros))),
+    );
+    rows.push(row);
   }
   return rows.sort(sort);
 }
 
-const byLastRenameDesc = (a: NameChangeRow, b: NameChangeRow) =>
-  a.lastRenameAt === b.lastRenameAt ? (a.userId < b.userId ? 1 : -1) : a.lastRenameAt < b.lastRenameAt ? 1 : -1;
+const byLastRenameDesc = (a: NameChangeRow, b: NameChangeRow) => {
+  const [aLast, bLast] = [lastRenameMicros.get(a)!, lastRenameMicros.get(b)!];
+  return aLast === bLast ? (a.userId < b.userId ? 1 : -1) : bLast - aLast;
+};
 const byRenamesAsc = (a: NameChangeRow, b: NameChangeRow) =>
   a.renames === b.renames ? (a.userId < b.userId ? -1 : 1) : a.renames - b.renames;
 
