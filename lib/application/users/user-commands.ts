@@ -5,7 +5,6 @@ import {
   decide,
   evolve,
   needsHistory,
-  userStateAt,
   userStreamId,
   type DecisionContext,
   type RecordedUserEvent,
@@ -43,11 +42,10 @@ import {
 import type { Statement } from "../../db/database";
 import type { EventStore } from "../../eventstore";
 import type { Loaded } from "../command-handler";
-import { snapshotAfter, toNewEvent, toRecordedUserEvent, userFold } from "./user-events";
+import { snapshotAfter, toNewEvent, toRecordedUserEvent, userEffectiveAt, userFold } from "./user-events";
 import { asEmailTaken, upsertUserRow } from "./users-projection";
 import { recordUserVersions } from "./user-versions";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
-import { latestInstant } from "../../validation/query-fields";
 
 export type { CommandContext } from "../command-handler";
 
@@ -114,9 +112,8 @@ async function loadUserAt(store: EventStore, streamId: string, point: DecisionPo
       );
     return { state, version: reached };
   }
-  // As known now: every event recorded, whatever this process's clock says (the database's may be ahead).
-  const events = (await store.readStream(streamId)).map(toRecordedUserEvent);
-  const state = userStateAt(events, { effectiveAt: point.effectiveAt, knownAt: latestInstant.toISOString() });
+  // As known now, as GET /api/users/:id?at= shows the user.
+  const state = await userEffectiveAt(store, streamId, point.effectiveAt);
   return { state, version: state.status === "unregistered" ? 0 : state.version };
 }
 

@@ -4,14 +4,17 @@ import type { RecordedUserEvent, RegisteredUser, UserEvent, UserState } from "..
 import {
   evolve,
   initialUserState,
+  latestEffectiveAt,
   upcastUserEventData,
   userEventSchemaVersions,
+  userStateAt,
   userStreamId,
 } from "../../domain/users";
 import type { Statement } from "../../db/database";
 import {
   inlineSnapshotsErasure,
   inlineSnapshotStatements,
+  type EventStore,
   type Fold,
   type NewEvent,
   type RecordedEvent,
@@ -51,6 +54,23 @@ export const userFold: Fold<UserState> = {
   snapshots: { name: "user", version: 4, every: environment().snapshotEvery },
 };
 
+/**
+ * The user at effective instant `effectiveAt` as known at `knownAt`: by default every event recorded,
+ * whatever this process's clock says (the database's, which records them, may be ahead of it).
+ */
+export async function userEffectiveAt(
+  store: EventStore,
+  streamId: string,
+  effectiveAt: string,
+  knownAt?: Date,
+): Promise<UserState> {
+  const events = await store.readStream(streamId, knownAt ? { until: knownAt } : {});
+  return userStateAt(events.map(toRecordedUserEvent), {
+    effectiveAt,
+    knownAt: (knownAt ?? latestInstant).toISOString(),
+  });
+}
+
 // Later than any instant a clock gives (so a fold comparing instants takes it), and in the shape of
 // one: where it ends up in a state is where the append fills in the instant it records at.
 const notYetRecordedAt = latestInstant.toISOString();
@@ -73,7 +93,7 @@ const instantPaths = [
  * takes effect in every part, as the placeholder did.
  */
 function latestInstantOf(state: RegisteredUser): Date {
-  return new Date(Math.max(Date.parse(state.updatedAt), ...Object.values(state.effectiveSince).map(Date.parse)));
+  return new Date(Math.max(Date.parse(state.updatedAt), Date.parse(latestEffectiveAt(state))));
 }
 
 /**

@@ -1,12 +1,12 @@
 // Reading users: today's list and user from the users table; any past point by folding events.
-import { userStateAt, userStreamId, type UserState } from "../../domain/users";
+import { userStreamId, type UserState } from "../../domain/users";
 import type { Prisma, User as UserRow } from "../../db/generated/prisma/client";
 import type { RecordedEvent } from "../../eventstore";
 import { isInstantInRange, latestInstant } from "../../validation/query-fields";
 import { userIdPattern } from "../../validation/users";
 import { NotFound } from "../errors";
 import { getReadServices } from "../read-side";
-import { toRecordedUserEvent, userFold } from "./user-events";
+import { userEffectiveAt, userFold } from "./user-events";
 import { redactEventData, viewOfState, type UserView } from "./user-view";
 import { countUsersAt } from "./user-version-counts";
 import { microsText } from "./user-versions";
@@ -200,9 +200,7 @@ export async function getUserAt(userId: string, point: UserPoint): Promise<UserV
   const streamId = userStreamId(userId);
   let state: UserState;
   if ("effectiveAt" in point) {
-    const events = await store.readStream(streamId, point.knownAt ? { until: point.knownAt } : {});
-    const knownAt = (point.knownAt ?? latestInstant).toISOString();
-    state = userStateAt(events.map(toRecordedUserEvent), { effectiveAt: point.effectiveAt.toISOString(), knownAt });
+    state = await userEffectiveAt(store, streamId, point.effectiveAt.toISOString(), point.knownAt);
   } else {
     // Every event recorded by then took effect by then: the store's fold (with its snapshots) is that point.
     ({ state } = await store.aggregateStream(
